@@ -1,0 +1,21 @@
+from __future__ import annotations
+
+from typing import Any
+
+from django.http import HttpRequest
+
+from avatarapp.workspaces.models import Membership
+
+
+def workspaces(request: HttpRequest) -> dict[str, Any]:
+    """The header's workspace switcher: the current membership and all of the user's others."""
+    membership = getattr(request, "membership", None)
+    if membership is None:
+        return {}
+    return {
+        "current_membership": membership,
+        "current_workspace": membership.workspace,
+        "switcher_memberships": Membership.objects.filter(user=request.user)
+        .select_related("workspace")
+        .order_by("-workspace__is_personal", "workspace__name"),
+    }

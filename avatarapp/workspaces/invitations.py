@@ -1,0 +1,64 @@
+"""The invitee's side of an invitation link: look, accept, decline."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.views.decorators.http import require_GET, require_POST
+
+from avatarapp.workspaces import services
+from avatarapp.workspaces.access import SESSION_KEY
+
+
+@require_GET
+def invitation(request: HttpRequest, token: str) -> HttpResponse:
+    found = services.find_invitation(token)
+    if found is None:
+        return render(
+            request,
+            "workspaces/invitation.html",
+            {"refusal": "This invitation link is not valid. Check that you copied all of it."},
+            status=404,
+        )
+    # A used, expired or withdrawn link is gone for everyone (410); an email-bound one is only
+    # refused to the wrong account, which may log in with the right one.
+    gone = services.status_refusal(found)
+    refusal = gone
+    if refusal is None and request.user.is_authenticated:
+        refusal = services.refusal_for(found, request.user)
+    return render(
+        request,
+        "workspaces/invitation.html",
+        {"invitation": found, "token": token, "refusal": refusal},
+        status=410 if gone else 200,
+    )
+
+
+@require_POST
+@login_required
+def accept(request: HttpRequest, token: str) -> HttpResponse:
+    try:
+        membership = services.accept_invitation(token, request.user)
+    except services.WorkspaceError as error:
+        messages.error(request, str(error))
+        return redirect("invitation", token=token)
+    request.session[SESSION_KEY] = str(membership.workspace_id)
+    messages.success(
+        request,
+        f"Welcome to {membership.workspace.name}. You are {membership.get_role_display().lower()}.",
+    )
+    return redirect("workspaces:members", workspace_id=membership.workspace_id)
+
+
+@require_POST
+@login_required
+def decline(request: HttpRequest, token: str) -> HttpResponse:
+    try:
+        services.decline_invitation(token, request.user)
+    except services.WorkspaceError as error:
+        messages.error(request, str(error))
+        return redirect("invitation", token=token)
+    messages.info(request, "Invitation declined.")
+    return redirect("home")

@@ -1,0 +1,240 @@
+"""Everything that changes workspaces, memberships and invitations.
+
+Views stay thin and call these. Each change that could remove the last owner locks the workspace row
+first (SELECT ... FOR UPDATE), so two owners demoting each other at the same moment cannot leave a
+workspace with none.
+"""
+
+from __future__ import annotations
+
+import secrets
+from dataclasses import dataclass
+from datetime import timedelta
+
+from django.conf import settings
+from django.contrib.auth.models import AbstractBaseUser
+from django.db import transaction
+from django.utils import timezone
+
+from avatarapp.workspaces.models import Invitation, Membership, Workspace, hash_token
+from avatarapp.workspaces.roles import Role, grantable_by
+
+# 32 bytes from the OS CSPRNG: 256 bits, well past the 128 bits QUALITY.md section 11 asks for.
+INVITATION_TOKEN_BYTES = 32
+
+
+class WorkspaceError(Exception):
+    """A refused change. The message is a sentence a user can act on."""
+
+
+def create_personal_workspace(user: AbstractBaseUser) -> Workspace:
+    workspace = Workspace.objects.create(name="Personal", is_personal=True, created_by=user)
+    Membership.objects.create(workspace=workspace, user=user, role=Role.OWNER)
+    return workspace
+
+
+def ensure_personal_workspace(user: AbstractBaseUser) -> Membership:
+    """Every user has somewhere to work: their personal workspace, made on first need."""
+    with transaction.atomic():
+        membership = (
+            Membership.objects.select_related("workspace")
+            .filter(user=user, workspace__is_personal=True, workspace__created_by=user)
+            .first()
+        )
+        if membership is None:
+            workspace = create_personal_workspace(user)
+            membership = Membership.objects.select_related("workspace").get(
+                workspace=workspace, user=user
+            )
+    return membership
+
+
+@transaction.atomic
+def create_team_workspace(user: AbstractBaseUser, name: str) -> Workspace:
+    workspace = Workspace.objects.create(name=name.strip(), created_by=user)
+    Membership.objects.create(workspace=workspace, user=user, role=Role.OWNER)
+    return workspace
+
+
+@dataclass(frozen=True)
+class NewInvitation:
+    invitation: Invitation
+    token: str  # shown once to the inviter (and mailed); only its hash is stored
+
+
+def create_invitation(actor: Membership, *, email: str, role: str) -> NewInvitation:
+    workspace = actor.workspace
+    if workspace.is_personal:
+        raise WorkspaceError(
+            "A personal workspace is yours alone. Create a team workspace to invite people."
+        )
+    if Role(role) not in grantable_by(actor.role):
+        raise WorkspaceError(f"As {actor.get_role_display().lower()} you cannot invite {role}s.")
+    email = email.strip().lower()
+    if email and Membership.objects.filter(workspace=workspace, user__email__iexact=email).exists():
+        raise WorkspaceError(f"{email} is already a member of {workspace.name}.")
+    token = secrets.token_urlsafe(INVITATION_TOKEN_BYTES)
+    invitation = Invitation.objects.create(
+        workspace=workspace,
+        email=email,
+        role=role,
+        token_hash=hash_token(token),
+        created_by=actor.user,
+        expires_at=timezone.now() + timedelta(days=settings.INVITATION_TTL_DAYS),
+    )
+    return NewInvitation(invitation=invitation, token=token)
+
+
+def find_invitation(token: str) -> Invitation | None:
+    return (
+        Invitation.objects.select_related("workspace", "created_by")
+        .filter(token_hash=hash_token(token))
+        .first()
+    )
+
+
+def _email_matches(invitation: Invitation, user: AbstractBaseUser) -> bool:
+    if not invitation.email:
+        return True
+    from allauth.account.models import EmailAddress
+
+    addresses = {e.lower() for e in EmailAddress.objects.filter(user=user).values_list("email", flat=True)}
+    addresses.add((getattr(user, "email", "") or "").lower())
+    return invitation.email.lower() in addresses
+
+
+def status_refusal(invitation: Invitation) -> str | None:
+    """Why nobody can use `invitation` any more, or None while it is pending."""
+    status = invitation.status
+    if status == Invitation.Status.ACCEPTED:
+        return "This invitation has already been used. Ask for a new one."
+    if status == Invitation.Status.DECLINED:
+        return "This invitation was declined. Ask for a new one."
+    if status == Invitation.Status.REVOKED:
+        return "This invitation was withdrawn. Ask for a new one."
+    if status == Invitation.Status.EXPIRED:
+        return "This invitation has expired. Ask for a new one."
+    return None
+
+
+def refusal_for(invitation: Invitation, user: AbstractBaseUser) -> str | None:
+    """Why `user` cannot accept `invitation` right now, or None if they can."""
+    refusal = status_refusal(invitation)
+    if refusal:
+        return refusal
+    if not _email_matches(invitation, user):
+        return (
+            "This invitation was sent to another email address. Log in with the address it was "
+            "sent to, or ask for an invitation for your own."
+        )
+    return None
+
+
+def accept_invitation(token: str, user: AbstractBaseUser) -> Membership:
+    with transaction.atomic():
+        invitation = (
+            Invitation.objects.select_for_update()
+            .select_related("workspace")
+            .filter(token_hash=hash_token(token))
+            .first()
+        )
+        if invitation is None:
+            raise WorkspaceError("This invitation link is not valid.")
+        refusal = refusal_for(invitation, user)
+        if refusal:
+            raise WorkspaceError(refusal)
+        existing = Membership.objects.filter(workspace=invitation.workspace, user=user).first()
+        if existing is not None:
+            raise WorkspaceError(f"You are already a member of {invitation.workspace.name}.")
+        invitation.accepted_at = timezone.now()
+        invitation.accepted_by = user  # type: ignore[assignment]
+        invitation.save(update_fields=["accepted_at", "accepted_by"])
+        return Membership.objects.create(
+            workspace=invitation.workspace, user=user, role=invitation.role
+        )
+
+
+def decline_invitation(token: str, user: AbstractBaseUser) -> Invitation:
+    with transaction.atomic():
+        invitation = (
+            Invitation.objects.select_for_update().filter(token_hash=hash_token(token)).first()
+        )
+        if invitation is None:
+            raise WorkspaceError("This invitation link is not valid.")
+        refusal = refusal_for(invitation, user)
+        if refusal:
+            raise WorkspaceError(refusal)
+        invitation.declined_at = timezone.now()
+        invitation.save(update_fields=["declined_at"])
+        return invitation
+
+
+def revoke_invitation(actor: Membership, invitation: Invitation) -> None:
+    if invitation.status != Invitation.Status.PENDING:
+        raise WorkspaceError("Only a pending invitation can be withdrawn.")
+    invitation.revoked_at = timezone.now()
+    invitation.save(update_fields=["revoked_at"])
+
+
+def _lock_workspace(workspace: Workspace) -> None:
+    Workspace.objects.select_for_update().filter(pk=workspace.pk).first()
+
+
+def _other_owners(target: Membership) -> int:
+    return (
+        Membership.objects.filter(workspace_id=target.workspace_id, role=Role.OWNER)
+        .exclude(pk=target.pk)
+        .count()
+    )
+
+
+def _check_may_manage(actor: Membership, target: Membership) -> None:
+    if target.role not in grantable_by(actor.role):
+        raise WorkspaceError(
+            f"As {actor.get_role_display().lower()} you cannot change an {target.role}'s membership."
+        )
+
+
+def change_role(actor: Membership, target: Membership, role: str) -> Membership:
+    new_role = Role(role)
+    with transaction.atomic():
+        _lock_workspace(target.workspace)
+        target.refresh_from_db()
+        _check_may_manage(actor, target)
+        if new_role not in grantable_by(actor.role):
+            raise WorkspaceError(f"As {actor.get_role_display().lower()} you cannot make someone {role}.")
+        if target.role == Role.OWNER and new_role != Role.OWNER and not _other_owners(target):
+            raise WorkspaceError("A workspace needs at least one owner. Make someone else owner first.")
+        target.role = new_role
+        target.save(update_fields=["role"])
+    return target
+
+
+def remove_member(actor: Membership, target: Membership) -> None:
+    with transaction.atomic():
+        _lock_workspace(target.workspace)
+        target.refresh_from_db()
+        _check_may_manage(actor, target)
+        if target.role == Role.OWNER and not _other_owners(target):
+            raise WorkspaceError("A workspace needs at least one owner. Make someone else owner first.")
+        target.delete()
+
+
+def leave_workspace(membership: Membership) -> None:
+    with transaction.atomic():
+        _lock_workspace(membership.workspace)
+        membership.refresh_from_db()
+        if membership.workspace.is_personal:
+            raise WorkspaceError("You cannot leave your personal workspace.")
+        if membership.role == Role.OWNER and not _other_owners(membership):
+            raise WorkspaceError(
+                "You are the last owner. Make someone else owner before you leave."
+            )
+        membership.delete()
+
+
+def rename_workspace(actor: Membership, name: str) -> Workspace:
+    workspace = actor.workspace
+    workspace.name = name.strip()
+    workspace.save(update_fields=["name"])
+    return workspace

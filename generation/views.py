@@ -1,0 +1,20 @@
+from __future__ import annotations
+
+from django.contrib.auth.decorators import login_required
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import render
+from django.views.decorators.http import require_GET
+
+
+def _workspace_page(template: str):  # type: ignore[no-untyped-def]
+    @require_GET
+    @login_required
+    def view(request: HttpRequest) -> HttpResponse:
+        return render(request, template, {"workspace": request.workspace})  # type: ignore[attr-defined]
+
+    return view
+
+
+generate = _workspace_page("generation/generate.html")
+gallery = _workspace_page("generation/gallery.html")
+costs = _workspace_page("generation/costs.html")

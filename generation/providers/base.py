@@ -1,0 +1,152 @@
+"""What every provider adapter takes and returns, and the one error taxonomy they all raise.
+
+Adapters are plain Python (ARCHITECTURE.md rule 7): they import nothing from Django models, so they
+can be tested alone against the emulator and reused by the benchmark.
+"""
+
+from __future__ import annotations
+
+import enum
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from decimal import Decimal
+
+
+class Secret:
+    """A provider key in memory. Its repr and str never show the value, so a key that ends up in a
+    log line, an exception or a traceback's locals shows as a mask."""
+
+    __slots__ = ("_value",)
+
+    def __init__(self, value: str) -> None:
+        self._value = value
+
+    def reveal(self) -> str:
+        return self._value
+
+    def __repr__(self) -> str:
+        return "Secret('********')"
+
+    __str__ = __repr__
+
+
+@dataclass(frozen=True)
+class ReferenceImage:
+    data: bytes
+    mime_type: str  # image/png, image/jpeg or image/webp
+
+
+@dataclass(frozen=True)
+class ImageRequest:
+    """One call's parameters, already in the provider's own vocabulary (the catalog maps the
+    user's aspect ratio, resolution class and quality onto these)."""
+
+    model: str  # the provider's model id, e.g. "gpt-image-2" or "flux-2-pro"
+    prompt: str
+    width: int | None = None
+    height: int | None = None
+    aspect_ratio: str | None = None  # for APIs that take a ratio (FLUX Ultra, Gemini)
+    image_size: str | None = None  # Gemini's "1K" / "2K" / "4K"
+    quality: str | None = None
+    output_format: str = "png"
+    seed: int | None = None
+    references: tuple[ReferenceImage, ...] = ()
+    extra: Mapping[str, object] = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class GeneratedImage:
+    data: bytes
+    mime_type: str
+    width: int
+    height: int
+
+
+@dataclass(frozen=True)
+class Usage:
+    """What the provider reported it billed; the catalog turns this into dollars."""
+
+    input_text_tokens: int = 0
+    input_image_tokens: int = 0
+    output_tokens: int = 0
+    credits: Decimal | None = None  # BFL: 1 credit = $0.01
+
+
+@dataclass(frozen=True)
+class GenerationResult:
+    images: tuple[GeneratedImage, ...]
+    usage: Usage
+    request_id: str | None = None
+
+
+@dataclass(frozen=True)
+class PendingTask:
+    """An asynchronous provider's receipt (BFL): poll `polling_url` exactly as returned."""
+
+    task_id: str
+    polling_url: str
+    credits: Decimal | None = None
+
+
+@dataclass(frozen=True)
+class PollOutcome:
+    """`result` is None while the provider is still working."""
+
+    result: GenerationResult | None
+    progress: float | None = None
+
+
+@dataclass(frozen=True)
+class KeyCheck:
+    valid: bool
+    message: str
+    balance: Decimal | None = None  # BFL credits, when the provider reports them
+
+
+class ErrorKind(enum.StrEnum):
+    AUTH = "auth"  # bad or revoked key
+    FORBIDDEN = "forbidden"  # key fine, account cannot use this (e.g. organisation verification)
+    QUOTA = "quota"  # out of credit or quota
+    MODERATION = "moderation"  # refused by the provider's safety system
+    INVALID = "invalid"  # parameters the provider rejects
+    RETIRED_MODEL = "retired_model"  # unknown or shut-down model
+    RESULT_EXPIRED = "result_expired"  # the result is gone (BFL Task not found, expired URL)
+    FAILED = "failed"  # the provider reported a failure of its own
+
+
+class ProviderError(Exception):
+    """Base of the taxonomy. `user_message` is a sentence a person can act on, free of secrets."""
+
+    def __init__(self, user_message: str, *, provider_code: str | None = None) -> None:
+        super().__init__(user_message)
+        self.user_message = user_message
+        self.provider_code = provider_code
+
+
+class RetryableError(ProviderError):
+    """Timeouts before the request was sent, 429 rate limits, 5xx: try again after a backoff."""
+
+    def __init__(
+        self,
+        user_message: str,
+        *,
+        retry_after: float | None = None,
+        provider_code: str | None = None,
+    ) -> None:
+        super().__init__(user_message, provider_code=provider_code)
+        self.retry_after = retry_after
+
+
+class PermanentError(ProviderError):
+    """Fails the image at once: retrying would give the same answer (or bill again)."""
+
+    def __init__(
+        self, user_message: str, *, kind: ErrorKind, provider_code: str | None = None
+    ) -> None:
+        super().__init__(user_message, provider_code=provider_code)
+        self.kind = kind
+
+
+class AmbiguousError(ProviderError):
+    """The request may have reached the provider (e.g. a read timeout after sending): it may be
+    running and billed. Never resubmit blindly; mark the image for reconciliation."""

@@ -1,10 +1,10 @@
 """The start-up rule that keeps Redis from re-delivering a task that is still running.
 
 With ``acks_late`` a Redis message stays unacknowledged until its task returns. If it is still
-unacknowledged after the broker's visibility timeout, Redis hands it to another worker, and the task
-runs twice at once. Countdowns (delayed polls) and retry backoffs count too: kombu's Redis transport
-holds those messages unacknowledged while they wait. So the visibility timeout must exceed every such
-interval by a wide margin (QUALITY.md section 5). We demand a factor of two.
+unacknowledged after the broker's visibility timeout, Redis hands it to another worker, and the
+task runs twice at once. Countdowns (delayed polls) and retry backoffs count too: kombu's Redis
+transport holds those messages unacknowledged while they wait. So the visibility timeout must
+exceed every such interval by a wide margin (QUALITY.md section 5). We demand a factor of two.
 """
 
 from __future__ import annotations

@@ -1,12 +1,14 @@
 from __future__ import annotations
 
 from django.contrib.auth.decorators import login_required
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import render
 from django.views.decorators.http import require_GET
+
+from avatarapp.http import WorkspaceRequest
 
 
 @require_GET
 @login_required
-def key_list(request: HttpRequest) -> HttpResponse:
-    return render(request, "keys/list.html", {"workspace": request.workspace})  # type: ignore[attr-defined]
+def key_list(request: WorkspaceRequest) -> HttpResponse:
+    return render(request, "keys/list.html", {"workspace": request.workspace})

@@ -59,7 +59,9 @@ def get_invitation_for_admin(
     request: HttpRequest, workspace_id: uuid.UUID | str, invitation_id: int
 ) -> tuple[Membership, Invitation]:
     actor = get_membership(request, workspace_id, Role.ADMIN)
-    invitation = Invitation.objects.filter(workspace_id=actor.workspace_id, pk=invitation_id).first()
+    invitation = Invitation.objects.filter(
+        workspace_id=actor.workspace_id, pk=invitation_id
+    ).first()
     if invitation is None:
         raise Http404("No such invitation.")
     return actor, invitation

@@ -15,7 +15,7 @@ def workspaces(request: HttpRequest) -> dict[str, Any]:
     return {
         "current_membership": membership,
         "current_workspace": membership.workspace,
-        "switcher_memberships": Membership.objects.filter(user=request.user)
+        "switcher_memberships": Membership.objects.filter(user_id=membership.user_id)
         .select_related("workspace")
         .order_by("-workspace__is_personal", "workspace__name"),
     }

@@ -26,7 +26,7 @@ def _offer_grantable_roles(field: forms.Field, actor_role: str) -> None:
     the form, explains why a role is refused."""
     assert isinstance(field, forms.ChoiceField)
     field.choices = Role.choices
-    field.widget.choices = [(role.value, role.label) for role in grantable_by(actor_role)]  # type: ignore[attr-defined]
+    field.widget.choices = [(role.value, role.label) for role in grantable_by(actor_role)]
 
 
 class InvitationForm(forms.Form):

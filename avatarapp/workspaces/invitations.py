@@ -4,16 +4,17 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_GET, require_POST
 
+from avatarapp.http import WorkspaceRequest
 from avatarapp.workspaces import services
 from avatarapp.workspaces.access import SESSION_KEY
 
 
 @require_GET
-def invitation(request: HttpRequest, token: str) -> HttpResponse:
+def invitation(request: WorkspaceRequest, token: str) -> HttpResponse:
     found = services.find_invitation(token)
     if found is None:
         return render(
@@ -38,7 +39,7 @@ def invitation(request: HttpRequest, token: str) -> HttpResponse:
 
 @require_POST
 @login_required
-def accept(request: HttpRequest, token: str) -> HttpResponse:
+def accept(request: WorkspaceRequest, token: str) -> HttpResponse:
     try:
         membership = services.accept_invitation(token, request.user)
     except services.WorkspaceError as error:
@@ -54,7 +55,7 @@ def accept(request: HttpRequest, token: str) -> HttpResponse:
 
 @require_POST
 @login_required
-def decline(request: HttpRequest, token: str) -> HttpResponse:
+def decline(request: WorkspaceRequest, token: str) -> HttpResponse:
     try:
         services.decline_invitation(token, request.user)
     except services.WorkspaceError as error:

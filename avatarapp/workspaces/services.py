@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from datetime import timedelta
 
 from django.conf import settings
-from django.contrib.auth.models import AbstractBaseUser
+from django.contrib.auth.models import User
 from django.db import transaction
 from django.utils import timezone
 
@@ -23,17 +23,22 @@ from avatarapp.workspaces.roles import Role, grantable_by
 INVITATION_TOKEN_BYTES = 32
 
 
+PERSONAL_WORKSPACE_INVITE_REFUSAL = (
+    "A personal workspace is yours alone. Create a team workspace to invite people."
+)
+
+
 class WorkspaceError(Exception):
     """A refused change. The message is a sentence a user can act on."""
 
 
-def create_personal_workspace(user: AbstractBaseUser) -> Workspace:
+def create_personal_workspace(user: User) -> Workspace:
     workspace = Workspace.objects.create(name="Personal", is_personal=True, created_by=user)
     Membership.objects.create(workspace=workspace, user=user, role=Role.OWNER)
     return workspace
 
 
-def ensure_personal_workspace(user: AbstractBaseUser) -> Membership:
+def ensure_personal_workspace(user: User) -> Membership:
     """Every user has somewhere to work: their personal workspace, made on first need."""
     with transaction.atomic():
         membership = (
@@ -50,7 +55,7 @@ def ensure_personal_workspace(user: AbstractBaseUser) -> Membership:
 
 
 @transaction.atomic
-def create_team_workspace(user: AbstractBaseUser, name: str) -> Workspace:
+def create_team_workspace(user: User, name: str) -> Workspace:
     workspace = Workspace.objects.create(name=name.strip(), created_by=user)
     Membership.objects.create(workspace=workspace, user=user, role=Role.OWNER)
     return workspace
@@ -65,9 +70,7 @@ class NewInvitation:
 def create_invitation(actor: Membership, *, email: str, role: str) -> NewInvitation:
     workspace = actor.workspace
     if workspace.is_personal:
-        raise WorkspaceError(
-            "A personal workspace is yours alone. Create a team workspace to invite people."
-        )
+        raise WorkspaceError(PERSONAL_WORKSPACE_INVITE_REFUSAL)
     if Role(role) not in grantable_by(actor.role):
         raise WorkspaceError(f"As {actor.get_role_display().lower()} you cannot invite {role}s.")
     email = email.strip().lower()
@@ -93,12 +96,14 @@ def find_invitation(token: str) -> Invitation | None:
     )
 
 
-def _email_matches(invitation: Invitation, user: AbstractBaseUser) -> bool:
+def _email_matches(invitation: Invitation, user: User) -> bool:
     if not invitation.email:
         return True
     from allauth.account.models import EmailAddress
 
-    addresses = {e.lower() for e in EmailAddress.objects.filter(user=user).values_list("email", flat=True)}
+    addresses = {
+        e.lower() for e in EmailAddress.objects.filter(user=user).values_list("email", flat=True)
+    }
     addresses.add((getattr(user, "email", "") or "").lower())
     return invitation.email.lower() in addresses
 
@@ -117,7 +122,7 @@ def status_refusal(invitation: Invitation) -> str | None:
     return None
 
 
-def refusal_for(invitation: Invitation, user: AbstractBaseUser) -> str | None:
+def refusal_for(invitation: Invitation, user: User) -> str | None:
     """Why `user` cannot accept `invitation` right now, or None if they can."""
     refusal = status_refusal(invitation)
     if refusal:
@@ -130,7 +135,7 @@ def refusal_for(invitation: Invitation, user: AbstractBaseUser) -> str | None:
     return None
 
 
-def accept_invitation(token: str, user: AbstractBaseUser) -> Membership:
+def accept_invitation(token: str, user: User) -> Membership:
     with transaction.atomic():
         invitation = (
             Invitation.objects.select_for_update()
@@ -147,14 +152,14 @@ def accept_invitation(token: str, user: AbstractBaseUser) -> Membership:
         if existing is not None:
             raise WorkspaceError(f"You are already a member of {invitation.workspace.name}.")
         invitation.accepted_at = timezone.now()
-        invitation.accepted_by = user  # type: ignore[assignment]
+        invitation.accepted_by = user
         invitation.save(update_fields=["accepted_at", "accepted_by"])
         return Membership.objects.create(
             workspace=invitation.workspace, user=user, role=invitation.role
         )
 
 
-def decline_invitation(token: str, user: AbstractBaseUser) -> Invitation:
+def decline_invitation(token: str, user: User) -> Invitation:
     with transaction.atomic():
         invitation = (
             Invitation.objects.select_for_update().filter(token_hash=hash_token(token)).first()
@@ -176,8 +181,15 @@ def revoke_invitation(actor: Membership, invitation: Invitation) -> None:
     invitation.save(update_fields=["revoked_at"])
 
 
-def _lock_workspace(workspace: Workspace) -> None:
-    Workspace.objects.select_for_update().filter(pk=workspace.pk).first()
+def _lock_and_refresh(*memberships: Membership) -> None:
+    """Lock the workspace, then re-read the memberships: an actor demoted a moment ago must not
+    act with the role they had when the request began."""
+    Workspace.objects.select_for_update().filter(pk=memberships[0].workspace_id).first()
+    for membership in memberships:
+        try:
+            membership.refresh_from_db(fields=["role"])
+        except Membership.DoesNotExist:
+            raise WorkspaceError("That membership no longer exists.") from None
 
 
 def _other_owners(target: Membership) -> int:
@@ -190,21 +202,23 @@ def _other_owners(target: Membership) -> int:
 
 def _check_may_manage(actor: Membership, target: Membership) -> None:
     if target.role not in grantable_by(actor.role):
-        raise WorkspaceError(
-            f"As {actor.get_role_display().lower()} you cannot change an {target.role}'s membership."
-        )
+        role = actor.get_role_display().lower()
+        raise WorkspaceError(f"As {role} you cannot change an {target.role}'s membership.")
 
 
 def change_role(actor: Membership, target: Membership, role: str) -> Membership:
     new_role = Role(role)
     with transaction.atomic():
-        _lock_workspace(target.workspace)
-        target.refresh_from_db()
+        _lock_and_refresh(actor, target)
         _check_may_manage(actor, target)
         if new_role not in grantable_by(actor.role):
-            raise WorkspaceError(f"As {actor.get_role_display().lower()} you cannot make someone {role}.")
+            raise WorkspaceError(
+                f"As {actor.get_role_display().lower()} you cannot make someone {role}."
+            )
         if target.role == Role.OWNER and new_role != Role.OWNER and not _other_owners(target):
-            raise WorkspaceError("A workspace needs at least one owner. Make someone else owner first.")
+            raise WorkspaceError(
+                "A workspace needs at least one owner. Make someone else owner first."
+            )
         target.role = new_role
         target.save(update_fields=["role"])
     return target
@@ -212,18 +226,18 @@ def change_role(actor: Membership, target: Membership, role: str) -> Membership:
 
 def remove_member(actor: Membership, target: Membership) -> None:
     with transaction.atomic():
-        _lock_workspace(target.workspace)
-        target.refresh_from_db()
+        _lock_and_refresh(actor, target)
         _check_may_manage(actor, target)
         if target.role == Role.OWNER and not _other_owners(target):
-            raise WorkspaceError("A workspace needs at least one owner. Make someone else owner first.")
+            raise WorkspaceError(
+                "A workspace needs at least one owner. Make someone else owner first."
+            )
         target.delete()
 
 
 def leave_workspace(membership: Membership) -> None:
     with transaction.atomic():
-        _lock_workspace(membership.workspace)
-        membership.refresh_from_db()
+        _lock_and_refresh(membership)
         if membership.workspace.is_personal:
             raise WorkspaceError("You cannot leave your personal workspace.")
         if membership.role == Role.OWNER and not _other_owners(membership):

@@ -8,12 +8,13 @@ from typing import Any
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.mail import send_mail
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_GET, require_POST
 
+from avatarapp.http import WorkspaceRequest
 from avatarapp.workspaces import services
 from avatarapp.workspaces.access import (
     SESSION_KEY,
@@ -27,7 +28,7 @@ from avatarapp.workspaces.roles import ROLE_HELP, Role, at_least, grantable_by
 
 
 @login_required
-def workspace_list(request: HttpRequest) -> HttpResponse:
+def workspace_list(request: WorkspaceRequest) -> HttpResponse:
     form = WorkspaceNameForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         workspace = services.create_team_workspace(request.user, form.cleaned_data["name"])
@@ -39,14 +40,12 @@ def workspace_list(request: HttpRequest) -> HttpResponse:
         .select_related("workspace")
         .order_by("-workspace__is_personal", "workspace__name")
     )
-    return render(
-        request, "workspaces/list.html", {"form": form, "memberships": memberships}
-    )
+    return render(request, "workspaces/list.html", {"form": form, "memberships": memberships})
 
 
 @require_POST
 @login_required
-def switch(request: HttpRequest, workspace_id: uuid.UUID) -> HttpResponse:
+def switch(request: WorkspaceRequest, workspace_id: uuid.UUID) -> HttpResponse:
     membership = get_membership(request, workspace_id)
     request.session[SESSION_KEY] = str(membership.workspace_id)
     target = request.POST.get("next", "")
@@ -55,7 +54,9 @@ def switch(request: HttpRequest, workspace_id: uuid.UUID) -> HttpResponse:
     return redirect(target)
 
 
-def _members_context(request: HttpRequest, membership: Membership, **extra: Any) -> dict[str, Any]:
+def _members_context(
+    request: WorkspaceRequest, membership: Membership, **extra: Any
+) -> dict[str, Any]:
     workspace = membership.workspace
     is_admin = at_least(membership.role, Role.ADMIN)
     members = workspace.memberships.select_related("user").order_by("user__email")
@@ -78,15 +79,19 @@ def _members_context(request: HttpRequest, membership: Membership, **extra: Any)
 
 @require_GET
 @login_required
-def members(request: HttpRequest, workspace_id: uuid.UUID) -> HttpResponse:
+def members(request: WorkspaceRequest, workspace_id: uuid.UUID) -> HttpResponse:
     membership = get_membership(request, workspace_id)
     return render(request, "workspaces/members.html", _members_context(request, membership))
 
 
 @require_POST
 @login_required
-def invite(request: HttpRequest, workspace_id: uuid.UUID) -> HttpResponse:
+def invite(request: WorkspaceRequest, workspace_id: uuid.UUID) -> HttpResponse:
     actor = get_membership(request, workspace_id, Role.ADMIN)
+    if actor.workspace.is_personal:
+        # The page offers no invitation form here; say why instead of failing silently.
+        messages.error(request, services.PERSONAL_WORKSPACE_INVITE_REFUSAL)
+        return _back_to_members(workspace_id)
     form = InvitationForm(request.POST, actor_role=actor.role)
     extra: dict[str, Any] = {"invitation_form": form}
     if form.is_valid():
@@ -101,7 +106,7 @@ def invite(request: HttpRequest, workspace_id: uuid.UUID) -> HttpResponse:
             # The link is shown once, now; only its hash is stored.
             extra = {"new_invitation": new.invitation, "new_link": link}
     context = _members_context(request, actor, **extra)
-    template = "workspaces/members.html#invitations" if request.htmx else "workspaces/members.html"  # type: ignore[attr-defined]
+    template = "workspaces/members.html#invitations" if request.htmx else "workspaces/members.html"
     return render(request, template, context)
 
 
@@ -125,7 +130,9 @@ def _back_to_members(workspace_id: uuid.UUID) -> HttpResponse:
 
 @require_POST
 @login_required
-def revoke_invitation(request: HttpRequest, workspace_id: uuid.UUID, invitation_id: int) -> HttpResponse:
+def revoke_invitation(
+    request: WorkspaceRequest, workspace_id: uuid.UUID, invitation_id: int
+) -> HttpResponse:
     actor, invitation = get_invitation_for_admin(request, workspace_id, invitation_id)
     try:
         services.revoke_invitation(actor, invitation)
@@ -138,7 +145,9 @@ def revoke_invitation(request: HttpRequest, workspace_id: uuid.UUID, invitation_
 
 @require_POST
 @login_required
-def change_role(request: HttpRequest, workspace_id: uuid.UUID, membership_id: int) -> HttpResponse:
+def change_role(
+    request: WorkspaceRequest, workspace_id: uuid.UUID, membership_id: int
+) -> HttpResponse:
     actor, target = get_member_for_admin(request, workspace_id, membership_id)
     form = RoleForm(request.POST, actor_role=actor.role)
     if not form.is_valid():
@@ -149,13 +158,17 @@ def change_role(request: HttpRequest, workspace_id: uuid.UUID, membership_id: in
     except services.WorkspaceError as error:
         messages.error(request, str(error))
     else:
-        messages.success(request, f"{target.user.email} is now {target.get_role_display().lower()}.")
+        messages.success(
+            request, f"{target.user.email} is now {target.get_role_display().lower()}."
+        )
     return _back_to_members(workspace_id)
 
 
 @require_POST
 @login_required
-def remove_member(request: HttpRequest, workspace_id: uuid.UUID, membership_id: int) -> HttpResponse:
+def remove_member(
+    request: WorkspaceRequest, workspace_id: uuid.UUID, membership_id: int
+) -> HttpResponse:
     actor, target = get_member_for_admin(request, workspace_id, membership_id)
     try:
         services.remove_member(actor, target)
@@ -168,7 +181,7 @@ def remove_member(request: HttpRequest, workspace_id: uuid.UUID, membership_id: 
 
 @require_POST
 @login_required
-def leave(request: HttpRequest, workspace_id: uuid.UUID) -> HttpResponse:
+def leave(request: WorkspaceRequest, workspace_id: uuid.UUID) -> HttpResponse:
     membership = get_membership(request, workspace_id)
     try:
         services.leave_workspace(membership)
@@ -182,7 +195,7 @@ def leave(request: HttpRequest, workspace_id: uuid.UUID) -> HttpResponse:
 
 @require_POST
 @login_required
-def rename(request: HttpRequest, workspace_id: uuid.UUID) -> HttpResponse:
+def rename(request: WorkspaceRequest, workspace_id: uuid.UUID) -> HttpResponse:
     actor = get_membership(request, workspace_id, Role.ADMIN)
     form = WorkspaceNameForm(request.POST)
     if form.is_valid():

@@ -1,0 +1,24 @@
+# One image for web and worker; docker-compose.yml picks the command.
+FROM python:3.11-slim-bookworm
+
+ENV PYTHONDONTWRITEBYTECODE=1 \
+    PYTHONUNBUFFERED=1 \
+    UV_PYTHON_DOWNLOADS=never \
+    UV_PROJECT_ENVIRONMENT=/opt/venv \
+    PATH=/opt/venv/bin:$PATH \
+    DEBUG=False
+
+RUN pip install --no-cache-dir uv \
+    && useradd --create-home --uid 1000 app
+WORKDIR /app
+
+COPY pyproject.toml uv.lock ./
+RUN uv sync --locked --no-dev --no-install-project
+
+COPY . .
+# collectstatic needs settings to load; this throwaway key exists only during the build step.
+RUN SECRET_KEY=build-only-not-a-secret python manage.py collectstatic --noinput -v0
+
+USER app
+EXPOSE 8000
+CMD ["gunicorn", "avatarapp.wsgi:application", "--bind", "0.0.0.0:8000", "--workers", "3", "--access-logfile", "-"]

@@ -1,0 +1,161 @@
+"""Shared fixtures: the offline guard, a tiny world of people, and the browser set-up."""
+
+from __future__ import annotations
+
+import ipaddress
+import os
+import socket
+from collections.abc import Iterator
+from dataclasses import dataclass
+from typing import Any
+
+import pytest
+from django.contrib.auth import get_user_model
+from django.test import Client
+
+from avatarapp.workspaces.models import Membership, Workspace
+from avatarapp.workspaces.roles import Role
+from avatarapp.workspaces.services import create_personal_workspace, create_team_workspace
+
+# Playwright's sync API runs an event loop in the test thread; the ORM calls the tests make from
+# there are still synchronous and safe.
+os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+
+PASSWORD = "correct-horse-battery-staple-test"
+
+
+# --- Offline guard: any connection that leaves the machine fails the test. -----------------------
+
+_real_connect = socket.socket.connect
+_real_connect_ex = socket.socket.connect_ex
+
+
+def _is_local(address: Any) -> bool:
+    if isinstance(address, str | bytes):  # Unix socket path
+        return True
+    host = address[0]
+    if host in ("localhost", ""):
+        return True
+    try:
+        return ipaddress.ip_address(host).is_loopback
+    except ValueError:
+        return False
+
+
+def _guarded_connect(self: socket.socket, address: Any) -> None:
+    if not _is_local(address):
+        raise OSError(f"Test tried to reach {address!r}: tests are offline, use the emulator.")
+    _real_connect(self, address)
+
+
+def _guarded_connect_ex(self: socket.socket, address: Any) -> int:
+    if not _is_local(address):
+        raise OSError(f"Test tried to reach {address!r}: tests are offline, use the emulator.")
+    return _real_connect_ex(self, address)
+
+
+@pytest.fixture(autouse=True, scope="session")
+def offline() -> Iterator[None]:
+    socket.socket.connect = _guarded_connect  # type: ignore[method-assign,assignment]
+    socket.socket.connect_ex = _guarded_connect_ex  # type: ignore[method-assign,assignment]
+    yield
+    socket.socket.connect = _real_connect  # type: ignore[method-assign]
+    socket.socket.connect_ex = _real_connect_ex  # type: ignore[method-assign]
+
+
+@pytest.fixture(autouse=True)
+def fast_password_hashing(settings: Any) -> None:
+    # PBKDF2 at production strength costs ~0.3 s per user; tests make many users.
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
+# --- A tiny world per test (healthchecks' Alice/Bob/Charlie, plus one of each role). --------------
+
+
+@dataclass
+class World:
+    team: Workspace
+    owner: Any  # alice
+    admin: Any  # dana
+    editor: Any  # bob
+    viewer: Any  # victor
+    outsider: Any  # charlie, owner of another team
+
+    def user(self, role: str) -> Any:
+        return getattr(self, role)
+
+    def membership(self, role: str) -> Membership:
+        return Membership.objects.get(workspace=self.team, user=self.user(role))
+
+
+def make_user(email: str) -> Any:
+    from allauth.account.models import EmailAddress
+
+    user = get_user_model().objects.create_user(
+        username=email.split("@")[0], email=email, password=PASSWORD
+    )
+    EmailAddress.objects.create(user=user, email=email, primary=True, verified=True)
+    create_personal_workspace(user)
+    return user
+
+
+@pytest.fixture
+def world(db: None) -> World:
+    alice = make_user("alice@example.com")
+    team = create_team_workspace(alice, "Acme marketing")
+    people = {
+        Role.ADMIN: make_user("dana@example.com"),
+        Role.EDITOR: make_user("bob@example.com"),
+        Role.VIEWER: make_user("victor@example.com"),
+    }
+    for role, person in people.items():
+        Membership.objects.create(workspace=team, user=person, role=role)
+    charlie = make_user("charlie@example.com")
+    create_team_workspace(charlie, "Other agency")
+    return World(
+        team=team,
+        owner=alice,
+        admin=people[Role.ADMIN],
+        editor=people[Role.EDITOR],
+        viewer=people[Role.VIEWER],
+        outsider=charlie,
+    )
+
+
+ROLES = ["owner", "admin", "editor", "viewer", "outsider", "anonymous"]
+
+
+@pytest.fixture
+def client_as(world: World):
+    """client_as("editor") -> a Client logged in as the world's editor ("anonymous": no login)."""
+
+    def make(role: str) -> Client:
+        client = Client()
+        if role != "anonymous":
+            client.force_login(world.user(role))
+        return client
+
+    return make
+
+
+# --- Browser: Debian's Chromium driven by Playwright. ---------------------------------------------
+
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+    "--disable-quic",
+    "--disable-dev-shm-usage",
+]
+
+
+@pytest.fixture(scope="session")
+def browser_type_launch_args(browser_type_launch_args: dict[str, Any]) -> dict[str, Any]:
+    return {
+        **browser_type_launch_args,
+        "executable_path": "/usr/bin/chromium",
+        "args": CHROMIUM_ARGS,
+    }

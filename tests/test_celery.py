@@ -1,0 +1,49 @@
+"""The Celery app: JSON only, rows are the truth, late acks, and a real worker over the broker."""
+
+from __future__ import annotations
+
+import os
+import time
+
+import pytest
+from celery.contrib.testing.worker import start_worker
+from django.conf import settings
+
+from avatarapp.celery import app
+from avatarapp.workspaces.models import Workspace
+
+
+@app.task(name="tests.create_workspace")
+def create_workspace(name: str) -> None:
+    Workspace.objects.get_or_create(name=name)
+
+
+def test_configuration_follows_the_house_rules() -> None:
+    conf = app.conf
+    assert conf.task_serializer == "json"
+    assert conf.accept_content == ["json"]
+    assert conf.result_backend is None
+    assert conf.task_ignore_result is True
+    assert conf.task_acks_late is True
+    assert conf.worker_prefetch_multiplier == 1
+    assert conf.task_time_limit > conf.task_soft_time_limit
+    assert {q.name for q in conf.task_queues} == {"default", "providers", "images", "maintenance"}
+    timeout = conf.broker_transport_options["visibility_timeout"]
+    assert timeout >= 2 * max(conf.task_time_limit, settings.GENERATION_MAX_RETRY_BACKOFF)
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_real_worker_runs_a_task_from_the_broker() -> None:
+    if not os.environ.get("REDIS_URL"):
+        pytest.skip("Needs the Redis broker; make test starts one and sets REDIS_URL.")
+    assert app.conf.broker_url.startswith("redis://")
+    with start_worker(
+        app, pool="threads", concurrency=2, perform_ping_check=False, loglevel="WARNING"
+    ):
+        create_workspace.delay("Made by the worker")
+        deadline = time.monotonic() + 15
+        while time.monotonic() < deadline:
+            if Workspace.objects.filter(name="Made by the worker").exists():
+                break
+            time.sleep(0.1)
+    assert Workspace.objects.filter(name="Made by the worker").count() == 1

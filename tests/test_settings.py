@@ -1,0 +1,140 @@
+"""Settings come from the environment, fail loudly on bad values, and are safe in production."""
+
+from __future__ import annotations
+
+import os
+import re
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from django.core.exceptions import ImproperlyConfigured
+
+from avatarapp.broker_timing import BrokerTiming, check_broker_timing
+from avatarapp.env import env_bool, env_int, env_list, env_str
+
+ROOT = Path(__file__).resolve().parent.parent
+
+PRODUCTION_ENV = {
+    "DEBUG": "False",
+    "SECRET_KEY": "a-long-random-production-like-value-" + "x" * 40,
+    "ALLOWED_HOSTS": "avatar.example.com",
+    "DATABASE_URL": "sqlite:////tmp/avatarapp-deploy-check.sqlite3",
+}
+
+
+def _manage(*args: str, env: dict[str, str]) -> subprocess.CompletedProcess[str]:
+    clean = {
+        k: v
+        for k, v in os.environ.items()
+        if not k.startswith(("DEBUG", "SECRET_KEY", "DJANGO_ALLOW_ASYNC_UNSAFE"))
+    }
+    return subprocess.run(
+        [sys.executable, "manage.py", *args],
+        cwd=ROOT,
+        env={**clean, **env},
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+
+
+def test_file_variant_reads_a_secret_from_a_file(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    secret = tmp_path / "secret"
+    secret.write_text("from-a-file\n")
+    monkeypatch.setenv("AVATARAPP_SAMPLE_FILE", str(secret))
+    assert env_str("AVATARAPP_SAMPLE") == "from-a-file"
+
+
+def test_both_variants_at_once_are_refused(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("AVATARAPP_SAMPLE", "a")
+    monkeypatch.setenv("AVATARAPP_SAMPLE_FILE", str(tmp_path / "x"))
+    with pytest.raises(ImproperlyConfigured, match="not both"):
+        env_str("AVATARAPP_SAMPLE")
+
+
+def test_unreadable_file_is_named(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("AVATARAPP_SAMPLE_FILE", "/nonexistent/secret")
+    with pytest.raises(ImproperlyConfigured, match="AVATARAPP_SAMPLE_FILE=/nonexistent/secret"):
+        env_str("AVATARAPP_SAMPLE")
+
+
+@pytest.mark.parametrize(
+    ("raw", "expected"), [("true", True), ("0", False), ("ON", True), ("no", False)]
+)
+def test_booleans(raw: str, expected: bool, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("AVATARAPP_SAMPLE", raw)
+    assert env_bool("AVATARAPP_SAMPLE", not expected) is expected
+
+
+def test_bad_values_fail_loudly(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("AVATARAPP_SAMPLE", "maybe")
+    with pytest.raises(ImproperlyConfigured, match="AVATARAPP_SAMPLE must be true or false"):
+        env_bool("AVATARAPP_SAMPLE", False)
+    with pytest.raises(ImproperlyConfigured, match="whole number"):
+        env_int("AVATARAPP_SAMPLE", 1)
+    monkeypatch.setenv("AVATARAPP_SAMPLE", "3")
+    with pytest.raises(ImproperlyConfigured, match="at least 5"):
+        env_int("AVATARAPP_SAMPLE", 10, minimum=5)
+    monkeypatch.setenv("AVATARAPP_SAMPLE", " a, b ,,c")
+    assert env_list("AVATARAPP_SAMPLE", []) == ["a", "b", "c"]
+
+
+def test_env_example_lists_every_variable_settings_read() -> None:
+    source = (ROOT / "avatarapp" / "settings.py").read_text()
+    read = set(re.findall(r'env_(?:str|bool|int|list)\(\s*"([A-Z0-9_]+)"', source))
+    documented = set(
+        re.findall(r"^#?\s*([A-Z][A-Z0-9_]+)=", (ROOT / ".env.example").read_text(), re.M)
+    )
+    assert read, "the pattern found the settings' variables"
+    assert read - documented == set()
+
+
+def test_production_refuses_the_development_secret_key() -> None:
+    env = {**PRODUCTION_ENV, "SECRET_KEY": ""}
+    del env["SECRET_KEY"]
+    result = _manage("check", env=env)
+    assert result.returncode != 0
+    assert "SECRET_KEY (or SECRET_KEY_FILE) must be set when DEBUG is false" in result.stderr
+
+
+def test_deploy_check_is_clean_with_production_settings() -> None:
+    result = _manage("check", "--deploy", "--fail-level", "WARNING", env=PRODUCTION_ENV)
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert "no issues" in result.stdout
+
+
+@pytest.mark.parametrize(
+    ("timing", "message"),
+    [
+        (BrokerTiming(500, 300, 240, 10, 300), "CELERY_VISIBILITY_TIMEOUT to at least 600s"),
+        (BrokerTiming(3600, 300, 240, 10, 2000), "GENERATION_MAX_RETRY_BACKOFF is 2000s"),
+        (BrokerTiming(3600, 300, 240, 1900, 300), "GENERATION_MAX_COUNTDOWN is 1900s"),
+        (BrokerTiming(3600, 300, 300, 10, 300), "must be below CELERY_TASK_TIME_LIMIT"),
+    ],
+)
+def test_unsafe_broker_timing_is_refused(timing: BrokerTiming, message: str) -> None:
+    with pytest.raises(ImproperlyConfigured, match=message):
+        check_broker_timing(timing)
+
+
+def test_safe_broker_timing_passes() -> None:
+    check_broker_timing(BrokerTiming(600, 300, 240, 10, 300))
+
+
+def test_worker_refuses_to_start_with_a_short_visibility_timeout() -> None:
+    env = dict(os.environ)
+    env.update({"CELERY_VISIBILITY_TIMEOUT": "100", "CELERY_TASK_TIME_LIMIT": "300"})
+    result = subprocess.run(
+        [sys.executable, "-m", "celery", "-A", "avatarapp", "worker", "--pool", "solo"],
+        cwd=ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert result.returncode != 0
+    assert "CELERY_VISIBILITY_TIMEOUT is 100s but CELERY_TASK_TIME_LIMIT is 300s" in result.stderr

@@ -1,0 +1,30 @@
+"""Every model in the catalog, retired ones included (history and old costs stay readable)."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from types import MappingProxyType
+
+from generation.catalog.models import CatalogModel
+
+from . import bfl, google, local, openai
+from .common import AS_OF
+from .local import BUILTIN_MODEL_ID, SELF_HOSTED_MODEL_ID
+
+DEFAULT_MODEL_ID = "gpt-image-2"  # PRODUCT.md: "gpt-image-2 (default)"
+
+MODELS: tuple[CatalogModel, ...] = openai.MODELS + bfl.MODELS + google.MODELS + local.MODELS
+
+CATALOG: Mapping[str, CatalogModel] = MappingProxyType({m.id: m for m in MODELS})
+
+if len(CATALOG) != len(MODELS):
+    raise RuntimeError("duplicate id in the model catalog")
+
+__all__ = [
+    "AS_OF",
+    "BUILTIN_MODEL_ID",
+    "CATALOG",
+    "DEFAULT_MODEL_ID",
+    "MODELS",
+    "SELF_HOSTED_MODEL_ID",
+]

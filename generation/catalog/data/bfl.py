@@ -1,0 +1,177 @@
+"""Black Forest Labs models: asynchronous submit -> poll (PROVIDERS.md "Black Forest Labs")."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+
+from generation.catalog.models import ASPECT_RATIOS as _ALL_RATIOS
+from generation.catalog.models import (
+    Capabilities,
+    CatalogModel,
+    Family,
+    Lifecycle,
+    PixelGrid,
+    Provider,
+    RatioOnly,
+    TextRendering,
+)
+from generation.catalog.rules import (
+    FixedCreditsRule,
+    FluxMegapixelRule,
+)
+
+from .common import AS_OF, MP, PRICING_MD, PROVIDERS_MD
+
+_LIFECYCLE_SRC = f"{PROVIDERS_MD} (Black Forest Labs); release dates not in our contracts"
+_FLUX2_PRICE_SRC = (
+    f"{PRICING_MD} (FLUX.2 per megapixel, inferred from two data points; "
+    "the `cost` in the submit response wins)"
+)
+_FLUX1_PRICE_SRC = f"{PRICING_MD} (FLUX.1 family, credits per image; 1 credit = $0.01)"
+
+# FLUX.2: width/height multiples of 16, at most 4 MP (PROVIDERS.md; bfl.openapi.json: >= 64).
+_FLUX2_SIZES = PixelGrid(
+    step=16,
+    min_side=64,
+    max_side=None,
+    max_pixels=4 * MP,
+    resolutions=("1K", "2K"),
+    limit_note="it goes up to 4 megapixels (2048x2048)",
+)
+
+# FLUX1.1 [pro] and FLUX.1 [dev]: width/height multiples of 32 in 256..1440 (bfl.openapi.json).
+_FLUX1_SIZES = PixelGrid(
+    step=32,
+    min_side=256,
+    max_side=1440,
+    max_pixels=1440 * 1440,
+    resolutions=("1K",),
+    limit_note="it goes up to 1440 px a side",
+)
+
+# Ultra and Kontext take `aspect_ratio` between 21:9 and 9:21 (bfl.openapi.json); every ratio of
+# our vocabulary is inside. Ultra makes about 4 MP, Kontext about 1 MP, and neither takes a size.
+_ULTRA_SIZES = RatioOnly(
+    aspect_ratios=_ALL_RATIOS,
+    image_sizes={"2K": None},
+    limit_note="it always makes images of about 4 megapixels",
+)
+_KONTEXT_SIZES = RatioOnly(
+    aspect_ratios=_ALL_RATIOS,
+    image_sizes={"1K": None},
+    limit_note="it always makes images of about 1 megapixel",
+)
+
+
+def _flux2(
+    model_id: str,
+    name: str,
+    first: str,
+    extra: str,
+    *,
+    references: int,
+    text: TextRendering,
+    notes: str = "",
+) -> CatalogModel:
+    return CatalogModel(
+        id=model_id,
+        api_model=model_id,
+        provider=Provider.BFL,
+        display_name=name,
+        family=Family.FLUX,
+        is_async=True,
+        lifecycle=Lifecycle(source=_LIFECYCLE_SRC),
+        capabilities=Capabilities(
+            sizing=_FLUX2_SIZES, max_references=references, edits=True, text_rendering=text
+        ),
+        price=FluxMegapixelRule(
+            name=f"bfl-{model_id}-per-megapixel",
+            source=_FLUX2_PRICE_SRC,
+            as_of=AS_OF,
+            trust="U",
+            first_mp=Decimal(first),
+            extra_mp=Decimal(extra),
+        ),
+        notes=notes,
+    )
+
+
+def _flux1(
+    model_id: str,
+    name: str,
+    credits: str,
+    caps: Capabilities,
+) -> CatalogModel:
+    return CatalogModel(
+        id=model_id,
+        api_model=model_id,
+        provider=Provider.BFL,
+        display_name=name,
+        family=Family.FLUX,
+        is_async=True,
+        lifecycle=Lifecycle(source=_LIFECYCLE_SRC),
+        capabilities=caps,
+        price=FixedCreditsRule(
+            name=f"bfl-{model_id}-per-image",
+            source=_FLUX1_PRICE_SRC,
+            as_of=AS_OF,
+            trust="T",  # unmarked in PRICING.md
+            credits=Decimal(credits),
+        ),
+    )
+
+
+MODELS: tuple[CatalogModel, ...] = (
+    _flux2("flux-2-max", "FLUX.2 [max]", "7", "3", references=8, text=TextRendering.STRONG),
+    _flux2("flux-2-pro", "FLUX.2 [pro]", "3", "1.5", references=8, text=TextRendering.GOOD),
+    _flux2(
+        "flux-2-flex",
+        "FLUX.2 [flex]",
+        "6",  # sources say 5 or 6: the higher, so the estimate stays an upper bound
+        "6",
+        references=8,
+        text=TextRendering.STRONG,
+        notes="First-MP price uncertain (5 or 6 credits); settle from the response `cost`.",
+    ),
+    _flux2(
+        "flux-2-klein-4b", "FLUX.2 [klein] 4B", "1.4", "0.1", references=4, text=TextRendering.FAIR
+    ),
+    _flux2(
+        "flux-2-klein-9b", "FLUX.2 [klein] 9B", "1.5", "0.2", references=4, text=TextRendering.FAIR
+    ),
+    _flux1(
+        "flux-pro-1.1",
+        "FLUX1.1 [pro]",
+        "4",
+        # one `image_prompt` (Redux) guides the image; it is not an edit
+        Capabilities(sizing=_FLUX1_SIZES, max_references=1, text_rendering=TextRendering.FAIR),
+    ),
+    _flux1(
+        "flux-pro-1.1-ultra",
+        "FLUX1.1 [pro] Ultra",
+        "6",  # also with `raw`
+        Capabilities(sizing=_ULTRA_SIZES, max_references=1, text_rendering=TextRendering.FAIR),
+    ),
+    _flux1(
+        "flux-kontext-pro",
+        "FLUX.1 Kontext [pro]",
+        "4",
+        Capabilities(
+            sizing=_KONTEXT_SIZES, max_references=4, edits=True, text_rendering=TextRendering.GOOD
+        ),
+    ),
+    _flux1(
+        "flux-kontext-max",
+        "FLUX.1 Kontext [max]",
+        "8",
+        Capabilities(
+            sizing=_KONTEXT_SIZES, max_references=4, edits=True, text_rendering=TextRendering.GOOD
+        ),
+    ),
+    _flux1(
+        "flux-dev",
+        "FLUX.1 [dev]",
+        "2.5",
+        Capabilities(sizing=_FLUX1_SIZES, max_references=1, text_rendering=TextRendering.WEAK),
+    ),
+)

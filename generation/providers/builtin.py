@@ -1,0 +1,185 @@
+"""The built-in offline renderer: a flat-illustration head-and-shoulders portrait drawn with Pillow
+from a persona's look and a seed. It costs nothing, needs no key and no network, and is what a new
+user sees working first (PRODUCT.md: "Built-in").
+
+- `render_portrait(look, seed=..., width=..., height=...)` -> PNG bytes. The same look, seed and
+  size always give byte-identical output; the seed only varies small things (background hue, gaze,
+  smile).
+- `BuiltinProvider().generate(request, look)` -> GenerationResult with zero usage.
+
+Free text is read by builtin_traits / builtin_words (common colour and style words, hex codes, and a
+hash-derived fallback so unknown words still give a stable, distinct result).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import io
+import random
+from dataclasses import dataclass
+
+from PIL import Image
+
+from . import builtin_clothes as clothes
+from . import builtin_figure as fig
+from .base import (
+    ErrorKind,
+    GeneratedImage,
+    GenerationResult,
+    ImageRequest,
+    PermanentError,
+    Usage,
+)
+from .builtin_canvas import Canvas
+from .builtin_hair import HIDDEN_EARS, hair_back, hair_front, hair_over
+from .builtin_palette import COLOURS, RGB, hex_rgb
+from .builtin_traits import Traits, resolve
+from .builtin_words import hashed_colour, normalise, read_colour
+
+__all__ = ["MAX_SIDE", "MIN_SIDE", "BuiltinProvider", "Look", "render_portrait"]
+
+MIN_SIDE = 64
+MAX_SIDE = 4096
+# Drawn at 2x and halved for smooth edges while the canvas is small enough to stay fast.
+_SUPERSAMPLE_MAX_PIXELS = 4_200_000
+
+BACKGROUNDS = [
+    hex_rgb(c)
+    for c in (
+        "#bcdcec",
+        "#c6e3c4",
+        "#f5d3b8",
+        "#f3c9d3",
+        "#d6cdf1",
+        "#f6e0a4",
+        "#b8e1dc",
+        "#f4c5b0",
+        "#cdd8e8",
+        "#e4d7c2",
+    )
+]
+
+
+@dataclass(frozen=True)
+class Look:
+    """A persona's look as the persona holds it: free text, any field may be empty."""
+
+    skin_tone: str = ""
+    hair_colour: str = ""
+    hair_style: str = ""
+    eye_colour: str = ""
+    build: str = ""
+    features: str = ""
+    wardrobe: str = ""
+    accessories: str = ""
+
+
+def _background(text: str | None, rng: random.Random) -> RGB:
+    if text:
+        norm = normalise(text)
+        return read_colour(norm, COLOURS) or hashed_colour(norm, "bg", lum=0.85, sat=0.45)
+    return rng.choice(BACKGROUNDS)
+
+
+def _draw(t: Traits, seed: int, width: int, height: int, background: str | None) -> Image.Image:
+    rng = random.Random(seed)  # noqa: S311 - deterministic art, not security
+    bg = _background(background, rng)
+    pose = fig.Pose.from_rng(rng)
+    scale = 2 if width * height <= _SUPERSAMPLE_MAX_PIXELS else 1
+    c = Canvas(width, height, scale, bg)
+    g = fig.geometry(t, pose)
+    fig.background(c, bg, 0.5)
+    hair_back(c, g, t)
+    clothes.body(c, g, t)
+    hair_over(c, g, t)
+    if t.hijab is None:
+        clothes.neck(c, g, t)
+        clothes.collar(c, g, t)
+        if t.hair_style not in HIDDEN_EARS:
+            fig.ears(c, g, t)
+    fig.face(c, g, t, pose, rng)
+    hair_front(c, g, t)
+    fig.earrings(c, g, t)
+    image = c.image
+    if scale > 1:
+        image = image.reduce(scale)
+    return image
+
+
+def _check_size(width: int, height: int) -> None:
+    for side in (width, height):
+        if not MIN_SIDE <= side <= MAX_SIDE:
+            raise ValueError(f"Image sides must be between {MIN_SIDE} and {MAX_SIDE} pixels.")
+
+
+def _encode(image: Image.Image, fmt: str) -> tuple[bytes, str]:
+    out = io.BytesIO()
+    if fmt in ("jpeg", "jpg"):
+        image.save(out, format="JPEG", quality=92)
+        return out.getvalue(), "image/jpeg"
+    if fmt == "webp":
+        image.save(out, format="WEBP", quality=90)
+        return out.getvalue(), "image/webp"
+    # No pnginfo, no timestamps: the bytes depend only on the pixels.
+    image.save(out, format="PNG", compress_level=2)
+    return out.getvalue(), "image/png"
+
+
+def render_portrait(
+    look: Look,
+    *,
+    seed: int,
+    width: int = 1024,
+    height: int = 1024,
+    background: str | None = None,
+) -> bytes:
+    """A PNG portrait of `look`. Deterministic in (look, seed, width, height, background)."""
+    _check_size(width, height)
+    data, _ = _encode(_draw(resolve(look), seed, width, height, background), "png")
+    return data
+
+
+def seed_from_prompt(prompt: str) -> int:
+    return int.from_bytes(hashlib.sha256(prompt.encode()).digest()[:4], "big") & 0x7FFFFFFF
+
+
+def _size(request: ImageRequest) -> tuple[int, int]:
+    if request.width is not None or request.height is not None:
+        return request.width or request.height or 1024, request.height or request.width or 1024
+    if request.aspect_ratio and ":" in request.aspect_ratio:
+        a, _, b = request.aspect_ratio.partition(":")
+        try:
+            ratio = float(a) / float(b)
+        except (ValueError, ZeroDivisionError):
+            ratio = 1.0
+        if ratio > 0:
+            if ratio >= 1:
+                return 1024, max(MIN_SIDE, round(1024 / ratio))
+            return max(MIN_SIDE, round(1024 * ratio)), 1024
+    return 1024, 1024
+
+
+class BuiltinProvider:
+    """The adapter the generation pipeline calls for the "builtin" provider. No key, no cost."""
+
+    def generate(self, request: ImageRequest, look: Look) -> GenerationResult:
+        width, height = _size(request)
+        try:
+            _check_size(width, height)
+        except ValueError as exc:
+            raise PermanentError(str(exc), kind=ErrorKind.INVALID) from exc
+        seed = request.seed if request.seed is not None else seed_from_prompt(request.prompt)
+        background = request.extra.get("background")
+        image = _draw(
+            resolve(look),
+            seed,
+            width,
+            height,
+            background if isinstance(background, str) else None,
+        )
+        data, mime = _encode(image, request.output_format.lower())
+        return GenerationResult(
+            images=(GeneratedImage(data=data, mime_type=mime, width=width, height=height),),
+            usage=Usage(),
+            request_id=None,
+        )

@@ -21,6 +21,8 @@ from avatarapp.workspaces.services import create_personal_workspace, create_team
 # there are still synchronous and safe.
 os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
 
+pytest_plugins = ["tests.emulator.pytest_plugin"]
+
 PASSWORD = "correct-horse-battery-staple-test"
 
 

@@ -96,11 +96,22 @@ class PollOutcome:
     progress: float | None = None
 
 
+class KeyStatus(enum.StrEnum):
+    VALID = "valid"
+    INVALID = "invalid"  # refused: wrong, revoked, or a key for another provider
+    RESTRICTED = "restricted"  # the key works, but the account cannot use some models yet
+    UNREACHABLE = "unreachable"  # no answer: says nothing about the key; try again later
+
+
 @dataclass(frozen=True)
 class KeyCheck:
-    valid: bool
+    status: KeyStatus
     message: str
     balance: Decimal | None = None  # BFL credits, when the provider reports them
+
+    @property
+    def valid(self) -> bool:
+        return self.status in (KeyStatus.VALID, KeyStatus.RESTRICTED)
 
 
 class ErrorKind(enum.StrEnum):

@@ -1,0 +1,97 @@
+"""HTTP plumbing the adapters share: timeouts, transport errors mapped onto the taxonomy,
+`retry-after` parsing, and scrubbing key-shaped text out of provider messages."""
+
+from __future__ import annotations
+
+import email.utils
+import io
+import re
+import time
+from collections.abc import Mapping
+
+import httpx
+import httpx2
+from PIL import Image
+
+from generation.providers.base import (
+    AmbiguousError,
+    ErrorKind,
+    GeneratedImage,
+    PermanentError,
+    ProviderError,
+    RetryableError,
+)
+
+# Connect fast or give up; reading waits for the provider to draw (gpt-image-2 at high quality can
+# take minutes). Both stay below the Celery soft time limit (240 s by default).
+DEFAULT_TIMEOUT = httpx.Timeout(connect=5.0, read=200.0, write=30.0, pool=5.0)
+SDK_TIMEOUT = httpx2.Timeout(connect=5.0, read=200.0, write=30.0, pool=5.0)
+POLL_TIMEOUT = httpx.Timeout(connect=5.0, read=20.0, write=10.0, pool=5.0)
+
+_KEY_SHAPES = re.compile(
+    r"(sk-[A-Za-z0-9_\-]{4,}|bfl_[A-Za-z0-9_\-]{4,}|AIza[0-9A-Za-z_\-]{10,}|"
+    r"(?i:bearer)\s+[A-Za-z0-9._\-]{8,})"
+)
+
+
+def scrub(text: str) -> str:
+    """Providers sometimes echo part of the key ("Incorrect API key provided: sk-abc...")."""
+    return _KEY_SHAPES.sub("[redacted]", text)
+
+
+def retry_after_seconds(headers: Mapping[str, str], now: float | None = None) -> float | None:
+    """`retry-after-ms` (OpenAI), then `retry-after` as seconds or an HTTP date."""
+    millis = headers.get("retry-after-ms")
+    if millis:
+        try:
+            return max(0.0, float(millis) / 1000)
+        except ValueError:
+            pass
+    value = headers.get("retry-after")
+    if not value:
+        return None
+    try:
+        return max(0.0, float(value))
+    except ValueError:
+        parsed = email.utils.parsedate_to_datetime(value) if value else None
+        if parsed is None:
+            return None
+        return max(0.0, parsed.timestamp() - (now if now is not None else time.time()))
+
+
+# httpx for our own calls; httpx2 inside the openai SDK (3.x), which ships its own fork.
+_NOT_SENT = (
+    httpx.ConnectError,
+    httpx.ConnectTimeout,
+    httpx.PoolTimeout,
+    httpx2.ConnectError,
+    httpx2.ConnectTimeout,
+    httpx2.PoolTimeout,
+)
+
+
+def transport_error(exc: Exception, *, provider: str, idempotent: bool) -> ProviderError:
+    """A failure with no HTTP answer. Before the request left (connect errors, no free
+    connection) it is safe to retry. After it left, a POST may have started billable work, so it is
+    ambiguous; a GET (a poll, a download) is safe to repeat."""
+    not_sent = isinstance(exc, _NOT_SENT)
+    if not_sent or idempotent:
+        return RetryableError(f"Could not reach {provider}. We will try again shortly.")
+    return AmbiguousError(
+        f"{provider} did not answer in time after receiving the request; it may still have "
+        "made (and billed) the image, so we will not send it again automatically."
+    )
+
+
+def generated_image(data: bytes, *, provider: str) -> GeneratedImage:
+    """Wrap a provider's image bytes, reading only the header. The pipeline decodes and re-encodes
+    the image later through the image safety checks; here we only refuse what is not an image."""
+    try:
+        with Image.open(io.BytesIO(data)) as image:
+            width, height = image.size
+            fmt = (image.format or "").lower()
+    except (OSError, ValueError):
+        raise PermanentError(
+            f"{provider} returned something that is not an image.", kind=ErrorKind.FAILED
+        ) from None
+    return GeneratedImage(data=data, mime_type=f"image/{fmt}", width=width, height=height)

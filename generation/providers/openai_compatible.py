@@ -1,0 +1,52 @@
+"""A self-hosted, OpenAI-compatible images endpoint (e.g. a FLUX server) at a user-given URL.
+
+Same wire protocol as OpenAI, so it reuses that adapter; what differs is trust. The base URL is
+checked against the SSRF guard right before every call (not once at save time: DNS can change),
+and the connection goes to exactly the addresses that were checked, with redirects refused.
+"""
+
+from __future__ import annotations
+
+from avatarapp.keys.ssrf import UnsafeURLError, pinned_sdk_client, validate_base_url
+from generation.providers.base import (
+    ErrorKind,
+    GenerationResult,
+    ImageRequest,
+    KeyCheck,
+    KeyStatus,
+    PermanentError,
+    Secret,
+)
+from generation.providers.openai_images import OpenAIImages
+
+NAME = "Your server"
+
+
+class OpenAICompatibleImages:
+    provider_name = NAME
+
+    def __init__(self, api_key: Secret, base_url: str, *, allow_private: bool = False) -> None:
+        self._key = api_key
+        self._base_url = base_url
+        self._allow_private = allow_private
+
+    def _adapter(self) -> OpenAIImages:
+        try:
+            checked = validate_base_url(self._base_url, allow_private=self._allow_private)
+        except UnsafeURLError as error:
+            raise PermanentError(str(error), kind=ErrorKind.INVALID, provider_code="ssrf") from None
+        adapter = OpenAIImages(
+            self._key, base_url=checked.url, http_client=pinned_sdk_client(checked)
+        )
+        adapter.provider_name = NAME
+        return adapter
+
+    def generate(self, request: ImageRequest) -> GenerationResult:
+        return self._adapter().generate(request)
+
+    def check_key(self) -> KeyCheck:
+        try:
+            adapter = self._adapter()
+        except PermanentError as error:
+            return KeyCheck(KeyStatus.UNREACHABLE, error.user_message)
+        return adapter.check_key()

@@ -1,0 +1,70 @@
+"""Knobs of the emulator. Everything here can be changed at run time (`Emulator.configure`,
+`POST /_emulator/config`), and `Emulator.reset()` restores the values it was started with."""
+
+from __future__ import annotations
+
+import dataclasses
+import datetime as dt
+from dataclasses import dataclass, field
+from typing import Any
+
+
+@dataclass
+class EmulatorConfig:
+    # Latency: a model's default (catalog.py, from PROVIDERS.md) times latency_scale, unless
+    # latency_seconds fixes it for every model. latency_overrides = {model: seconds} wins over both.
+    latency_scale: float = 1.0
+    latency_seconds: float | None = None
+    latency_overrides: dict[str, float] = field(default_factory=dict)
+
+    # The emulator's "today" for model retirement (None: the real UTC date).
+    today: dt.date | None = None
+
+    # BFL account simulation.
+    bfl_default_credits: float = 1000.0
+    bfl_max_active_tasks: int = 24
+    bfl_max_active_tasks_by_model: dict[str, int] = field(
+        default_factory=lambda: {"flux-kontext-max": 6}
+    )
+    bfl_delivery_ttl: float = 600.0  # signed result URLs are valid 10 minutes
+    bfl_task_ttl: float = 3600.0  # after about an hour a task id answers "Task not found"
+    # FLUX.1-era endpoints may report cost only in the Ready result [T]; False follows that note.
+    bfl_flux1_cost_on_submit: bool = False
+    # Newer BFL statuses "Reasoning"/"Generating" [T] instead of plain "Pending" while running.
+    bfl_extended_statuses: bool = False
+
+    # Simulated per-key request limits (None: report generous limits, never enforce).
+    openai_rpm: int | None = None
+    gemini_rpm: int | None = None
+
+    # Defaults for faults that take a value.
+    default_retry_after: float = 2.0
+    slow_seconds: float = 5.0
+
+    # Keep at most this many requests in the log (the benchmark sends thousands).
+    record_limit: int = 20_000
+
+    def copy(self) -> EmulatorConfig:
+        return dataclasses.replace(
+            self,
+            latency_overrides=dict(self.latency_overrides),
+            bfl_max_active_tasks_by_model=dict(self.bfl_max_active_tasks_by_model),
+        )
+
+    def update(self, **changes: Any) -> None:
+        names = {f.name for f in dataclasses.fields(self)}
+        unknown = set(changes) - names
+        if unknown:
+            raise ValueError(f"unknown emulator setting(s): {', '.join(sorted(unknown))}")
+        for name, value in changes.items():
+            if name == "today" and isinstance(value, str):
+                value = dt.date.fromisoformat(value)
+            setattr(self, name, value)
+
+    def effective_today(self) -> dt.date:
+        return self.today or dt.datetime.now(dt.UTC).date()
+
+    def as_dict(self) -> dict[str, Any]:
+        data = dataclasses.asdict(self)
+        data["today"] = self.effective_today().isoformat()
+        return data

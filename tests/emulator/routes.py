@@ -1,0 +1,67 @@
+"""Which provider and operation a request is, from the host alias that received it and its path."""
+
+from __future__ import annotations
+
+import re
+
+from tests.emulator.wire import Request
+
+# Host aliases in binding order. "main" serves OpenAI, Gemini and the admin API.
+ALIASES = (
+    "main",
+    "bfl",
+    "bfl-eu",
+    "bfl-us",
+    "bfl-poll-global",
+    "bfl-poll-eu",
+    "bfl-poll-us",
+    "bfl-delivery",
+)
+BFL_SUBMIT_ALIASES = {"bfl", "bfl-eu", "bfl-us"}
+BFL_POLL_ALIASES = {"bfl-poll-global", "bfl-poll-eu", "bfl-poll-us"}
+
+_GENERATE_CONTENT = re.compile(r"/v1beta/models/[^/:]+:generateContent")
+_OPENAI_MODEL = re.compile(r"/v1/models/[^/]+")
+_BFL_SUBMIT = re.compile(r"/v1/[A-Za-z0-9.\-]+")
+
+
+def classify(alias: str, method: str, path: str) -> tuple[str, str]:
+    """(provider, operation); operation "unknown" for paths the provider does not serve."""
+    if alias == "main":
+        if path.startswith("/v1beta/"):
+            if path == "/v1beta/models" and method == "GET":
+                return "gemini", "models.list"
+            if _GENERATE_CONTENT.fullmatch(path) and method == "POST":
+                return "gemini", "generateContent"
+            return "gemini", "unknown"
+        table = {
+            ("POST", "/v1/images/generations"): "images.generate",
+            ("POST", "/v1/images/edits"): "images.edit",
+            ("GET", "/v1/models"): "models.list",
+        }
+        if (method, path) in table:
+            return "openai", table[(method, path)]
+        if method == "GET" and _OPENAI_MODEL.fullmatch(path):
+            return "openai", "models.get"
+        return "openai", "unknown"
+    if alias == "bfl-delivery":
+        return "bfl", "delivery" if method == "GET" else "unknown"
+    if path == "/v1/get_result" and method == "GET":
+        return "bfl", "poll"
+    if alias in BFL_SUBMIT_ALIASES:
+        if path == "/v1/credits" and method == "GET":
+            return "bfl", "credits"
+        if _BFL_SUBMIT.fullmatch(path) and method == "POST":
+            return "bfl", "submit"
+    return "bfl", "unknown"
+
+
+def api_key(provider: str, req: Request) -> str | None:
+    if provider == "openai":
+        auth = req.header("authorization") or ""
+        return auth[7:].strip() or None if auth.lower().startswith("bearer ") else None
+    if provider == "bfl":
+        return req.header("x-key")
+    if provider == "gemini":
+        return req.header("x-goog-api-key") or req.query_param("key")
+    return None

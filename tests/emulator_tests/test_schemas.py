@@ -1,0 +1,205 @@
+"""The project's own request schemas, and the validation helpers other tests use."""
+
+from __future__ import annotations
+
+import base64
+import json
+from pathlib import Path
+from typing import Any
+
+import jsonschema  # type: ignore[import-untyped]
+import openai
+import pytest
+
+from tests.emulator import Emulator, assert_valid_request, validate_recorded, validate_request
+from tests.emulator.catalog import BFL_MODELS
+from tests.emulator.schemas import SCHEMA_DIR, load_schema
+from tests.emulator_tests.helpers import (
+    OPENAI_KEY,
+    bfl_submit,
+    gemini_body,
+    gemini_post,
+    png_bytes,
+)
+
+CONTRACTS = Path("/work/shared/contracts")
+
+
+@pytest.mark.parametrize("path", sorted(SCHEMA_DIR.glob("*.json")), ids=lambda p: p.name)
+def test_schema_files_are_valid_and_say_where_they_come_from(path: Path) -> None:
+    schema = json.loads(path.read_text())
+    jsonschema.Draft202012Validator.check_schema(schema)
+    assert "Source" in schema["$comment"] or "PROVIDERS.md" in schema["$comment"]
+    assert schema["additionalProperties"] is False
+
+
+def test_every_bfl_model_has_a_schema_that_lists_it() -> None:
+    for model, info in BFL_MODELS.items():
+        assert model in load_schema(info.schema)["x-models"]
+
+
+@pytest.mark.parametrize(
+    ("provider", "operation", "payload", "model"),
+    [
+        (
+            "openai",
+            "images.generate",
+            {
+                "model": "gpt-image-2",
+                "prompt": "x",
+                "size": "1536x864",
+                "quality": "high",
+                "output_format": "jpeg",
+                "output_compression": 80,
+                "moderation": "low",
+            },
+            None,
+        ),
+        (
+            "openai",
+            "images.edit",
+            {
+                "model": "gpt-image-1.5",
+                "prompt": "x",
+                "image": ["<f>", "<g>"],
+                "input_fidelity": "high",
+            },
+            None,
+        ),
+        (
+            "openai",
+            "images.edit.json",
+            {"model": "gpt-image-2", "prompt": "x", "images": [{"file_id": "file-1"}]},
+            None,
+        ),
+        (
+            "bfl",
+            "flux-2-pro",
+            {
+                "prompt": "x",
+                "width": 1024,
+                "height": 1536,
+                "seed": 1,
+                "input_image": "https://example.com/a.png",
+            },
+            None,
+        ),
+        ("bfl", "flux-pro-1.1-ultra", {"prompt": "x", "aspect_ratio": "21:9", "raw": True}, None),
+        (
+            "gemini",
+            "generateContent",
+            gemini_body(responseModalities=["IMAGE"], imageConfig={"aspectRatio": "4:5"}),
+            "gemini-2.5-flash-image",
+        ),
+    ],
+)
+def test_valid_requests_pass(
+    provider: str, operation: str, payload: dict[str, Any], model: str | None
+) -> None:
+    assert validate_request(provider, operation, payload, model=model) == []
+    assert_valid_request(provider, operation, payload, model=model)
+
+
+@pytest.mark.parametrize(
+    ("provider", "operation", "payload", "field", "kind"),
+    [
+        ("openai", "images.generate", {"prompt": "x", "colour": 1}, "colour", "unknown_field"),
+        ("openai", "images.generate", {"model": "gpt-image-2"}, "prompt", "missing"),
+        ("openai", "images.generate", {"prompt": "x", "n": "1"}, "n", "type"),
+        ("openai", "images.generate", {"prompt": "x", "quality": "best"}, "quality", "enum"),
+        (
+            "openai",
+            "images.generate",
+            {"model": "gpt-image-2", "prompt": "x", "size": "1000x1000"},
+            "size",
+            "value_error",
+        ),
+        (
+            "openai",
+            "images.generate",
+            {"model": "gpt-image-2", "prompt": "x", "response_format": "url"},
+            "response_format",
+            "unknown_field",
+        ),
+        ("openai", "images.edit", {"prompt": "x", "image": ["<f>"] * 17}, "image", "max_items"),
+        (
+            "openai",
+            "images.edit",
+            {"prompt": "x", "image": "<f>", "moderation": "low"},
+            "moderation",
+            "unknown_field",
+        ),  # not in the official multipart schema
+        (
+            "bfl",
+            "flux-2-klein-9b",
+            {"prompt": "x", "input_image_6": "a"},
+            "input_image_6",
+            "unknown_field",
+        ),
+        ("bfl", "flux-2-max", {"prompt": "x", "width": 100}, "width", "multiple_of"),
+        ("bfl", "flux-dev", {"prompt": "x", "steps": 0}, "steps", "minimum"),
+        (
+            "gemini",
+            "generateContent",
+            gemini_body(imageConfig={"aspectRatio": "2:1"}),
+            "generationConfig.imageConfig.aspectRatio",
+            "enum",
+        ),
+    ],
+)
+def test_invalid_requests_are_flagged(
+    provider: str, operation: str, payload: dict[str, Any], field: str, kind: str
+) -> None:
+    issues = validate_request(provider, operation, payload)
+    assert (issues[0].field, issues[0].kind) == (field, kind)
+    with pytest.raises(AssertionError, match=field.split(".")[-1]):
+        assert_valid_request(provider, operation, payload)
+
+
+def test_unknown_operation() -> None:
+    with pytest.raises(KeyError):
+        validate_request("openai", "images.variations", {})
+    with pytest.raises(KeyError):
+        validate_request("bfl", "flux-9", {})
+
+
+def test_captured_requests_validate(emulator: Emulator) -> None:
+    client = openai.OpenAI(api_key=OPENAI_KEY, base_url=emulator.openai_base_url, max_retries=0)
+    client.images.generate(model="gpt-image-2", prompt="x", size="1024x1024", quality="low")
+    client.images.edit(model="gpt-image-2", image=("a.png", png_bytes(), "image/png"), prompt="x")
+    reference = base64.b64encode(png_bytes()).decode()
+    bfl_submit(emulator, "flux-2-pro", input_image=reference)
+    gemini_post(emulator, gemini_body())
+    image_requests = [r for r in emulator.requests if r.operation != "poll"]
+    assert len(image_requests) == 4
+    for record in image_requests:
+        assert validate_recorded(record) == [], record.path
+
+
+@pytest.mark.skipif(not CONTRACTS.exists(), reason="the shared contracts are not on this machine")
+@pytest.mark.parametrize(
+    ("document", "official", "ours"),
+    [
+        ("openai-images.openapi.json", "CreateImageRequest", "openai.images.generations"),
+        ("openai-images.openapi.json", "CreateImageEditRequest", "openai.images.edits.multipart"),
+        ("openai-images.openapi.json", "EditImageBodyJsonParam", "openai.images.edits.jsonbody"),
+        *[
+            ("bfl.openapi.json", info.schema.removeprefix("bfl."), info.schema)
+            for info in BFL_MODELS.values()
+        ],
+    ],
+)
+def test_schemas_match_the_official_documents(document: str, official: str, ours: str) -> None:
+    """Same field names, and every official enum value and numeric bound is kept."""
+    source = json.loads((CONTRACTS / document).read_text())["components"]["schemas"][official]
+    mine = load_schema(ours)
+    assert set(mine["properties"]) == set(source["properties"])
+    assert set(mine.get("required", [])) == set(source.get("required", []))
+    for name, spec in source["properties"].items():
+        variants = [spec, *spec.get("anyOf", [])]
+        for variant in variants:
+            for bound in ("minimum", "maximum", "multipleOf", "maxLength", "maxItems"):
+                if bound in variant and name not in ("image",):
+                    assert mine["properties"][name][bound] == variant[bound], (name, bound)
+            if "enum" in variant and name not in ("model", "size"):
+                assert set(variant["enum"]) <= set(mine["properties"][name]["enum"]), name

@@ -41,8 +41,9 @@ class EmulatorConfig:
     default_retry_after: float = 2.0
     slow_seconds: float = 5.0
 
-    # Keep at most this many requests in the log (the benchmark sends thousands).
-    record_limit: int = 20_000
+    # Keep at most this many requests in the log: bodies are kept whole (references included),
+    # and a long benchmark sends thousands.
+    record_limit: int = 10_000
 
     def copy(self) -> EmulatorConfig:
         return dataclasses.replace(

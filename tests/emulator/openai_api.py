@@ -178,6 +178,8 @@ def _success(
     headers: list[tuple[str, str]],
 ) -> Response:
     info = OPENAI_MODELS[model]
+    if info.family == "dalle":
+        return _dalle(payload, headers)
     size = payload.get("size") or "auto"
     width, height = rules.parse_size(size) or (1024, 1024)  # auto resolves to a square
     quality = payload.get("quality") or "auto"
@@ -204,6 +206,15 @@ def _success(
         "usage": usage,
     }
     return Response.json(200, body, headers)
+
+
+def _dalle(payload: dict[str, Any], headers: list[tuple[str, str]]) -> Response:
+    """Only reachable with `today` before 2026-05-12: a bare DALL-E answer (no usage block),
+    always base64 because the emulator hosts no image URLs."""
+    width, height = rules.parse_size(payload.get("size") or "") or (1024, 1024)
+    b64 = render_b64(width, height, "png", COLOUR)
+    data = [{"b64_json": b64} for _ in range(payload.get("n") or 1)]
+    return Response.json(200, {"created": int(time.time()), "data": data}, headers)
 
 
 def _stream(

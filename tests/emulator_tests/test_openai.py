@@ -236,6 +236,12 @@ def test_model_lifecycle(emulator: Emulator, model: str, today: str, status: int
         assert response.json()["error"]["code"] == "model_not_found"
 
 
+def test_dall_e_before_its_shutdown(emulator: Emulator) -> None:
+    emulator.configure(today="2026-05-11")
+    body = generate(emulator, model="dall-e-3", size="1792x1024").json()
+    assert b64_info(body["data"][0]["b64_json"])[:2] == (1792, 1024)
+
+
 def test_model_defaults_to_retired_dall_e_2(emulator: Emulator) -> None:
     response = openai_post(emulator, "/images/generations", {"prompt": "x"})
     assert response.status_code == 404

@@ -16,8 +16,11 @@ COPY pyproject.toml uv.lock ./
 RUN uv sync --locked --no-dev --no-install-project
 
 COPY . .
-# collectstatic needs settings to load; this throwaway key exists only during the build step.
-RUN SECRET_KEY=build-only-not-a-secret python manage.py collectstatic --noinput -v0
+# collectstatic needs settings to load; these throwaway values exist only during the build step.
+RUN SECRET_KEY=build-only-not-a-secret \
+    KEY_ENCRYPTION_KEYS=1:AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA= \
+    KEY_FINGERPRINT_SECRET=build-only-not-a-secret-build-only-x \
+    python manage.py collectstatic --noinput -v0
 
 USER app
 EXPOSE 8000

@@ -16,6 +16,7 @@ from kombu import Queue
 
 from avatarapp.broker_timing import BrokerTiming, check_broker_timing
 from avatarapp.env import env_bool, env_int, env_list, env_str
+from avatarapp.keys.keyring import check_fingerprint_secret, parse_keyring
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 # Everything the app writes locally with embedded defaults (SQLite, media, broker folders).
@@ -191,6 +192,43 @@ SILENCED_SYSTEM_CHECKS: list[str] = []
 
 INVITATION_TTL_DAYS = env_int("INVITATION_TTL_DAYS", 7, minimum=1)
 
+# Provider keys (QUALITY.md section 7). "2:<base64 32 bytes>,1:<base64>": the highest version
+# encrypts, every listed one decrypts. Parsed here so a malformed value stops start-up.
+KEY_ENCRYPTION_KEYS = env_str("KEY_ENCRYPTION_KEYS") or ""
+# HMAC secret for key fingerprints (duplicate detection without decrypting); keep it stable.
+KEY_FINGERPRINT_SECRET = env_str("KEY_FINGERPRINT_SECRET") or ""
+if KEY_ENCRYPTION_KEYS:
+    parse_keyring(KEY_ENCRYPTION_KEYS)
+if KEY_FINGERPRINT_SECRET:
+    check_fingerprint_secret(KEY_FINGERPRINT_SECRET)
+if not DEBUG and not (KEY_ENCRYPTION_KEYS and KEY_FINGERPRINT_SECRET):
+    raise ImproperlyConfigured(
+        "KEY_ENCRYPTION_KEYS and KEY_FINGERPRINT_SECRET (or their _FILE variants) must be set when "
+        "DEBUG is false."
+    )
+# Development only: whatever is missing above comes from this ignored file, made on first use.
+KEY_DEV_SECRETS_FILE = VAR_DIR / "dev-keyring.json" if DEBUG else None
+# Live key checks run while a person waits: the whole check ends within this many seconds.
+KEY_CHECK_TIMEOUT_SECONDS = env_int("KEY_CHECK_TIMEOUT_SECONDS", 6, minimum=1)
+# OpenAI-compatible base URLs on loopback / private networks (a self-hosted server on the LAN).
+ALLOW_PRIVATE_PROVIDER_HOSTS = env_bool("ALLOW_PRIVATE_PROVIDER_HOSTS", False)
+# Where provider calls go; tests point these at the provider emulator.
+OPENAI_BASE_URL = env_str("OPENAI_BASE_URL") or "https://api.openai.com/v1"
+BFL_BASE_URLS = {
+    "global": env_str("BFL_GLOBAL_BASE_URL") or "https://api.bfl.ai",
+    "eu": env_str("BFL_EU_BASE_URL") or "https://api.eu.bfl.ai",
+    "us": env_str("BFL_US_BASE_URL") or "https://api.us.bfl.ai",
+}
+GOOGLE_BASE_URL = env_str("GOOGLE_BASE_URL") or "https://generativelanguage.googleapis.com"
+# BFL result downloads: only from these host suffixes, over this scheme (PROVIDERS.md).
+BFL_DELIVERY_HOSTS = env_list("BFL_DELIVERY_HOSTS", [".bfl.ai"])
+BFL_DELIVERY_SCHEME = env_str("BFL_DELIVERY_SCHEME", "https")
+
+# The sweeper (QUALITY.md section 3): how often it runs, and how long a row may sit untouched in
+# a non-final state before it acts on it.
+GENERATION_SWEEP_SECONDS = env_int("GENERATION_SWEEP_SECONDS", 15, minimum=1)
+GENERATION_STALE_SECONDS = env_int("GENERATION_STALE_SECONDS", 45, minimum=1)
+
 # Celery. Rows are the truth (ARCHITECTURE.md rule 1): no result backend, JSON only.
 CELERY_BROKER_URL = REDIS_URL or "filesystem://"
 if not REDIS_URL:
@@ -236,11 +274,28 @@ CELERY_TASK_QUEUES = [Queue(name) for name in ("default", "providers", "images",
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 CELERY_WORKER_HIJACK_ROOT_LOGGER = False
 CELERY_TIMEZONE = TIME_ZONE
+CELERY_BEAT_SCHEDULE = {
+    "sweep": {"task": "generation.sweep", "schedule": float(GENERATION_SWEEP_SECONDS)},
+}
 
+# Every record goes through the root handler, whose filter redacts provider keys (Authorization,
+# x-key, x-goog-api-key, sk-..., AIza...). Django's loggers have handlers of their own by default;
+# sending them to the root handler instead puts them through the same filter.
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
+    "filters": {"redact_secrets": {"()": "avatarapp.keys.redaction.RedactSecretsFilter"}},
     "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"}},
-    "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
+    "handlers": {
+        "console": {
+            "class": "logging.StreamHandler",
+            "formatter": "plain",
+            "filters": ["redact_secrets"],
+        }
+    },
     "root": {"handlers": ["console"], "level": env_str("LOG_LEVEL", "INFO")},
+    "loggers": {
+        "django": {"handlers": [], "level": "INFO", "propagate": True},
+        "django.server": {"handlers": [], "level": "INFO", "propagate": True},
+    },
 }

@@ -71,6 +71,24 @@ def fast_password_hashing(settings: Any) -> None:
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 
 
+@pytest.fixture(autouse=True, scope="session")
+def s3_bucket() -> str | None:
+    """Create the test bucket on the S3 server once, when the suite runs with one (make test)."""
+    name = os.environ.get("S3_BUCKET")
+    if not name:
+        return None
+    import boto3
+
+    boto3.client(
+        "s3",
+        endpoint_url=os.environ["S3_ENDPOINT_URL"],
+        aws_access_key_id=os.environ["S3_ACCESS_KEY_ID"],
+        aws_secret_access_key=os.environ["S3_SECRET_ACCESS_KEY"],
+        region_name="us-east-1",
+    ).create_bucket(Bucket=name)
+    return name
+
+
 # --- A tiny world per test (healthchecks' Alice/Bob/Charlie, plus one of each role). --------------
 
 

@@ -14,6 +14,8 @@ ROOT = Path(__file__).resolve().parent.parent
 COMPOSE_BINARY = Path(compose.__file__).parent / "docker-compose"
 REQUIRED = {
     "SECRET_KEY": "x",
+    "KEY_ENCRYPTION_KEYS": "x",
+    "KEY_FINGERPRINT_SECRET": "x",
     "POSTGRES_PASSWORD": "x",
     "MINIO_ROOT_USER": "x",
     "MINIO_ROOT_PASSWORD": "x",

@@ -21,6 +21,9 @@ PRODUCTION_ENV = {
     "SECRET_KEY": "a-long-random-production-like-value-" + "x" * 40,
     "ALLOWED_HOSTS": "avatar.example.com",
     "DATABASE_URL": "sqlite:////tmp/avatarapp-deploy-check.sqlite3",
+    # Production refuses to start without a keyring (test values, not secrets).
+    "KEY_ENCRYPTION_KEYS": "1:" + "A" * 43 + "=",
+    "KEY_FINGERPRINT_SECRET": "a-long-random-production-like-fingerprint-value-" + "x" * 8,
 }
 
 

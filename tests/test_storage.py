@@ -5,7 +5,6 @@ from __future__ import annotations
 import os
 from urllib.parse import parse_qs, urlparse
 
-import boto3
 import httpx
 import pytest
 from django.core.files.base import ContentFile
@@ -18,21 +17,7 @@ pytestmark = pytest.mark.skipif(
 )
 
 
-@pytest.fixture(scope="module")
-def bucket() -> str:
-    client = boto3.client(
-        "s3",
-        endpoint_url=os.environ["S3_ENDPOINT_URL"],
-        aws_access_key_id=os.environ["S3_ACCESS_KEY_ID"],
-        aws_secret_access_key=os.environ["S3_SECRET_ACCESS_KEY"],
-        region_name="us-east-1",
-    )
-    name = os.environ["S3_BUCKET"]
-    client.create_bucket(Bucket=name)
-    return name
-
-
-def test_default_storage_is_s3_when_configured(bucket: str) -> None:
+def test_default_storage_is_s3_when_configured(s3_bucket: str) -> None:
     assert isinstance(default_storage, S3Storage)
     name = default_storage.save("checks/hello.txt", ContentFile(b"hello"))
     try:
@@ -47,7 +32,7 @@ def test_default_storage_is_s3_when_configured(bucket: str) -> None:
     assert not default_storage.exists(name)
 
 
-def test_urls_are_short_lived_presigned_and_objects_private(bucket: str) -> None:
+def test_urls_are_short_lived_presigned_and_objects_private(s3_bucket: str) -> None:
     name = default_storage.save("checks/private.txt", ContentFile(b"secret portrait"))
     try:
         url = default_storage.url(name)
@@ -56,7 +41,7 @@ def test_urls_are_short_lived_presigned_and_objects_private(bucket: str) -> None
         assert int(query["X-Amz-Expires"][0]) <= 300
         assert "X-Amz-Signature" in query
         assert httpx.get(url).content == b"secret portrait"
-        acl = default_storage.connection.meta.client.get_object_acl(Bucket=bucket, Key=name)  # type: ignore[attr-defined]
+        acl = default_storage.connection.meta.client.get_object_acl(Bucket=s3_bucket, Key=name)  # type: ignore[attr-defined]
         assert all("AllUsers" not in str(grant["Grantee"]) for grant in acl["Grants"])
     finally:
         default_storage.delete(name)

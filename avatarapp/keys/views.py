@@ -1,14 +1,189 @@
+"""Settings -> Provider keys: list, add, check, rename, revoke, delete, and the audit trail.
+
+/settings/keys/ shows the current workspace; every other URL names its workspace or key, so a
+form opened in one tab can never act on another workspace after a switch in another tab.
+"""
+
 from __future__ import annotations
 
+import uuid
+from typing import Any
+
+from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.db.models import Q
 from django.http import HttpResponse
-from django.shortcuts import render
-from django.views.decorators.http import require_GET
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils.http import url_has_allowed_host_and_scheme
+from django.views.decorators.debug import sensitive_post_parameters
+from django.views.decorators.http import require_GET, require_POST
+from django_htmx.http import HttpResponseClientRedirect
 
 from avatarapp.http import WorkspaceRequest
+from avatarapp.keys import access, services
+from avatarapp.keys.crypto import KeyUnavailableError
+from avatarapp.keys.forms import AddKeyForm, RenameForm
+from avatarapp.keys.models import KeyEvent, ProviderKey
+from avatarapp.workspaces.access import role_required_message
+from avatarapp.workspaces.models import Membership
+from avatarapp.workspaces.roles import Role
+
+TRAIL_LENGTH = 100
+
+
+def _page(request: WorkspaceRequest, membership: Membership, **extra: Any) -> dict[str, Any]:
+    keys = access.visible_keys(membership).select_related("workspace")
+    may_add = access.can_add_workspace_key(membership) or access.can_add_personal_key(membership)
+    context: dict[str, Any] = {
+        "workspace": membership.workspace,
+        "membership": membership,
+        "key_views": [access.key_view(membership, key) for key in keys],
+        "form": AddKeyForm(membership=membership) if may_add else None,
+        "can_see_trail": access.can_see_trail(membership),
+    }
+    context.update(extra)
+    return context
 
 
 @require_GET
 @login_required
 def key_list(request: WorkspaceRequest) -> HttpResponse:
-    return render(request, "keys/list.html", {"workspace": request.workspace})
+    return render(request, "keys/list.html", _page(request, request.membership))
+
+
+@require_GET
+@login_required
+def workspace_keys(request: WorkspaceRequest, workspace_id: uuid.UUID) -> HttpResponse:
+    membership = access.get_keys_membership(request, workspace_id)
+    return render(request, "keys/list.html", _page(request, membership))
+
+
+@require_POST
+@login_required
+@sensitive_post_parameters("api_key")
+def add(request: WorkspaceRequest, workspace_id: uuid.UUID) -> HttpResponse:
+    membership = access.get_keys_membership(request, workspace_id)
+    if request.POST.get("scope") == "personal" and not membership.workspace.is_personal:
+        if not access.can_add_personal_key(membership):
+            raise PermissionDenied(role_required_message(access.ADD_PERSONAL_KEY))
+    elif not access.can_add_workspace_key(membership):
+        raise PermissionDenied(role_required_message(access.MANAGE_WORKSPACE_KEYS))
+    form = AddKeyForm(request.POST, membership=membership)
+    if form.is_valid():
+        try:
+            key, check = services.add_key(membership, form.new_key(), form.cleaned_data["api_key"])
+        except services.KeyNotSavedError as error:
+            form.add_error(error.field, str(error))
+        else:
+            level = messages.SUCCESS if check.valid else messages.WARNING
+            messages.add_message(request, level, "Saved. " + services.outcome_sentence(key, check))
+            target = reverse("keys:workspace", args=[membership.workspace_id])
+            return HttpResponseClientRedirect(target) if request.htmx else redirect(target)
+    context = _page(request, membership, form=form)
+    template = "keys/list.html#add-form" if request.htmx else "keys/list.html"
+    return render(request, template, context)
+
+
+@require_GET
+@login_required
+def detail(request: WorkspaceRequest, key_id: uuid.UUID) -> HttpResponse:
+    membership, key = access.get_key_for_member(request, key_id)
+    view = access.key_view(membership, key)
+    return render(request, "keys/detail.html", _detail(membership, key, view))
+
+
+def _detail(
+    membership: Membership, key: ProviderKey, view: access.KeyView, **extra: Any
+) -> dict[str, Any]:
+    context = {
+        "workspace": membership.workspace,
+        "membership": membership,
+        "kv": view,
+        "rename_form": RenameForm(initial={"label": key.label}) if view.can_manage else None,
+        "events": key.events.select_related("actor")[:TRAIL_LENGTH] if view.can_manage else [],
+    }
+    context.update(extra)
+    return context
+
+
+def _back(request: WorkspaceRequest, key: ProviderKey) -> str:
+    target = request.POST.get("next", "")
+    if url_has_allowed_host_and_scheme(target, {request.get_host()}, request.is_secure()):
+        return target
+    return reverse("keys:detail", args=[key.pk])
+
+
+@require_POST
+@login_required
+def check(request: WorkspaceRequest, key_id: uuid.UUID) -> HttpResponse:
+    membership, key = access.get_key_for_manager(request, key_id)
+    try:
+        outcome = services.check_now(key, request.user)
+    except KeyUnavailableError as error:
+        level, sentence = messages.ERROR, str(error)
+    else:
+        level = messages.SUCCESS if outcome.valid else messages.WARNING
+        sentence = services.outcome_sentence(key, outcome)
+    if request.htmx:
+        view = access.key_view(membership, key)
+        context = {"kv": view, "flash": sentence, "flash_ok": level == messages.SUCCESS}
+        return render(request, "keys/list.html#key-card", {**context, "next": _back(request, key)})
+    messages.add_message(request, level, sentence)
+    return redirect(_back(request, key))
+
+
+@require_POST
+@login_required
+def rename(request: WorkspaceRequest, key_id: uuid.UUID) -> HttpResponse:
+    membership, key = access.get_key_for_manager(request, key_id)
+    form = RenameForm(request.POST)
+    if not form.is_valid():
+        view = access.key_view(membership, key)
+        return render(request, "keys/detail.html", _detail(membership, key, view, rename_form=form))
+    services.rename(key, form.cleaned_data["label"], request.user)
+    messages.success(request, f"Renamed to “{key.label}”.")
+    return redirect("keys:detail", key_id=key.pk)
+
+
+def _go(request: WorkspaceRequest, target: str) -> HttpResponse:
+    # Destructive buttons post through htmx (for hx-confirm) and work without it too.
+    return HttpResponseClientRedirect(target) if request.htmx else redirect(target)
+
+
+@require_POST
+@login_required
+def revoke(request: WorkspaceRequest, key_id: uuid.UUID) -> HttpResponse:
+    _membership, key = access.get_key_for_manager(request, key_id)
+    try:
+        services.revoke(key, request.user)
+    except services.KeyActionError as error:
+        messages.error(request, str(error))
+    else:
+        messages.success(request, f"Revoked “{key.label}”. No job can use it any more.")
+    return _go(request, reverse("keys:detail", args=[key.pk]))
+
+
+@require_POST
+@login_required
+def delete(request: WorkspaceRequest, key_id: uuid.UUID) -> HttpResponse:
+    membership, key = access.get_key_for_manager(request, key_id)
+    label = key.label
+    services.delete(key, request.user)
+    messages.success(request, f"Deleted “{label}”. Its encrypted copy is erased.")
+    return _go(request, reverse("keys:workspace", args=[membership.workspace_id]))
+
+
+@require_GET
+@login_required
+def activity(request: WorkspaceRequest, workspace_id: uuid.UUID) -> HttpResponse:
+    membership = access.get_keys_membership(request, workspace_id, Role.ADMIN)
+    # Other members' personal keys stay private, in the trail too.
+    events = (
+        KeyEvent.objects.filter(workspace_id=membership.workspace_id)
+        .filter(Q(key_owner__isnull=True) | Q(key_owner_id=membership.user_id))
+        .select_related("actor")[:TRAIL_LENGTH]
+    )
+    context = {"workspace": membership.workspace, "events": events, "limit": TRAIL_LENGTH}
+    return render(request, "keys/activity.html", context)

@@ -232,7 +232,7 @@ def remove_member(actor: Membership, target: Membership) -> None:
             raise WorkspaceError(
                 "A workspace needs at least one owner. Make someone else owner first."
             )
-        target.delete()
+        _end_membership(target)
 
 
 def leave_workspace(membership: Membership) -> None:
@@ -244,7 +244,16 @@ def leave_workspace(membership: Membership) -> None:
             raise WorkspaceError(
                 "You are the last owner. Make someone else owner before you leave."
             )
-        membership.delete()
+        _end_membership(membership)
+
+
+def _end_membership(membership: Membership) -> None:
+    """A member who goes leaves nothing usable behind: their personal keys in this workspace are
+    erased together with the membership."""
+    from avatarapp.keys.services import forget_personal_keys
+
+    forget_personal_keys(membership)
+    membership.delete()
 
 
 def rename_workspace(actor: Membership, name: str) -> Workspace:

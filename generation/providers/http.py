@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import email.utils
 import io
-import re
 import time
 from collections.abc import Mapping
 
@@ -13,6 +12,7 @@ import httpx
 import httpx2
 from PIL import Image
 
+from avatarapp.keys.redaction import redact
 from generation.providers.base import (
     AmbiguousError,
     ErrorKind,
@@ -28,15 +28,11 @@ DEFAULT_TIMEOUT = httpx.Timeout(connect=5.0, read=200.0, write=30.0, pool=5.0)
 SDK_TIMEOUT = httpx2.Timeout(connect=5.0, read=200.0, write=30.0, pool=5.0)
 POLL_TIMEOUT = httpx.Timeout(connect=5.0, read=20.0, write=10.0, pool=5.0)
 
-_KEY_SHAPES = re.compile(
-    r"(sk-[A-Za-z0-9_\-]{4,}|bfl_[A-Za-z0-9_\-]{4,}|AIza[0-9A-Za-z_\-]{10,}|"
-    r"(?i:bearer)\s+[A-Za-z0-9._\-]{8,})"
-)
-
 
 def scrub(text: str) -> str:
-    """Providers sometimes echo part of the key ("Incorrect API key provided: sk-abc...")."""
-    return _KEY_SHAPES.sub("[redacted]", text)
+    """Providers sometimes echo part of the key ("Incorrect API key provided: sk-abc..."). One set
+    of patterns serves logs and messages alike: avatarapp.keys.redaction (plain Python)."""
+    return redact(text)
 
 
 def retry_after_seconds(headers: Mapping[str, str], now: float | None = None) -> float | None:

@@ -135,3 +135,14 @@ def test_two_owners_demoting_each_other_at_once_leave_one_owner() -> None:
         thread.join()
     assert sorted(outcomes) == ["changed", "refused"]
     assert Membership.objects.filter(workspace=team, role=Role.OWNER).count() == 1
+
+
+def test_a_member_who_leaves_takes_their_personal_keys_out(world: World) -> None:
+    from avatarapp.keys.models import ProviderKey
+    from tests.keys.factories import openai_key, store_key
+
+    editor = world.membership("editor")
+    store_key(editor, openai_key("own"), personal=True, label="Bob's own")
+    store_key(world.membership("owner"), openai_key("team"), label="Team key")
+    services.leave_workspace(editor)
+    assert list(ProviderKey.objects.values_list("label", flat=True)) == ["Team key"]

@@ -1,0 +1,167 @@
+"""Provider keys, stored encrypted, and their audit trail. Neither model ever holds a key in
+plain text; `ciphertext` is AES-GCM sealed by avatarapp.keys.crypto."""
+
+from __future__ import annotations
+
+import uuid
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+from django.utils import timezone
+
+from avatarapp.workspaces.models import Workspace
+
+
+class Provider(models.TextChoices):
+    OPENAI = "openai", "OpenAI"
+    BFL = "bfl", "Black Forest Labs"
+    GOOGLE = "google", "Google Gemini"
+    OPENAI_COMPATIBLE = "openai_compatible", "OpenAI-compatible server"
+
+
+class Region(models.TextChoices):
+    GLOBAL = "global", "Global"
+    EU = "eu", "EU"
+    US = "us", "US"
+
+
+class Status(models.TextChoices):
+    UNCHECKED = "unchecked", "Unchecked"
+    VALID = "valid", "Valid"
+    INVALID = "invalid", "Refused"
+    RESTRICTED = "restricted", "Valid, restricted"
+    REVOKED = "revoked", "Revoked"
+
+
+# What a masked key starts with: the provider's own prefix, so people recognise their key.
+MASK_PREFIX = {Provider.OPENAI: "sk-", Provider.GOOGLE: "AIza"}
+
+
+class ProviderKey(models.Model):
+    # Generated in Python, not by the database: the id is part of the encryption's associated
+    # data, so it must be known before the row is first written.
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    workspace = models.ForeignKey(Workspace, on_delete=models.CASCADE, related_name="provider_keys")
+    # Set: a personal key, seen and used only by this member. Empty: a workspace key.
+    owner = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.CASCADE,
+        related_name="personal_provider_keys",
+    )
+    provider = models.CharField(max_length=20, choices=Provider.choices)
+    region = models.CharField(max_length=8, choices=Region.choices, blank=True)  # BFL only
+    base_url = models.CharField(max_length=500, blank=True)  # OpenAI-compatible only
+    label = models.CharField(max_length=60)
+    ciphertext = models.BinaryField()
+    key_version = models.PositiveSmallIntegerField()
+    last4 = models.CharField(max_length=4, blank=True)  # empty when the key is too short to show
+    fingerprint = models.CharField(max_length=64)
+    status = models.CharField(max_length=12, choices=Status.choices, default=Status.UNCHECKED)
+    checked_at = models.DateTimeField(null=True, blank=True)
+    check_message = models.CharField(max_length=300, blank=True)
+    balance = models.DecimalField(max_digits=16, decimal_places=4, null=True, blank=True)
+    last_used_at = models.DateTimeField(null=True, blank=True)
+    revoked_at = models.DateTimeField(null=True, blank=True)
+    revoked_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["provider", "label", "created_at"]
+        constraints = [
+            # Duplicates are refused per scope; the form says which key it already is.
+            models.UniqueConstraint(
+                fields=["workspace", "fingerprint"],
+                condition=Q(owner__isnull=True),
+                name="keys_one_workspace_key_per_fingerprint",
+            ),
+            models.UniqueConstraint(
+                fields=["workspace", "owner", "fingerprint"],
+                condition=Q(owner__isnull=False),
+                name="keys_one_personal_key_per_fingerprint",
+            ),
+            models.CheckConstraint(
+                condition=Q(provider=Provider.BFL, region__in=Region.values)
+                | (~Q(provider=Provider.BFL) & Q(region="")),
+                name="keys_region_only_for_bfl",
+            ),
+            models.CheckConstraint(
+                condition=Q(provider=Provider.OPENAI_COMPATIBLE) & ~Q(base_url="")
+                | (~Q(provider=Provider.OPENAI_COMPATIBLE) & Q(base_url="")),
+                name="keys_base_url_only_for_compatible",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.label} ({self.get_provider_display()})"
+
+    @property
+    def is_personal(self) -> bool:
+        return self.owner_id is not None
+
+    @property
+    def is_revoked(self) -> bool:
+        return self.status == Status.REVOKED
+
+    @property
+    def mask(self) -> str:
+        """`sk-…AbCd`: the provider's prefix and the last four characters, never more."""
+        tail = self.last4 or "••••"
+        return f"{MASK_PREFIX.get(Provider(self.provider), '')}…{tail}"
+
+    @property
+    def short_fingerprint(self) -> str:
+        return self.fingerprint[:8]
+
+    @property
+    def provider_name(self) -> str:
+        name = self.get_provider_display()
+        if self.provider == Provider.BFL and self.region != Region.GLOBAL:
+            return f"{name} ({self.get_region_display()})"
+        return name
+
+
+class KeyEvent(models.Model):
+    """Who did what to which key, and when. Copies the label and last four so the trail still
+    reads after the key is deleted; never holds the key."""
+
+    class Action(models.TextChoices):
+        ADDED = "added", "Added"
+        CHECKED = "checked", "Checked"
+        USED = "used", "Used by a job"
+        RENAMED = "renamed", "Renamed"
+        REVOKED = "revoked", "Revoked"
+        DELETED = "deleted", "Deleted"
+
+    workspace = models.ForeignKey(Workspace, on_delete=models.CASCADE, related_name="+")
+    key = models.ForeignKey(
+        ProviderKey, null=True, blank=True, on_delete=models.SET_NULL, related_name="events"
+    )
+    # A copy of the key's owner: events of a personal key stay private to that member, also
+    # after the key itself is deleted.
+    key_owner = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.CASCADE, related_name="+"
+    )
+    provider = models.CharField(max_length=20, choices=Provider.choices)
+    label = models.CharField(max_length=60)
+    last4 = models.CharField(max_length=4, blank=True)
+    action = models.CharField(max_length=10, choices=Action.choices)
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    at = models.DateTimeField(default=timezone.now)
+    detail = models.CharField(max_length=300, blank=True)
+
+    class Meta:
+        ordering = ["-at", "-id"]
+        indexes = [models.Index(fields=["workspace", "-at"], name="keys_event_workspace_at")]
+
+    def __str__(self) -> str:
+        return f"{self.get_action_display()} {self.label} at {self.at:%Y-%m-%d %H:%M}"

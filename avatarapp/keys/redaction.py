@@ -1,0 +1,75 @@
+"""Keep provider keys out of logs and out of provider messages we store or show.
+
+`RedactSecretsFilter` is installed on the root handler in settings.LOGGING, so every record that
+reaches it (Django, Celery, httpx, the openai SDK, our own) is rewritten before it is formatted.
+A handler filter, not a logger filter: logger filters do not see records propagated from child
+loggers. Pure Python (settings' logging configuration imports it before apps are loaded).
+
+The patterns are deliberately greedy: a false "[redacted]" in a log line costs nothing; a key in a
+log aggregator costs a rotation. Header-shaped text is caught by name (Authorization, x-key,
+x-goog-api-key, api-key, and Google's `key=` query parameter); bare keys by shape (sk-..., bfl_...,
+AIza...). A BFL key is a bare UUID with no prefix, so it is only caught next to its header name;
+that is why keys must never be logged on purpose in the first place.
+"""
+
+from __future__ import annotations
+
+import logging
+import re
+
+REDACTED = "[redacted]"
+
+_HEADER_NAMES = r"authorization|proxy-authorization|x-key|x-goog-api-key|x-api-key|api[-_]?key"
+_PATTERNS: tuple[tuple[re.Pattern[str], str], ...] = (
+    # `Authorization: Bearer abc`, `'x-key': 'abc'`, `(b'x-key', b'abc')`, `api_key=abc`
+    (
+        re.compile(
+            rf"(?i)((?:{_HEADER_NAMES})['\"]?\s*[:=,]\s*(?:b?['\"])?\s*(?:(?:bearer|basic|token)\s+)?)"
+            r"[^\s'\",;&)}\]]+"
+        ),
+        rf"\1{REDACTED}",
+    ),
+    (re.compile(r"(?i)\bbearer\s+[A-Za-z0-9._~+/=\-]{6,}"), f"Bearer {REDACTED}"),
+    (re.compile(r"([?&]key=)[^\s&'\"]+"), rf"\1{REDACTED}"),
+    (re.compile(r"sk-[A-Za-z0-9_\-]{6,}"), f"sk-{REDACTED}"),
+    (re.compile(r"bfl_[A-Za-z0-9_\-]{6,}"), f"bfl_{REDACTED}"),
+    (re.compile(r"AIza[0-9A-Za-z_\-]{10,}"), f"AIza{REDACTED}"),
+)
+
+
+def redact(text: str) -> str:
+    """`text` with every key-shaped or header-shaped secret replaced by [redacted]."""
+    for pattern, replacement in _PATTERNS:
+        text = pattern.sub(replacement, text)
+    return text
+
+
+class RedactSecretsFilter(logging.Filter):
+    """Rewrites record.msg/args (and the traceback text) when they hold something secret-shaped.
+
+    Records without secrets keep their message template and args untouched, so grouping in log
+    tools still works for them.
+    """
+
+    _formatter = logging.Formatter()
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        try:
+            message = record.getMessage()
+        except Exception:  # a broken format string: log the template, redacted, not the args
+            message = str(record.msg)
+            record.args = None
+        cleaned = redact(message)
+        if cleaned != message:
+            record.msg, record.args = cleaned, None
+        if record.exc_info and not record.exc_text:
+            record.exc_text = self._formatter.formatException(record.exc_info)
+        if record.exc_text:
+            cleaned = redact(record.exc_text)
+            if cleaned != record.exc_text:
+                # Formatters use exc_text when set; drop exc_info so no handler re-renders the
+                # unredacted exception from it.
+                record.exc_text, record.exc_info = cleaned, None
+        if record.stack_info:
+            record.stack_info = redact(record.stack_info)
+        return True

@@ -1,0 +1,114 @@
+"""The only door to a key in plain text (ARCHITECTURE.md rule 5).
+
+`open_key` is the one function that calls crypto.decrypt (tests/keys/test_vault.py checks the
+whole code base for other callers). It refuses revoked keys, records the use, and hands back a
+`Secret`, whose repr is a mask, to pass straight into a provider adapter. Keys are opened just in
+time, inside the worker's provider call; a key never travels in task arguments.
+
+For the pipeline:
+    key, secret = vault.secret_for_job(key_id, membership)   # re-checks who may use it
+    adapter = OpenAIImages(secret, base_url=settings.OPENAI_BASE_URL)
+    ... on a PermanentError of kind AUTH / FORBIDDEN: vault.note_refusal(key, ...)
+"""
+
+from __future__ import annotations
+
+import enum
+import uuid
+from datetime import timedelta
+from typing import Any
+
+from django.db.models import Q, QuerySet
+from django.utils import timezone
+from django.views.decorators.debug import sensitive_variables
+
+from avatarapp.keys import crypto
+from avatarapp.keys.events import apply_check, record
+from avatarapp.keys.models import KeyEvent, ProviderKey, Status
+from avatarapp.workspaces.models import Membership
+from avatarapp.workspaces.roles import Role, at_least
+from generation.providers.base import KeyStatus, Secret
+
+# A busy key is opened for every image; write last_used (and a "used" event) at most this often.
+USE_RECORD_INTERVAL = timedelta(minutes=5)
+
+
+class Purpose(enum.StrEnum):
+    CHECK = "check"  # a live key check: recorded by the caller as a "checked" event
+    JOB = "job"  # a provider call for a generation: records last_used and a "used" event
+
+
+class KeyRevokedError(crypto.KeyUnavailableError):
+    pass
+
+
+class KeyNotUsableError(crypto.KeyUnavailableError):
+    pass
+
+
+@sensitive_variables("plain")
+def open_key(key: ProviderKey, *, purpose: Purpose, actor: Any = None, detail: str = "") -> Secret:
+    """Decrypt `key` for one provider call. Raises a KeyUnavailableError subclass, whose message
+    a person can act on, when the key is revoked, was moved between rows, or was encrypted with a
+    keyring version that is no longer configured."""
+    if key.status == Status.REVOKED:
+        when = f" on {key.revoked_at:%Y-%m-%d}" if key.revoked_at else ""
+        raise KeyRevokedError(f"The key “{key.label}” was revoked{when}; choose another key.")
+    plain = crypto.decrypt(
+        bytes(key.ciphertext),
+        row_id=key.pk,
+        workspace_id=key.workspace_id,
+        version=key.key_version,
+    )
+    if purpose == Purpose.JOB:
+        _record_use(key, actor, detail)
+    return Secret(plain)
+
+
+def _record_use(key: ProviderKey, actor: Any, detail: str) -> None:
+    now = timezone.now()
+    # One conditional UPDATE: many workers opening the same key write at most once per interval.
+    updated = (
+        ProviderKey.objects.filter(pk=key.pk)
+        .filter(Q(last_used_at__isnull=True) | Q(last_used_at__lt=now - USE_RECORD_INTERVAL))
+        .update(last_used_at=now)
+    )
+    if updated:
+        key.last_used_at = now
+        record(key, KeyEvent.Action.USED, actor, detail or "Used for a generation.")
+
+
+def usable_keys(membership: Membership, provider: str | None = None) -> QuerySet[ProviderKey]:
+    """Keys `membership` may run jobs with: the workspace's keys plus the member's own personal
+    keys, not revoked. Viewers run no jobs, so they get none."""
+    if not at_least(membership.role, Role.EDITOR):
+        return ProviderKey.objects.none()
+    keys = (
+        ProviderKey.objects.filter(workspace_id=membership.workspace_id)
+        .filter(Q(owner__isnull=True) | Q(owner_id=membership.user_id))
+        .exclude(status=Status.REVOKED)
+    )
+    if provider is not None:
+        keys = keys.filter(provider=provider)
+    return keys.order_by("owner_id", "label")
+
+
+def secret_for_job(
+    key_id: uuid.UUID | str, membership: Membership, *, detail: str = ""
+) -> tuple[ProviderKey, Secret]:
+    """Open a key for a job run on behalf of `membership`, re-checking at the last moment that
+    the member may still use it (they may have left, or the key may have been revoked)."""
+    key = ProviderKey.objects.filter(pk=key_id).first()
+    if key is not None and key.status == Status.REVOKED:
+        open_key(key, purpose=Purpose.JOB)  # raises the revoked message
+    if key is None or not usable_keys(membership).filter(pk=key.pk).exists():
+        raise KeyNotUsableError(
+            "This key is no longer available to you in this workspace; choose another key."
+        )
+    return key, open_key(key, purpose=Purpose.JOB, actor=membership.user, detail=detail)
+
+
+def note_refusal(key: ProviderKey, status: KeyStatus, message: str) -> None:
+    """A provider refused a job's call with this key (401: INVALID; 403 organisation
+    verification: RESTRICTED). Shown on the keys page so an admin can act."""
+    apply_check(key, status, message, actor=None, detail_prefix="A job was refused")

@@ -1,11 +1,22 @@
 from django.urls import path
 
-from generation import views
+from generation.views import budget, generate, jobs, pages
 
 app_name = "generation"
 
 urlpatterns = [
-    path("generate/", views.generate, name="generate"),
-    path("gallery/", views.gallery, name="gallery"),
-    path("costs/", views.costs, name="costs"),
+    path("generate/", generate.generate, name="generate"),
+    path("generate/estimate/", generate.estimate, name="estimate"),
+    path("jobs/<uuid:job_id>/", jobs.job_detail, name="job"),
+    path("jobs/<uuid:job_id>/progress/", jobs.job_progress, name="job_progress"),
+    path("images/<uuid:image_id>/card/", jobs.image_card, name="image_card"),
+    path("images/<uuid:image_id>/cancel/", jobs.image_cancel, name="image_cancel"),
+    path("images/<uuid:image_id>/retry/", jobs.image_retry, name="image_retry"),
+    path(
+        "images/<uuid:image_id>/<str:variant>",
+        jobs.image_file,
+        name="image_file",
+    ),
+    path("gallery/", pages.gallery, name="gallery"),
+    path("costs/", budget.costs, name="costs"),
 ]

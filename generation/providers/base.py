@@ -143,9 +143,12 @@ class RetryableError(ProviderError):
         *,
         retry_after: float | None = None,
         provider_code: str | None = None,
+        rate_limited: bool = False,
     ) -> None:
         super().__init__(user_message, provider_code=provider_code)
         self.retry_after = retry_after
+        # A 429 for this key: another key of the same provider may go through at once.
+        self.rate_limited = rate_limited
 
 
 class PermanentError(ProviderError):

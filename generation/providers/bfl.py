@@ -223,6 +223,7 @@ def _status_error(response: httpx.Response) -> ProviderError:
             f"{NAME} is already running the most tasks this key may run. We will try again.",
             retry_after=retry_after_seconds(response.headers) or ACTIVE_TASK_LIMIT_RETRY_AFTER,
             provider_code="429",
+            rate_limited=True,
         )
     if status >= 500:
         return RetryableError(

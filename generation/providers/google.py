@@ -190,6 +190,7 @@ def _status_error(response: httpx.Response) -> ProviderError:
             f"{NAME} is rate limiting this key. We will try again shortly.",
             retry_after=_retry_delay(details) or retry_after_seconds(response.headers),
             provider_code=status,
+            rate_limited=True,
         )
     if response.status_code >= 500:
         return RetryableError(

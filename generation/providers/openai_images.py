@@ -168,6 +168,7 @@ class OpenAIImages:
                 f"{self.provider_name} is busy ({status}). We will try again shortly.",
                 retry_after=retry_after_seconds(error.response.headers),
                 provider_code=code or str(status),
+                rate_limited=status == 429,
             )
         return PermanentError(
             f"{self.provider_name} refused the request: {message}",

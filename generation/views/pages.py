@@ -17,6 +17,4 @@ def _workspace_page(template: str):
     return view
 
 
-generate = _workspace_page("generation/generate.html")
 gallery = _workspace_page("generation/gallery.html")
-costs = _workspace_page("generation/costs.html")

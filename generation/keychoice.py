@@ -1,0 +1,127 @@
+"""Which provider key an image is made with, opened just in time in the worker.
+
+Order: the key already chosen for this image (a previous attempt, or a rotation after a quota or
+rate-limit refusal), else the workspace's keys, then the job creator's personal keys, skipping
+keys the provider has refused. Access is re-checked at the moment of use through the vault: a
+member who left, or a key revoked after submit, fails the image with a clear message.
+"""
+
+from __future__ import annotations
+
+import uuid
+from dataclasses import dataclass
+from decimal import Decimal
+from typing import Any
+
+from django.conf import settings
+
+from avatarapp.keys import vault
+from avatarapp.keys.crypto import KeyUnavailableError as VaultRefusal
+from avatarapp.keys.models import ProviderKey, Status
+from avatarapp.workspaces.models import Membership
+from generation.models import Image
+from generation.providers.base import ErrorKind, KeyStatus, PermanentError, Secret
+from generation.providers.openai_compatible import OpenAICompatibleImages
+
+PROVIDER_NAMES = {
+    "openai": "OpenAI",
+    "bfl": "Black Forest Labs",
+    "google": "Google",
+    "openai_compatible": "your OpenAI-compatible server",
+}
+
+
+class KeyUnavailableError(Exception):
+    """No key can make this image; the message says what to add."""
+
+
+@dataclass(frozen=True)
+class ChosenKey:
+    key_id: Any
+    secret: Secret
+    region: str
+    base_url: str
+    # Self-hosted servers cost what the workspace says; we hold no price for them yet: $0.
+    workspace_price: Decimal = Decimal(0)
+
+    def compatible_client(self) -> OpenAICompatibleImages:
+        return OpenAICompatibleImages(
+            self.secret, self.base_url, allow_private=settings.ALLOW_PRIVATE_PROVIDER_HOSTS
+        )
+
+
+def _creator_membership(image: Image) -> Membership | None:
+    if image.job.created_by_id is None:  # the creator's account was deleted
+        return None
+    return (
+        Membership.objects.select_related("user")
+        .filter(workspace_id=image.workspace_id, user_id=image.job.created_by_id)
+        .first()
+    )
+
+
+def candidates(membership: Membership, provider: str) -> list[ProviderKey]:
+    """Usable keys, workspace keys first, keys the provider refused left out."""
+    keys = vault.usable_keys(membership, provider).exclude(status=Status.INVALID)
+    return sorted(keys, key=lambda k: (k.owner_id is not None, k.created_at))
+
+
+def key_for_batch(membership: Membership, provider: str) -> tuple[uuid.UUID | None, str]:
+    """The key a batch will use for `provider` and how to show it (masked). Raises when none."""
+    if provider == "builtin":
+        return None, "no key needed"
+    keys = candidates(membership, provider)
+    if not keys:
+        name = PROVIDER_NAMES.get(provider, provider)
+        raise KeyUnavailableError(
+            f"There is no usable {name} key in this workspace. Add one under Settings -> "
+            "Provider keys, or choose another model (the built-in renderer needs no key)."
+        )
+    first = keys[0]
+    more = f" (+{len(keys) - 1} more)" if len(keys) > 1 else ""
+    return first.pk, f"{first.label} ({first.mask}){more}"
+
+
+def choose_key(image: Image, provider: str) -> ChosenKey:
+    membership = _creator_membership(image)
+    if membership is None:
+        raise PermanentError(
+            "The person who started this job is no longer in the workspace, so their access "
+            "cannot be used. Retry it yourself.",
+            kind=ErrorKind.AUTH,
+        )
+    # The key picked at submit (or by a rotation) is used even if revoked since, so the person
+    # reads "that key was revoked" rather than a vaguer "no key".
+    key_id = image.provider_key_id
+    if key_id is None:
+        keys = candidates(membership, provider)
+        if not keys:
+            raise PermanentError(str(_no_key(provider)), kind=ErrorKind.AUTH)
+        key_id = keys[0].pk
+    try:
+        key, secret = vault.secret_for_job(key_id, membership, detail=f"Image {image.pk}")
+    except VaultRefusal as refusal:
+        raise PermanentError(str(refusal), kind=ErrorKind.AUTH) from None
+    return ChosenKey(key.pk, secret, key.region or "global", key.base_url)
+
+
+def next_key(image: Image, provider: str) -> Any | None:
+    """Another usable key of the same provider, for a retry after quota or rate limits."""
+    membership = _creator_membership(image)
+    if membership is None:
+        return None
+    ids = [k.pk for k in candidates(membership, provider)]
+    if image.provider_key_id not in ids or len(ids) < 2:
+        return None
+    return ids[(ids.index(image.provider_key_id) + 1) % len(ids)]
+
+
+def _no_key(provider: str) -> KeyUnavailableError:
+    name = PROVIDER_NAMES.get(provider, provider)
+    return KeyUnavailableError(f"There is no usable {name} key any more. Add one and retry.")
+
+
+def mark_refused(key_id: Any, message: str) -> None:
+    key = ProviderKey.objects.filter(pk=key_id).first()
+    if key is not None:
+        vault.note_refusal(key, KeyStatus.INVALID, message)

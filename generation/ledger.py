@@ -1,0 +1,196 @@
+"""Budgets and the append-only cost ledger.
+
+A batch is reserved before any provider is called, with ONE conditional UPDATE of the month's
+BudgetPeriod row: `reserved = reserved + X WHERE reserved + spent + X <= cap`. PostgreSQL re-checks
+the WHERE clause after taking the row lock, so 200 concurrent submissions against a cap that fits
+50 accept exactly 50 (QUALITY.md section 4). Settling and releasing write one ledger line each
+(unique per image and kind) and move the period's counters in the same transaction, so the
+counters always equal the ledger's sums.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date, datetime
+from decimal import Decimal
+
+from django.db import IntegrityError, transaction
+from django.db.models import F
+from django.utils import timezone
+
+from avatarapp.workspaces.models import Workspace
+from generation.models import Budget, BudgetPeriod, Image, LedgerEntry
+
+ZERO = Decimal(0)
+
+
+class BudgetExceededError(Exception):
+    def __init__(self, needed: Decimal, left: Decimal) -> None:
+        super().__init__(
+            f"This batch could cost up to ${needed:.2f}, but only ${max(left, ZERO):.2f} of this "
+            "month's budget is left. Make fewer images, pick cheaper models or a lower quality, "
+            "or ask an owner or admin to raise the budget."
+        )
+        self.needed = needed
+        self.left = left
+
+
+def month_of(moment: datetime | None = None) -> date:
+    moment = moment or timezone.now()
+    return moment.date().replace(day=1)
+
+
+@dataclass(frozen=True)
+class BudgetStatus:
+    cap: Decimal | None
+    reserved: Decimal
+    spent: Decimal
+
+    @property
+    def left(self) -> Decimal | None:
+        return None if self.cap is None else self.cap - self.reserved - self.spent
+
+    @property
+    def used_fraction(self) -> float | None:
+        if not self.cap:
+            return None
+        return float((self.reserved + self.spent) / self.cap)
+
+
+def monthly_cap(workspace: Workspace) -> Decimal | None:
+    budget = Budget.objects.filter(workspace=workspace).first()
+    return budget.monthly_cap_usd if budget else None
+
+
+def budget_status(workspace: Workspace, month: date | None = None) -> BudgetStatus:
+    period = BudgetPeriod.objects.filter(workspace=workspace, month=month or month_of()).first()
+    return BudgetStatus(
+        cap=monthly_cap(workspace),
+        reserved=period.reserved_usd if period else ZERO,
+        spent=period.spent_usd if period else ZERO,
+    )
+
+
+def _period(workspace: Workspace, month: date) -> BudgetPeriod:
+    period, _ = BudgetPeriod.objects.get_or_create(workspace=workspace, month=month)
+    return period
+
+
+def reserve(images: list[Image]) -> None:
+    """Reserve every image's estimate against its workspace's month, all or nothing. Call inside
+    the transaction that creates the rows; raises BudgetExceededError and changes nothing."""
+    if not images:
+        return
+    workspace = images[0].workspace
+    month = month_of(images[0].created_at)
+    total = sum((image.estimated_usd for image in images), ZERO)
+    period = _period(workspace, month)
+    cap = monthly_cap(workspace)
+    rows = BudgetPeriod.objects.filter(pk=period.pk)
+    if cap is not None:
+        rows = rows.alias(committed=F("reserved_usd") + F("spent_usd")).filter(
+            committed__lte=cap - total
+        )
+    if rows.update(reserved_usd=F("reserved_usd") + total) != 1:
+        status = budget_status(workspace, month)
+        raise BudgetExceededError(total, status.left if status.left is not None else ZERO)
+    LedgerEntry.objects.bulk_create(
+        LedgerEntry(
+            workspace=workspace,
+            month=month,
+            job_id=image.job_id,
+            image=image,
+            provider_key_id=image.provider_key_id,
+            kind=LedgerEntry.Kind.RESERVATION,
+            amount_usd=image.estimated_usd,
+            price_rule=image.price_rule,
+            price_as_of=image.price_as_of or month,
+            detail="worst-case estimate, held until the image is settled or released",
+        )
+        for image in images
+    )
+
+
+def _reservation(image: Image) -> LedgerEntry | None:
+    return LedgerEntry.objects.filter(image=image, kind=LedgerEntry.Kind.RESERVATION).first()
+
+
+def _write_once(line: LedgerEntry) -> bool:
+    """Insert a ledger line unless this image already has one of its kind."""
+    try:
+        with transaction.atomic():
+            line.save()
+    except IntegrityError:
+        return False
+    return True
+
+
+@transaction.atomic
+def settle(image: Image, amount: Decimal, *, rule: str, as_of: date, detail: str = "") -> bool:
+    """Charge the actual cost and release the reservation. False if already settled."""
+    reservation = _reservation(image)
+    if reservation is None:
+        raise ValueError(f"image {image.pk} has no reservation to settle")
+    common = {
+        "workspace_id": image.workspace_id,
+        "month": reservation.month,
+        "job_id": image.job_id,
+        "image": image,
+        "provider_key_id": image.provider_key_id,
+    }
+    charged = _write_once(
+        LedgerEntry(
+            **common,
+            kind=LedgerEntry.Kind.SETTLEMENT,
+            amount_usd=amount,
+            price_rule=rule,
+            price_as_of=as_of,
+            detail=detail[:300],
+        )
+    )
+    if not charged:
+        return False
+    released = _write_once(
+        LedgerEntry(
+            **common,
+            kind=LedgerEntry.Kind.RELEASE,
+            amount_usd=reservation.amount_usd,
+            price_rule=reservation.price_rule,
+            price_as_of=reservation.price_as_of,
+            detail="reservation released on settlement",
+        )
+    )
+    # A reservation released earlier (say, the image was given up for lost and then finished)
+    # must not be taken off the counters twice.
+    BudgetPeriod.objects.filter(workspace_id=image.workspace_id, month=reservation.month).update(
+        reserved_usd=F("reserved_usd") - (reservation.amount_usd if released else ZERO),
+        spent_usd=F("spent_usd") + amount,
+    )
+    return True
+
+
+@transaction.atomic
+def release(image: Image, reason: str) -> bool:
+    """Give back the reservation of an image that will cost nothing. False if already done."""
+    reservation = _reservation(image)
+    if reservation is None:
+        return False
+    released = _write_once(
+        LedgerEntry(
+            workspace_id=image.workspace_id,
+            month=reservation.month,
+            job_id=image.job_id,
+            image=image,
+            provider_key_id=image.provider_key_id,
+            kind=LedgerEntry.Kind.RELEASE,
+            amount_usd=reservation.amount_usd,
+            price_rule=reservation.price_rule,
+            price_as_of=reservation.price_as_of,
+            detail=reason[:300],
+        )
+    )
+    if released:
+        BudgetPeriod.objects.filter(
+            workspace_id=image.workspace_id, month=reservation.month
+        ).update(reserved_usd=F("reserved_usd") - reservation.amount_usd)
+    return released

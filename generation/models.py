@@ -1,0 +1,197 @@
+"""Jobs, images, the cost ledger and budgets. The rows are the truth (ARCHITECTURE.md rule 1):
+the UI and the sweeper read these, never a Celery result."""
+
+from __future__ import annotations
+
+import uuid
+from decimal import Decimal
+
+from django.conf import settings
+from django.db import models
+from django.utils import timezone
+
+from avatarapp.workspaces.models import Workspace
+
+
+def money(**options: object) -> models.DecimalField:
+    """USD amounts need up to 8 decimal places: gpt-image-1-mini's $2.50 per 1M image-input
+    tokens is $0.0000025 a token."""
+    return models.DecimalField(max_digits=18, decimal_places=8, **options)  # type: ignore[arg-type]
+
+
+class Budget(models.Model):
+    """A workspace's monthly hard cap. No row, or no cap, means unlimited."""
+
+    workspace = models.OneToOneField(
+        Workspace, on_delete=models.CASCADE, primary_key=True, related_name="budget"
+    )
+    monthly_cap_usd = models.DecimalField(max_digits=12, decimal_places=2, null=True, blank=True)
+    updated_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    updated_at = models.DateTimeField(auto_now=True)
+
+    def __str__(self) -> str:
+        return f"Budget of {self.workspace_id}: {self.monthly_cap_usd or 'no cap'}"
+
+
+class BudgetPeriod(models.Model):
+    """What a workspace has reserved and spent in one calendar month (UTC). Reservations are
+    taken with one conditional UPDATE on this row, so concurrent jobs can never overshoot."""
+
+    workspace = models.ForeignKey(Workspace, on_delete=models.CASCADE, related_name="+")
+    month = models.DateField()  # the first day of the month
+    reserved_usd = money(default=Decimal(0))
+    spent_usd = money(default=Decimal(0))
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["workspace", "month"], name="one_period_per_month"),
+            models.CheckConstraint(
+                condition=models.Q(reserved_usd__gte=0) & models.Q(spent_usd__gte=0),
+                name="period_amounts_not_negative",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.month:%Y-%m}: reserved {self.reserved_usd}, spent {self.spent_usd}"
+
+
+class Job(models.Model):
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    workspace = models.ForeignKey(Workspace, on_delete=models.CASCADE, related_name="jobs")
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    created_at = models.DateTimeField(default=timezone.now, db_index=True)
+    # The batch as the user asked for it: personas, styles, models, count, aspect, resolution...
+    parameters = models.JSONField(default=dict)
+    estimated_usd = money(default=Decimal(0))
+
+    class Meta:
+        ordering = ["-created_at"]
+
+    def __str__(self) -> str:
+        return f"Job {self.pk} ({self.created_at:%Y-%m-%d %H:%M})"
+
+
+class Image(models.Model):
+    class Status(models.TextChoices):
+        QUEUED = "queued", "Queued"
+        RUNNING = "running", "Running"
+        POLLING = "polling", "Waiting for the provider"
+        STORING = "storing", "Storing"
+        SUCCEEDED = "succeeded", "Done"
+        FAILED = "failed", "Failed"
+        CANCELLED = "cancelled", "Cancelled"
+        NEEDS_RECONCILIATION = "needs_reconciliation", "Needs checking"
+
+    TERMINAL = (Status.SUCCEEDED, Status.FAILED, Status.CANCELLED, Status.NEEDS_RECONCILIATION)
+
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    job = models.ForeignKey(Job, on_delete=models.CASCADE, related_name="images")
+    workspace = models.ForeignKey(Workspace, on_delete=models.CASCADE, related_name="+")
+    persona = models.ForeignKey(
+        "personas.Persona", null=True, on_delete=models.SET_NULL, related_name="images"
+    )
+    persona_name = models.CharField(max_length=120)  # kept when the persona is deleted
+    style_key = models.CharField(max_length=80)
+    style_name = models.CharField(max_length=120)
+    model_id = models.CharField(max_length=80)
+    provider = models.CharField(max_length=40)
+    provider_key = models.ForeignKey(
+        "keys.ProviderKey", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    aspect_ratio = models.CharField(max_length=8)
+    resolution = models.CharField(max_length=4)
+    quality = models.CharField(max_length=10)
+    request_fields = models.JSONField(default=dict)  # what the adapter sends (size, ratio...)
+    seed = models.BigIntegerField()
+    prompt = models.TextField()
+    retry_of = models.ForeignKey(
+        "self", null=True, blank=True, on_delete=models.SET_NULL, related_name="retries"
+    )
+
+    status = models.CharField(max_length=24, choices=Status.choices, default=Status.QUEUED)
+    error_message = models.TextField(blank=True)
+    error_kind = models.CharField(max_length=30, blank=True)
+    attempts = models.PositiveSmallIntegerField(default=0)
+    next_attempt_at = models.DateTimeField(null=True, blank=True)
+    # Set, and committed, just before the provider is called: after a crash it tells the sweeper
+    # whether the provider may have received (and billed) the request.
+    provider_call_at = models.DateTimeField(null=True, blank=True)
+    provider_request_id = models.CharField(max_length=120, blank=True)
+    polling_url = models.URLField(max_length=500, blank=True)
+    poll_count = models.PositiveIntegerField(default=0)
+    provider_credits = models.DecimalField(max_digits=12, decimal_places=4, null=True, blank=True)
+
+    estimated_usd = money()
+    actual_usd = money(null=True, blank=True)
+    price_rule = models.CharField(max_length=200, blank=True)
+    price_as_of = models.DateField(null=True, blank=True)
+    latency_ms = models.PositiveIntegerField(null=True, blank=True)
+
+    original = models.FileField(upload_to="unused/", blank=True)  # names come from storage.py
+    thumbnail = models.FileField(upload_to="unused/", blank=True)
+    sha256 = models.CharField(max_length=64, blank=True)
+    width = models.PositiveIntegerField(null=True, blank=True)
+    height = models.PositiveIntegerField(null=True, blank=True)
+    format = models.CharField(max_length=10, blank=True)
+
+    created_at = models.DateTimeField(default=timezone.now)
+    started_at = models.DateTimeField(null=True, blank=True)
+    finished_at = models.DateTimeField(null=True, blank=True)
+    deadline_at = models.DateTimeField()
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["created_at", "id"]
+        indexes = [
+            models.Index(fields=["status", "updated_at"], name="image_sweep"),
+            models.Index(fields=["workspace", "-created_at"], name="image_gallery"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.persona_name} / {self.style_name} / {self.model_id}: {self.status}"
+
+    @property
+    def is_terminal(self) -> bool:
+        return self.status in self.TERMINAL
+
+
+class LedgerEntry(models.Model):
+    """Append-only. Every line names the price rule and its as-of date, so a past bill can be
+    explained after prices change (ARCHITECTURE.md rule 8)."""
+
+    class Kind(models.TextChoices):
+        RESERVATION = "reservation", "Reservation"
+        SETTLEMENT = "settlement", "Settlement"
+        RELEASE = "release", "Release"
+
+    workspace = models.ForeignKey(Workspace, on_delete=models.CASCADE, related_name="+")
+    month = models.DateField()
+    job = models.ForeignKey(Job, on_delete=models.CASCADE, related_name="ledger")
+    image = models.ForeignKey(Image, on_delete=models.CASCADE, related_name="ledger")
+    provider_key = models.ForeignKey(
+        "keys.ProviderKey", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    kind = models.CharField(max_length=12, choices=Kind.choices)
+    amount_usd = money()
+    price_rule = models.CharField(max_length=200)
+    price_as_of = models.DateField()
+    detail = models.CharField(max_length=300, blank=True)
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["created_at", "id"]
+        constraints = [
+            # One reservation, at most one settlement and one release per image: a task that
+            # runs twice cannot charge twice.
+            models.UniqueConstraint(fields=["image", "kind"], name="one_ledger_line_per_kind"),
+            models.CheckConstraint(
+                condition=models.Q(amount_usd__gte=0), name="ledger_not_negative"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.kind} {self.amount_usd} for image {self.image_id}"

@@ -1,0 +1,318 @@
+"""What the worker does for one image. Every step re-reads the row and moves it on with a
+conditional UPDATE, so a task delivered twice (broker re-delivery, the sweeper, a user's double
+click) does its work at most once (ARCHITECTURE.md rule 2).
+
+    queued --claim--> running --provider call--> storing --files + ledger--> succeeded
+                         |  (BFL) submit --> polling --poll ... Ready--> storing
+                         +--> failed | needs_reconciliation | back to queued (retryable)
+"""
+
+from __future__ import annotations
+
+import logging
+import random
+import uuid
+from datetime import timedelta
+from decimal import Decimal
+
+from django.conf import settings
+from django.db import transaction
+from django.db.models import F
+from django.utils import timezone
+
+from avatarapp.imagesafety import UnsafeImageError
+from generation import ledger
+from generation.calls import ProviderCall, prepare_call
+from generation.catalog import actual_cost, resolve_params
+from generation.models import Image
+from generation.providers.base import (
+    AmbiguousError,
+    ErrorKind,
+    GenerationResult,
+    PendingTask,
+    PermanentError,
+    ProviderError,
+    RetryableError,
+)
+from generation.storage import store_generated
+
+log = logging.getLogger(__name__)
+Status = Image.Status
+
+MAX_ATTEMPTS = 4
+RETRY_BASE_SECONDS = 2.0
+POLL_FIRST_SECONDS = 0.5  # PROVIDERS.md: start 0.5 s, double, cap 10 s
+
+
+def retry_delay(attempt: int, retry_after: float | None = None) -> float:
+    """Exponential backoff with full jitter, never sooner than the provider asked, capped so the
+    broker's visibility timeout always covers it (checked at start-up)."""
+    cap = float(settings.GENERATION_MAX_RETRY_BACKOFF)
+    backoff = random.uniform(0, min(cap, RETRY_BASE_SECONDS * 2 ** max(attempt - 1, 0)))  # noqa: S311
+    return min(cap, max(backoff, retry_after or 0.0))
+
+
+def poll_delay(poll_count: int) -> float:
+    return min(float(settings.GENERATION_MAX_COUNTDOWN), POLL_FIRST_SECONDS * 2**poll_count)
+
+
+def _move(image_id: uuid.UUID | str, from_status: str, **changes: object) -> bool:
+    """The conditional UPDATE that every transition goes through."""
+    return bool(Image.objects.filter(pk=image_id, status=from_status).update(**changes))
+
+
+def claim(image_id: uuid.UUID | str) -> bool:
+    now = timezone.now()
+    return _move(
+        image_id, Status.QUEUED, status=Status.RUNNING, attempts=F("attempts") + 1, started_at=now
+    )
+
+
+def run_image(image_id: uuid.UUID | str) -> None:
+    """Ensure the image gets made: claim it, call the provider, then store or start polling."""
+    if not claim(image_id):
+        return  # someone else has it, or it is already finished
+    image = Image.objects.select_related("job", "persona").get(pk=image_id)
+    try:
+        call = prepare_call(image)
+        Image.objects.filter(pk=image.pk).update(
+            provider_call_at=timezone.now(), provider_key=call.key_id
+        )
+        image.refresh_from_db()
+        if call.asynchronous:
+            task = call.submit()
+            _start_polling(image, task)
+        else:
+            _finish(image, Status.RUNNING, call.generate(), call)
+    except ProviderError as error:
+        _handle_provider_error(image, Status.RUNNING, error)
+    except Exception as error:  # a bug or a crash in our own code: bounded retries on the row
+        log.exception("image %s: unexpected error in attempt %s", image.pk, image.attempts)
+        _retry_or_fail(image, Status.RUNNING, "Something went wrong on our side.", None, error)
+
+
+def _start_polling(image: Image, task: PendingTask) -> None:
+    _move(
+        image.pk,
+        Status.RUNNING,
+        status=Status.POLLING,
+        provider_request_id=task.task_id,
+        polling_url=task.polling_url,
+        provider_credits=task.credits,
+        poll_count=0,
+    )
+    _schedule_poll(image.pk, poll_delay(0))
+
+
+def poll_image(image_id: uuid.UUID | str) -> None:
+    """One poll of an asynchronous provider; schedules the next one itself while pending."""
+    image = Image.objects.select_related("job", "persona").filter(pk=image_id).first()
+    if image is None or image.status != Status.POLLING:
+        return
+    # Claim this poll tick: a duplicate poll task finds poll_count moved on and stops.
+    ticked = Image.objects.filter(
+        pk=image.pk, status=Status.POLLING, poll_count=image.poll_count
+    ).update(poll_count=F("poll_count") + 1)
+    if not ticked:
+        return
+    try:
+        call = prepare_call(image)
+        outcome = call.poll(
+            PendingTask(image.provider_request_id, image.polling_url, image.provider_credits)
+        )
+    except ProviderError as error:
+        if isinstance(error, RetryableError) and timezone.now() < image.deadline_at:
+            _schedule_poll(image.pk, max(poll_delay(image.poll_count), error.retry_after or 0))
+            return
+        _handle_provider_error(image, Status.POLLING, error)
+        return
+    if outcome.result is None:
+        if timezone.now() >= image.deadline_at:
+            _reconcile(image, Status.POLLING, "The provider had not finished by the deadline.")
+        else:
+            _schedule_poll(image.pk, poll_delay(image.poll_count + 1))
+        return
+    _finish(image, Status.POLLING, outcome.result, call)
+
+
+def _finish(image: Image, from_status: str, result: GenerationResult, call: ProviderCall) -> None:
+    """Provider answered: price it, store both files, then settle and mark done together."""
+    now = timezone.now()
+    params = resolve_params(image.model_id, image.aspect_ratio, image.resolution, image.quality)
+    cost = actual_cost(image.model_id, result.usage, params, workspace_price=call.workspace_price)
+    latency = int((now - (image.provider_call_at or now)).total_seconds() * 1000)
+    if not _move(
+        image.pk,
+        from_status,
+        status=Status.STORING,
+        actual_usd=cost.amount_usd,
+        price_rule=cost.rule,
+        price_as_of=cost.as_of,
+        latency_ms=latency,
+        provider_request_id=result.request_id or image.provider_request_id,
+    ):
+        return
+    try:
+        stored = store_generated(image.workspace_id, image.pk, result.images[0].data)
+    except UnsafeImageError as error:
+        with transaction.atomic():
+            if _move(
+                image.pk,
+                Status.STORING,
+                **_ended(Status.FAILED, error.user_message, "unsafe_image"),
+            ):
+                # The provider billed for it, so the cost is real even though no image is kept.
+                ledger.settle(
+                    image, cost.amount_usd, rule=cost.rule, as_of=cost.as_of, detail=cost.detail
+                )
+        return
+    with transaction.atomic():
+        done = _move(
+            image.pk,
+            Status.STORING,
+            status=Status.SUCCEEDED,
+            finished_at=timezone.now(),
+            original=stored.original_name,
+            thumbnail=stored.thumbnail_name,
+            sha256=stored.original.sha256,
+            width=stored.original.width,
+            height=stored.original.height,
+            format=stored.original.format.lower(),
+            error_message="",
+            error_kind="",
+        )
+        if done:
+            ledger.settle(
+                image, cost.amount_usd, rule=cost.rule, as_of=cost.as_of, detail=cost.detail
+            )
+
+
+def _ended(status: str, message: str, kind: str) -> dict[str, object]:
+    return {
+        "status": status,
+        "error_message": message,
+        "error_kind": kind,
+        "finished_at": timezone.now(),
+    }
+
+
+def _fail(image: Image, from_status: str, message: str, kind: str) -> None:
+    with transaction.atomic():
+        if _move(image.pk, from_status, **_ended(Status.FAILED, message, kind)):
+            ledger.release(image, f"failed: {kind}")
+
+
+def _reconcile(image: Image, from_status: str, message: str) -> None:
+    """The provider may have made and billed the image: keep the reservation, flag for a person."""
+    _move(
+        image.pk,
+        from_status,
+        **_ended(
+            Status.NEEDS_RECONCILIATION,
+            message + " It may have been billed; check with the provider.",
+            "ambiguous",
+        ),
+    )
+
+
+def _rotate_key(image: Image, from_status: str, error: ProviderError) -> bool:
+    """On a quota or rate-limit refusal, try the next key of the same provider straight away."""
+    quota = isinstance(error, PermanentError) and error.kind == ErrorKind.QUOTA
+    limited = isinstance(error, RetryableError) and error.rate_limited
+    if not (quota or limited) or from_status != Status.RUNNING or image.attempts >= MAX_ATTEMPTS:
+        return False
+    from generation.keychoice import next_key
+
+    other = next_key(image, image.provider)
+    if other is None:
+        return False
+    if _move(
+        image.pk,
+        from_status,
+        status=Status.QUEUED,
+        provider_key_id=other,
+        provider_call_at=None,
+        error_message=f"{error.user_message} Trying another key.",
+        error_kind="retrying",
+    ):
+        from generation.tasks import enqueue_image
+
+        transaction.on_commit(lambda: enqueue_image(image.pk))
+    return True
+
+
+def _handle_provider_error(image: Image, from_status: str, error: ProviderError) -> None:
+    if _rotate_key(image, from_status, error):
+        return
+    if isinstance(error, RetryableError):
+        _retry_or_fail(image, from_status, error.user_message, error.retry_after, error)
+    elif isinstance(error, AmbiguousError):
+        _reconcile(image, from_status, error.user_message)
+    elif isinstance(error, PermanentError):
+        if error.kind == ErrorKind.AUTH and image.provider_key_id:
+            from generation.calls import mark_key_refused
+
+            mark_key_refused(image.provider_key_id, error.user_message)
+        if error.kind == ErrorKind.RESULT_EXPIRED and from_status == Status.POLLING:
+            _reconcile(image, from_status, error.user_message)
+        else:
+            _fail(image, from_status, error.user_message, str(error.kind))
+    else:
+        _fail(image, from_status, error.user_message, "provider")
+
+
+def _retry_or_fail(
+    image: Image, from_status: str, message: str, retry_after: float | None, error: Exception
+) -> None:
+    image.refresh_from_db(fields=["attempts", "deadline_at"])
+    delay = retry_delay(image.attempts, retry_after)
+    due = timezone.now() + timedelta(seconds=delay)
+    if image.attempts >= MAX_ATTEMPTS or due >= image.deadline_at:
+        _fail(
+            image,
+            from_status,
+            f"{message} Gave up after {image.attempts} attempt(s).",
+            "retries_exhausted",
+        )
+        return
+    # Nothing was billed (retryable errors happen before the provider accepts the work), so the
+    # next attempt starts clean.
+    if _move(
+        image.pk,
+        from_status,
+        status=Status.QUEUED,
+        next_attempt_at=due,
+        provider_call_at=None,
+        error_message=message,
+        error_kind="retrying",
+    ):
+        from generation.tasks import enqueue_image
+
+        transaction.on_commit(lambda: enqueue_image(image.pk, countdown=delay))
+
+
+def _schedule_poll(image_id: uuid.UUID | str, delay: float) -> None:
+    from generation.tasks import enqueue_poll
+
+    transaction.on_commit(lambda: enqueue_poll(image_id, countdown=delay))
+
+
+def cancel(image: Image) -> bool:
+    """Stop an image that is still queued or waiting on the provider."""
+    with transaction.atomic():
+        if _move(image.pk, Status.QUEUED, **_ended(Status.CANCELLED, "Cancelled.", "cancelled")):
+            ledger.release(image, "cancelled before any provider call")
+            return True
+        if _move(image.pk, Status.POLLING, **_ended(Status.CANCELLED, "Cancelled.", "cancelled")):
+            # The provider accepted the task and bills it whatever we do now.
+            credits = image.provider_credits
+            amount = (credits / 100) if credits is not None else image.estimated_usd
+            ledger.settle(
+                image,
+                Decimal(amount),
+                rule=image.price_rule or "cancelled after submit",
+                as_of=image.price_as_of or timezone.now().date(),
+                detail="cancelled after the provider accepted the task",
+            )
+            return True
+    return False

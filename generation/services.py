@@ -1,0 +1,288 @@
+"""Submitting a batch: validate everything, price the worst case, reserve it against the budget
+with one conditional UPDATE, create the rows, and enqueue ids after commit."""
+
+from __future__ import annotations
+
+import hashlib
+import uuid
+from dataclasses import dataclass, field
+from datetime import date, timedelta
+from decimal import Decimal
+
+from django.db import transaction
+from django.utils import timezone
+
+from avatarapp.workspaces.models import Membership
+from avatarapp.workspaces.roles import Role, at_least
+from generation import ledger
+from generation.catalog import (
+    CatalogError,
+    check_available,
+    check_references,
+    estimate,
+    get_model,
+    resolve_params,
+)
+from generation.keychoice import KeyUnavailableError, key_for_batch
+from generation.models import Image, Job
+from personas.library import (
+    StyleSpec,
+    UnknownStyleError,
+    builtin_style,
+    spec_from_style,
+    workspace_style_id,
+)
+from personas.models import Persona, Style
+from personas.prompts import compose_for_model
+
+LOOK_FIELDS = (
+    "skin_tone",
+    "hair_colour",
+    "hair_style",
+    "eye_colour",
+    "build",
+    "features",
+    "wardrobe",
+    "accessories",
+)
+MAX_MODELS = 4
+MAX_PER_COMBINATION = 4
+MAX_IMAGES_PER_JOB = 64
+# Long enough for a slow model at high quality with a few retries; the sweeper flags the rest.
+IMAGE_DEADLINE = timedelta(minutes=30)
+
+
+class SubmitError(Exception):
+    """A batch that cannot be submitted; the message says what to change."""
+
+
+@dataclass(frozen=True)
+class BatchRequest:
+    persona_ids: list[str]
+    style_keys: list[str]
+    model_ids: list[str]
+    per_combination: int
+    aspect_ratio: str
+    resolution: str
+    quality: str
+
+
+@dataclass
+class PlannedImage:
+    persona: Persona
+    style: StyleSpec
+    model_id: str
+    prompt: str
+    estimate: Decimal
+    rule: str
+    as_of: date
+    request_fields: dict[str, object]
+
+
+@dataclass
+class BatchPlan:
+    images: list[PlannedImage] = field(default_factory=list)
+    warnings: list[str] = field(default_factory=list)
+    keys: dict[str, str] = field(default_factory=dict)  # provider -> the key to use, masked
+    key_ids: dict[str, uuid.UUID | None] = field(default_factory=dict)
+
+    @property
+    def total(self) -> Decimal:
+        return sum((image.estimate for image in self.images), Decimal(0))
+
+
+def resolve_style(membership: Membership, key: str) -> StyleSpec:
+    style_id = workspace_style_id(key)
+    if style_id is not None:
+        style = Style.objects.filter(workspace_id=membership.workspace_id, pk=style_id).first()
+        if style is None:
+            raise SubmitError("One of the chosen styles does not exist in this workspace.")
+        return spec_from_style(style)
+    try:
+        return builtin_style(key.removeprefix("builtin:"))
+    except UnknownStyleError:
+        raise SubmitError(f"There is no style called {key!r}.") from None
+
+
+def plan_batch(membership: Membership, batch: BatchRequest) -> BatchPlan:
+    """Everything about the batch except writing it: refusals raise SubmitError."""
+    if not at_least(membership.role, Role.EDITOR):
+        raise SubmitError("Generating needs the editor role. Ask an admin to change your role.")
+    if not batch.persona_ids or not batch.style_keys or not batch.model_ids:
+        raise SubmitError("Choose at least one persona, one style and one model.")
+    if len(set(batch.model_ids)) > MAX_MODELS:
+        raise SubmitError(f"Compare at most {MAX_MODELS} models at once.")
+    if not 1 <= batch.per_combination <= MAX_PER_COMBINATION:
+        raise SubmitError(f"Make between 1 and {MAX_PER_COMBINATION} images per combination.")
+    personas = list(
+        Persona.objects.filter(
+            workspace_id=membership.workspace_id, pk__in=batch.persona_ids, archived_at=None
+        ).prefetch_related("references")
+    )
+    if len(personas) != len(set(batch.persona_ids)):
+        raise SubmitError("One of the chosen personas does not exist in this workspace.")
+    styles = [resolve_style(membership, key) for key in dict.fromkeys(batch.style_keys)]
+    count = len(personas) * len(styles) * len(set(batch.model_ids)) * batch.per_combination
+    if count > MAX_IMAGES_PER_JOB:
+        raise SubmitError(f"That is {count} images; one batch makes at most {MAX_IMAGES_PER_JOB}.")
+    plan = BatchPlan()
+    today = timezone.now().date()
+    for model_id in dict.fromkeys(batch.model_ids):
+        try:
+            warning = check_available(model_id, today)
+            params = resolve_params(model_id, batch.aspect_ratio, batch.resolution, batch.quality)
+        except CatalogError as error:
+            raise SubmitError(error.user_message) from None
+        if warning:
+            plan.warnings.append(warning)
+        model = get_model(model_id)
+        try:
+            provider = str(model.provider)
+            plan.key_ids[provider], plan.keys[provider] = key_for_batch(membership, provider)
+        except KeyUnavailableError as error:
+            raise SubmitError(str(error)) from None
+        for persona in personas:
+            references = len(persona.references.all())
+            if references and model.capabilities.max_references:
+                try:
+                    check_references(model_id, references)
+                except CatalogError as error:
+                    raise SubmitError(error.user_message) from None
+            usable_refs = min(references, model.capabilities.max_references)
+            for style in styles:
+                prompt = compose_for_model(persona, style, model_id, references=usable_refs).text
+                cost = estimate(model_id, params, 1, usable_refs, prompt=prompt)
+                fields: dict[str, object] = dict(params.request_fields())
+                if str(model.provider) == "builtin":
+                    fields["look"] = {name: getattr(persona, name) for name in LOOK_FIELDS}
+                for _ in range(batch.per_combination):
+                    plan.images.append(
+                        PlannedImage(
+                            persona,
+                            style,
+                            model_id,
+                            prompt,
+                            cost.amount_usd,
+                            cost.rule,
+                            cost.as_of,
+                            fields,
+                        )
+                    )
+    return plan
+
+
+def _seed(job_id: object, index: int) -> int:
+    digest = hashlib.sha256(f"{job_id}:{index}".encode()).digest()
+    return int.from_bytes(digest[:4], "big") & 0x7FFFFFFF
+
+
+def submit(membership: Membership, batch: BatchRequest) -> Job:
+    """Create and reserve the batch, then enqueue its images once the transaction commits."""
+    with transaction.atomic():
+        job, image_ids = create_batch(membership, batch)
+        transaction.on_commit(lambda: _enqueue_all(image_ids))
+    return job
+
+
+def create_batch(membership: Membership, batch: BatchRequest) -> tuple[Job, list[uuid.UUID]]:
+    """Validate, price, reserve and write the rows; enqueue nothing. If the process dies after
+    this commits, the sweeper finds the queued rows and enqueues them."""
+    plan = plan_batch(membership, batch)
+    now = timezone.now()
+    with transaction.atomic():
+        job = Job.objects.create(
+            workspace_id=membership.workspace_id,
+            created_by=membership.user,
+            parameters={**batch.__dict__, "keys": plan.keys, "warnings": plan.warnings},
+            estimated_usd=plan.total,
+        )
+        images = Image.objects.bulk_create(
+            Image(
+                job=job,
+                workspace_id=membership.workspace_id,
+                persona=planned.persona,
+                persona_name=planned.persona.name,
+                style_key=planned.style.key,
+                style_name=planned.style.name,
+                model_id=planned.model_id,
+                provider=str(get_model(planned.model_id).provider),
+                provider_key_id=plan.key_ids.get(str(get_model(planned.model_id).provider)),
+                aspect_ratio=batch.aspect_ratio,
+                resolution=batch.resolution,
+                quality=batch.quality,
+                request_fields=planned.request_fields,
+                seed=_seed(job.pk, index),
+                prompt=planned.prompt,
+                estimated_usd=planned.estimate,
+                price_rule=planned.rule,
+                price_as_of=planned.as_of,
+                created_at=now,
+                deadline_at=now + IMAGE_DEADLINE,
+            )
+            for index, planned in enumerate(plan.images)
+        )
+        try:
+            ledger.reserve(images)
+        except ledger.BudgetExceededError as error:
+            raise SubmitError(str(error)) from None
+    return job, [image.pk for image in images]
+
+
+def _enqueue_all(image_ids: list[uuid.UUID]) -> None:
+    from generation.tasks import enqueue_image
+
+    for image_id in image_ids:
+        enqueue_image(image_id)
+
+
+def retry(membership: Membership, failed: Image) -> Image:
+    """A new attempt at a failed or cancelled image: priced again today and reserved again."""
+    if not at_least(membership.role, Role.EDITOR):
+        raise SubmitError("Retrying needs the editor role.")
+    if failed.status not in (Image.Status.FAILED, Image.Status.CANCELLED):
+        raise SubmitError("Only a failed or cancelled image can be retried.")
+    try:
+        check_available(failed.model_id, timezone.now().date())
+        params = resolve_params(
+            failed.model_id, failed.aspect_ratio, failed.resolution, failed.quality
+        )
+    except CatalogError as error:
+        raise SubmitError(error.user_message) from None
+    references = len(failed.persona.references.all()) if failed.persona else 0
+    references = min(references, get_model(failed.model_id).capabilities.max_references)
+    cost = estimate(failed.model_id, params, 1, references, prompt=failed.prompt)
+    try:  # today's key: the one that failed may have been revoked or refused since
+        key_id, _ = key_for_batch(membership, failed.provider)
+    except KeyUnavailableError as error:
+        raise SubmitError(str(error)) from None
+    now = timezone.now()
+    with transaction.atomic():
+        image = Image.objects.create(
+            job_id=failed.job_id,
+            workspace_id=failed.workspace_id,
+            persona=failed.persona,
+            persona_name=failed.persona_name,
+            style_key=failed.style_key,
+            style_name=failed.style_name,
+            model_id=failed.model_id,
+            provider=failed.provider,
+            provider_key_id=key_id,
+            aspect_ratio=failed.aspect_ratio,
+            resolution=failed.resolution,
+            quality=failed.quality,
+            request_fields=failed.request_fields,
+            seed=failed.seed,
+            prompt=failed.prompt,
+            retry_of=failed,
+            estimated_usd=cost.amount_usd,
+            price_rule=cost.rule,
+            price_as_of=cost.as_of,
+            created_at=now,
+            deadline_at=now + IMAGE_DEADLINE,
+        )
+        try:
+            ledger.reserve([image])
+        except ledger.BudgetExceededError as error:
+            raise SubmitError(str(error)) from None
+        transaction.on_commit(lambda: _enqueue_all([image.pk]))
+    return image

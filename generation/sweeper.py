@@ -1,0 +1,103 @@
+"""The periodic sweeper: `transaction.on_commit` is not durable and workers die, so every few
+seconds we look for rows that nobody is moving and move them (ARCHITECTURE.md rule 3).
+
+- queued and due, but untouched for a while: the enqueue was lost (crash between commit and
+  publish, broker down): enqueue again. A duplicate is harmless, the claim lets one through.
+- running without a provider call recorded: the worker died before calling; queue it again.
+- running with a provider call recorded: the provider may have billed; flag for reconciliation.
+- polling, untouched for longer than the longest poll interval allows: the poll task was lost;
+  schedule a poll again (polls are idempotent GETs).
+- storing for too long: the worker died with the bytes in memory. An asynchronous provider still
+  has the result, so poll again; a synchronous one does not, so flag it.
+- anything past its deadline that has not reached the provider: fail and release.
+"""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+from django.conf import settings
+from django.db import transaction
+from django.db.models import Q
+from django.utils import timezone
+
+from generation import ledger
+from generation.catalog import get_model
+from generation.models import Image
+
+Status = Image.Status
+
+
+def _stale_after() -> timedelta:
+    return timedelta(seconds=settings.GENERATION_STALE_SECONDS)
+
+
+def sweep() -> dict[str, int]:
+    from generation.tasks import enqueue_image, enqueue_poll
+
+    now = timezone.now()
+    stale = now - _stale_after()
+    counts = {"requeued": 0, "reconciled": 0, "repolled": 0, "expired": 0}
+
+    # Never reached a provider and past the deadline: fail, and give the money back.
+    for image in Image.objects.filter(
+        status__in=[Status.QUEUED, Status.RUNNING], provider_call_at=None, deadline_at__lte=now
+    ):
+        with transaction.atomic():
+            if Image.objects.filter(pk=image.pk, status=image.status, provider_call_at=None).update(
+                status=Status.FAILED,
+                error_message="It could not be started before its deadline. Retry to try again.",
+                error_kind="deadline",
+                finished_at=now,
+            ):
+                ledger.release(image, "deadline passed before any provider call")
+                counts["expired"] += 1
+
+    lost = Image.objects.filter(status=Status.QUEUED, updated_at__lte=stale).filter(
+        Q(next_attempt_at=None) | Q(next_attempt_at__lte=now)
+    )
+    for image_id in lost.values_list("pk", flat=True):
+        Image.objects.filter(pk=image_id, status=Status.QUEUED).update(updated_at=now)
+        enqueue_image(image_id)
+        counts["requeued"] += 1
+
+    crashed = Image.objects.filter(status=Status.RUNNING, updated_at__lte=stale)
+    for image in crashed:
+        if image.provider_call_at is None:
+            if Image.objects.filter(
+                pk=image.pk, status=Status.RUNNING, provider_call_at=None
+            ).update(status=Status.QUEUED, updated_at=now):
+                enqueue_image(image.pk)
+                counts["requeued"] += 1
+        elif _flag(image, Status.RUNNING, "The worker stopped while the provider was working."):
+            counts["reconciled"] += 1
+
+    poll_quiet = now - timedelta(seconds=2 * settings.GENERATION_MAX_COUNTDOWN) - _stale_after()
+    for image_id in Image.objects.filter(
+        status=Status.POLLING, updated_at__lte=poll_quiet
+    ).values_list("pk", flat=True):
+        Image.objects.filter(pk=image_id, status=Status.POLLING).update(updated_at=now)
+        enqueue_poll(image_id)
+        counts["repolled"] += 1
+
+    for image in Image.objects.filter(status=Status.STORING, updated_at__lte=stale):
+        if get_model(image.model_id).is_async:
+            if Image.objects.filter(pk=image.pk, status=Status.STORING).update(
+                status=Status.POLLING, updated_at=now
+            ):
+                enqueue_poll(image.pk)
+                counts["repolled"] += 1
+        elif _flag(image, Status.STORING, "The worker stopped while storing the image."):
+            counts["reconciled"] += 1
+    return counts
+
+
+def _flag(image: Image, from_status: str, why: str) -> bool:
+    return bool(
+        Image.objects.filter(pk=image.pk, status=from_status).update(
+            status=Status.NEEDS_RECONCILIATION,
+            error_message=f"{why} It may have been billed; check with the provider.",
+            error_kind="ambiguous",
+            finished_at=timezone.now(),
+        )
+    )

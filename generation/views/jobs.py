@@ -1,0 +1,123 @@
+"""A job's page: cards that poll themselves until their image is done, cancel and retry, and
+the stored files behind an ownership check."""
+
+from __future__ import annotations
+
+import uuid
+from dataclasses import dataclass
+from decimal import Decimal
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.files.storage import default_storage
+from django.http import FileResponse, Http404, HttpResponse, HttpResponseBase
+from django.shortcuts import redirect, render
+from django.views.decorators.http import require_GET, require_POST
+from storages.backends.s3 import S3Storage
+
+from avatarapp.http import WorkspaceRequest
+from avatarapp.workspaces.roles import Role, at_least
+from generation import pipeline, services
+from generation.access import get_image_for_member, get_job_for_member
+from generation.models import Image, Job
+
+
+@dataclass(frozen=True)
+class JobSummary:
+    total: int
+    ended: int
+    succeeded: int
+    estimated: Decimal
+    actual: Decimal
+
+    @property
+    def finished(self) -> bool:
+        return self.ended == self.total
+
+    @property
+    def percent(self) -> int:
+        return round(100 * self.ended / self.total) if self.total else 100
+
+
+def summarize(images: list[Image]) -> JobSummary:
+    return JobSummary(
+        total=len(images),
+        ended=sum(1 for i in images if i.is_terminal),
+        succeeded=sum(1 for i in images if i.status == Image.Status.SUCCEEDED),
+        estimated=sum((i.estimated_usd for i in images), Decimal(0)),
+        actual=sum((i.actual_usd or Decimal(0) for i in images), Decimal(0)),
+    )
+
+
+def _job_context(request: WorkspaceRequest, job: Job, can_edit: bool) -> dict[str, object]:
+    images = list(job.images.all())
+    return {"job": job, "images": images, "summary": summarize(images), "can_edit": can_edit}
+
+
+@require_GET
+@login_required
+def job_detail(request: WorkspaceRequest, job_id: uuid.UUID) -> HttpResponse:
+    membership, job = get_job_for_member(request, job_id)
+    context = _job_context(request, job, at_least(membership.role, Role.EDITOR))
+    return render(request, "generation/job.html", context)
+
+
+@require_GET
+@login_required
+def job_progress(request: WorkspaceRequest, job_id: uuid.UUID) -> HttpResponse:
+    membership, job = get_job_for_member(request, job_id)
+    context = _job_context(request, job, at_least(membership.role, Role.EDITOR))
+    return render(request, "generation/job.html#progress", context)
+
+
+def _card(request: WorkspaceRequest, image: Image, can_edit: bool) -> HttpResponse:
+    response = render(request, "generation/job.html#card", {"image": image, "can_edit": can_edit})
+    response["Cache-Control"] = "no-store"
+    return response
+
+
+@require_GET
+@login_required
+def image_card(request: WorkspaceRequest, image_id: uuid.UUID) -> HttpResponse:
+    membership, image = get_image_for_member(request, image_id)
+    return _card(request, image, at_least(membership.role, Role.EDITOR))
+
+
+@require_POST
+@login_required
+def image_cancel(request: WorkspaceRequest, image_id: uuid.UUID) -> HttpResponse:
+    _, image = get_image_for_member(request, image_id, Role.EDITOR)
+    if not pipeline.cancel(image):
+        messages.error(request, "That image has already finished, so it cannot be cancelled.")
+    image.refresh_from_db()
+    if request.htmx:
+        return _card(request, image, True)
+    return redirect("generation:job", job_id=image.job_id)
+
+
+@require_POST
+@login_required
+def image_retry(request: WorkspaceRequest, image_id: uuid.UUID) -> HttpResponse:
+    membership, image = get_image_for_member(request, image_id, Role.EDITOR)
+    try:
+        services.retry(membership, image)
+    except services.SubmitError as error:
+        messages.error(request, str(error))
+    else:
+        messages.success(request, "A new attempt is on its way.")
+    return redirect("generation:job", job_id=image.job_id)
+
+
+@require_GET
+@login_required
+def image_file(request: WorkspaceRequest, image_id: uuid.UUID, variant: str) -> HttpResponseBase:
+    """Private files: S3 answers with a short-lived presigned URL; the local folder is streamed."""
+    _, image = get_image_for_member(request, image_id)
+    name = {"original": image.original.name, "thumbnail": image.thumbnail.name}.get(variant)
+    if not name:
+        raise Http404("No such file.")
+    if isinstance(default_storage, S3Storage):
+        return redirect(default_storage.url(name))
+    response = FileResponse(default_storage.open(name))
+    response["Cache-Control"] = "private, max-age=300"
+    return response

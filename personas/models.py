@@ -1,0 +1,194 @@
+"""Personas (a marketing brief plus a look), their reference images, and workspace styles."""
+
+from __future__ import annotations
+
+import hashlib
+import uuid
+
+from django.conf import settings
+from django.db import models
+from django.urls import reverse
+from django.utils import timezone
+
+from avatarapp.workspaces.models import Workspace
+from generation.catalog import ASPECT_RATIOS
+
+MAX_REFERENCES = 8
+ASPECT_CHOICES = [(a, a) for a in ASPECT_RATIOS]
+QUALITY_CHOICES = [("low", "Low"), ("medium", "Medium"), ("high", "High")]
+# Bumped when the built-in renderer's drawing changes, so cached renders and ETags move on.
+RENDER_VERSION = "1"
+
+
+class AgeRange(models.TextChoices):
+    """Marketing-brief brackets, as ad platforms and survey panels use them."""
+
+    A18 = "18-24", "18 to 24"
+    A25 = "25-34", "25 to 34"
+    A35 = "35-44", "35 to 44"
+    A45 = "45-54", "45 to 54"
+    A55 = "55-64", "55 to 64"
+    A65 = "65+", "65 and over"
+
+
+BRIEF_FIELDS = (
+    "name",
+    "age_range",
+    "gender",
+    "location",
+    "occupation",
+    "industry",
+    "personality",
+    "goals",
+    "pain_points",
+    "backstory",
+    "tags",
+)
+LOOK_FIELDS = (
+    "skin_tone",
+    "hair_colour",
+    "hair_style",
+    "eye_colour",
+    "build",
+    "features",
+    "wardrobe",
+    "accessories",
+)
+
+
+class Persona(models.Model):
+    # UUIDs keep persona URLs from being enumerable across tenants.
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    workspace = models.ForeignKey(Workspace, on_delete=models.CASCADE, related_name="personas")
+
+    # The marketing brief.
+    name = models.CharField(max_length=80)
+    age_range = models.CharField(max_length=8, choices=AgeRange.choices, blank=True)
+    gender = models.CharField(max_length=40, blank=True)
+    location = models.CharField(max_length=120, blank=True)
+    occupation = models.CharField(max_length=120, blank=True)
+    industry = models.CharField(max_length=120, blank=True)
+    personality = models.CharField("personality traits", max_length=300, blank=True)
+    goals = models.TextField(max_length=2000, blank=True)
+    pain_points = models.TextField(max_length=2000, blank=True)
+    backstory = models.TextField(max_length=4000, blank=True)
+    tags = models.JSONField(default=list, blank=True)
+
+    # The look: free text, read by the prompt composer and the built-in renderer.
+    skin_tone = models.CharField(max_length=80, blank=True)
+    hair_colour = models.CharField(max_length=80, blank=True)
+    hair_style = models.CharField(max_length=80, blank=True)
+    eye_colour = models.CharField(max_length=80, blank=True)
+    build = models.CharField(max_length=80, blank=True)
+    features = models.CharField("distinctive features", max_length=300, blank=True)
+    wardrobe = models.CharField(max_length=300, blank=True)
+    accessories = models.CharField(max_length=200, blank=True)
+
+    default_model = models.CharField(max_length=64, blank=True)  # a catalog id, or empty
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    archived_at = models.DateTimeField(null=True, blank=True)
+    created_at = models.DateTimeField(default=timezone.now)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["-updated_at", "name"]
+        indexes = [models.Index(fields=["workspace", "archived_at", "-updated_at"])]
+
+    def __str__(self) -> str:
+        return self.name
+
+    def get_absolute_url(self) -> str:
+        return reverse("personas:detail", args=[self.pk])
+
+    @property
+    def is_archived(self) -> bool:
+        return self.archived_at is not None
+
+    @property
+    def summary(self) -> str:
+        """One line for cards: "Product manager · Lisbon"."""
+        return " · ".join(p for p in (self.occupation, self.location) if p)
+
+    @property
+    def headline(self) -> str:
+        """The detail page's subtitle: "35 to 44 · Woman · Product manager · Lisbon"."""
+        age = self.get_age_range_display() if self.age_range else ""
+        parts = (age, self.gender, self.occupation, self.location)
+        return " · ".join(p for p in parts if p)
+
+    @property
+    def render_seed(self) -> int:
+        """The built-in renderer's seed: stable for the persona's life, different per persona."""
+        return int.from_bytes(self.pk.bytes[:4], "big") & 0x7FFFFFFF
+
+    def render_tag(self, size: int, background: str = "") -> str:
+        """A short hash of everything the built-in render depends on: the URL version and ETag."""
+        parts = [RENDER_VERSION, str(self.render_seed), str(size), background]
+        parts += [getattr(self, name) for name in LOOK_FIELDS]
+        return hashlib.sha256("\x1f".join(parts).encode()).hexdigest()[:16]
+
+    def portrait_url(self, size: int = 512) -> str:
+        return (
+            reverse("personas:portrait", args=[self.pk]) + f"?size={size}&v={self.render_tag(size)}"
+        )
+
+
+class ReferenceImage(models.Model):
+    """A likeness reference: stored re-encoded (no metadata) under a server-made name."""
+
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    persona = models.ForeignKey(Persona, on_delete=models.CASCADE, related_name="references")
+    storage_name = models.CharField(max_length=255, unique=True)
+    thumbnail_name = models.CharField(max_length=255, unique=True)
+    content_type = models.CharField(max_length=20)
+    width = models.PositiveIntegerField()
+    height = models.PositiveIntegerField()
+    byte_size = models.PositiveIntegerField()
+    sha256 = models.CharField(max_length=64)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["created_at", "id"]
+        constraints = [
+            models.UniqueConstraint(fields=["persona", "sha256"], name="one_copy_of_each_reference")
+        ]
+
+    def __str__(self) -> str:
+        return f"Reference {self.pk} of {self.persona_id}"
+
+
+class Style(models.Model):
+    """A workspace's own style: a brand look the prompt composer phrases per model family."""
+
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    workspace = models.ForeignKey(Workspace, on_delete=models.CASCADE, related_name="styles")
+    name = models.CharField(max_length=80)
+    description = models.CharField(max_length=300, blank=True)
+    palette = models.CharField(max_length=200, blank=True)
+    background = models.CharField(max_length=200, blank=True)
+    lighting = models.CharField(max_length=200, blank=True)
+    lens = models.CharField(max_length=120, blank=True)
+    wardrobe_rules = models.CharField(max_length=300, blank=True)
+    recommended_model = models.CharField(max_length=64, blank=True)
+    default_aspect = models.CharField(max_length=5, choices=ASPECT_CHOICES, default="4:5")
+    default_quality = models.CharField(max_length=6, choices=QUALITY_CHOICES, default="medium")
+    copied_from = models.CharField(max_length=60, blank=True)  # a built-in slug, for provenance
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    created_at = models.DateTimeField(default=timezone.now)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["name"]
+        constraints = [
+            models.UniqueConstraint(fields=["workspace", "name"], name="style_name_per_workspace")
+        ]
+
+    def __str__(self) -> str:
+        return self.name

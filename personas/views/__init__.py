@@ -1,0 +1,1 @@
+"""Persona pages, split by area: personas, reference images, styles, built-in portraits."""

@@ -1,0 +1,76 @@
+"""The built-in render of a persona, drawn on the fly from its look (no key, no cost, no storage).
+
+It is what a persona card shows until the persona has generated portraits. Rendering takes tens
+of milliseconds, so the PNG is kept in the cache under a hash of everything it depends on; the
+same hash is the ETag and the `v` in the URL, so a browser keeps the image until the look changes.
+"""
+
+from __future__ import annotations
+
+import uuid
+
+from django.contrib.auth.decorators import login_required
+from django.core.cache import cache
+from django.http import Http404, HttpResponse, HttpResponseNotModified
+from django.views.decorators.http import require_GET
+
+from avatarapp.http import WorkspaceRequest
+from generation.providers.builtin import Look, render_portrait
+from personas.access import get_persona_for_member
+from personas.library import UnknownStyleError
+from personas.models import LOOK_FIELDS, Persona
+from personas.services import get_style_spec
+
+SIZES = (96, 192, 320, 512, 768)
+CACHE_SECONDS = 7 * 24 * 3600
+
+
+def look_of(persona: Persona) -> Look:
+    return Look(**{name: getattr(persona, name) for name in LOOK_FIELDS})
+
+
+def _background(persona: Persona, style_key: str) -> str:
+    """A style's backdrop colour for the style strip's thumbnails ("" = the persona's own)."""
+    if not style_key:
+        return ""
+    try:
+        style = get_style_spec(persona.workspace, style_key)
+    except UnknownStyleError:
+        raise Http404("No such style.") from None
+    return style.swatch if style.is_builtin else style.background
+
+
+@require_GET
+@login_required
+def portrait(request: WorkspaceRequest, pk: uuid.UUID) -> HttpResponse:
+    persona = get_persona_for_member(request, pk).obj
+    try:
+        size = int(request.GET.get("size", "512"))
+    except ValueError:
+        size = 0
+    if size not in SIZES:
+        raise Http404("No such size.")
+    background = _background(persona, request.GET.get("style", ""))
+    tag = persona.render_tag(size, background)
+    etag = f'"{tag}"'
+    # A versioned URL never changes meaning: the browser may keep it for good.
+    versioned = request.GET.get("v") == tag
+    cache_control = "private, max-age=31536000, immutable" if versioned else "private, no-cache"
+    if request.headers.get("If-None-Match") == etag:
+        response: HttpResponse = HttpResponseNotModified()
+    else:
+        key = f"personas:render:{tag}"
+        data = cache.get(key)
+        if data is None:
+            data = render_portrait(
+                look_of(persona),
+                seed=persona.render_seed,
+                width=size,
+                height=size,
+                background=background or None,
+            )
+            cache.set(key, data, CACHE_SECONDS)
+        response = HttpResponse(data, content_type="image/png")
+    response["ETag"] = etag
+    response["Cache-Control"] = cache_control
+    return response

@@ -1,0 +1,90 @@
+"""Reference images: upload (multipart, htmx-friendly), delete, and serve them to members only."""
+
+from __future__ import annotations
+
+import uuid
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.files.storage import default_storage
+from django.http import FileResponse, Http404, HttpResponse
+from django.http.response import HttpResponseBase
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.views.decorators.http import require_GET, require_POST
+
+from avatarapp.http import WorkspaceRequest
+from avatarapp.workspaces.roles import Role
+from personas import services
+from personas.access import Member, get_persona_for_member, get_reference_for_member
+from personas.forms import ReferenceUploadForm
+from personas.models import Persona
+from personas.views.personas import detail_context
+
+# Tells the prompt preview on the page to refresh: the reference count changes its wording.
+REFERENCES_CHANGED = "references-changed"
+
+
+def _references_response(
+    request: WorkspaceRequest, member: Member[Persona], form: ReferenceUploadForm | None = None
+) -> HttpResponse:
+    extra = {"upload_form": form} if form is not None else {}
+    context = detail_context(request, member, **extra)
+    if request.htmx:
+        response = render(request, "personas/detail.html#references", context)
+        response["HX-Trigger"] = REFERENCES_CHANGED
+        return response
+    # Without JS: show the whole page, with the form's errors when there are any.
+    return render(request, "personas/detail.html", context)
+
+
+@require_POST
+@login_required
+def upload_references(request: WorkspaceRequest, pk: uuid.UUID) -> HttpResponse:
+    member = get_persona_for_member(request, pk, Role.EDITOR)
+    form = ReferenceUploadForm(request.POST, request.FILES)
+    if form.is_valid():
+        try:
+            added = services.add_references(member.obj, request.user, form.cleaned_data["images"])
+        except services.PersonaError as error:
+            form.add_error("images", str(error))
+        else:
+            if not request.htmx:
+                count = len(added)
+                messages.success(request, f"Added {count} reference image{'s' * (count != 1)}.")
+                return redirect(reverse("personas:detail", args=[pk]) + "#references")
+            return _references_response(request, member)
+    return _references_response(request, member, form)
+
+
+@require_POST
+@login_required
+def delete_reference(request: WorkspaceRequest, pk: uuid.UUID, ref_pk: uuid.UUID) -> HttpResponse:
+    reference = get_reference_for_member(request, pk, ref_pk, Role.EDITOR).obj
+    services.delete_reference(reference)
+    if not request.htmx:
+        messages.success(request, "Reference image deleted.")
+        return redirect(reverse("personas:detail", args=[pk]) + "#references")
+    member = get_persona_for_member(request, pk, Role.EDITOR)
+    return _references_response(request, member)
+
+
+@require_GET
+@login_required
+def reference_file(
+    request: WorkspaceRequest, pk: uuid.UUID, ref_pk: uuid.UUID, variant: str
+) -> HttpResponseBase:
+    reference = get_reference_for_member(request, pk, ref_pk).obj
+    if variant not in ("image", "thumb"):
+        raise Http404("No such image.")
+    name = reference.storage_name if variant == "image" else reference.thumbnail_name
+    if getattr(default_storage, "querystring_auth", False):
+        # S3: a short-lived presigned URL; the bytes never pass through the web server. Only a
+        # signed URL is ever handed out: a storage with public URLs is streamed like local files.
+        return redirect(default_storage.url(name))
+    # Local storage has no public URL (user images are private): stream it after the check above.
+    content_type = services.content_type_of(name)
+    response = FileResponse(default_storage.open(name), content_type=content_type)
+    response["Cache-Control"] = "private, max-age=3600"
+    response["Content-Disposition"] = "inline"
+    return response

@@ -1,0 +1,160 @@
+"""The worker's side with a real worker: retries, refusals, ambiguity, cancel, retry, the sweeper,
+and keys or personas that change while a job runs."""
+
+from __future__ import annotations
+
+import uuid
+from datetime import timedelta
+
+import pytest
+from django.utils import timezone
+
+from avatarapp.keys.models import ProviderKey
+from avatarapp.keys.services import revoke
+from generation import ledger, pipeline, services, sweeper
+from generation.models import Image, LedgerEntry
+from tests.conftest import World
+from tests.emulator import Emulator
+from tests.generation.conftest import add_keys, all_terminal, make_persona, wait_for
+
+pytestmark = pytest.mark.django_db(transaction=True)
+
+
+def one_image(
+    world: World, prompt_marker: str = "", model: str = "gpt-image-2", count: int = 1
+) -> services.BatchRequest:
+    editor = world.membership("editor")
+    persona = make_persona(editor, occupation=f"product marketer {prompt_marker}".strip())
+    return services.BatchRequest(
+        [str(persona.pk)], ["builtin:corporate"], [model], count, "1:1", "1K", "low"
+    )
+
+
+@pytest.fixture
+def team(world: World, providers: Emulator) -> World:
+    add_keys(world.membership("owner"))
+    return world
+
+
+def finished(job_id: uuid.UUID) -> list[Image]:
+    wait_for(lambda: all_terminal(job_id), what="the job to finish")
+    return list(Image.objects.filter(job_id=job_id))
+
+
+def test_rate_limit_is_retried_after_the_delay_then_succeeds(team: World, worker: None) -> None:
+    job = services.submit(team.membership("editor"), one_image(team, "[fault:rate_limit=0.2*1]"))
+    [image] = finished(job.pk)
+    assert image.status == "succeeded"
+    assert image.attempts == 2
+
+
+def test_moderation_fails_at_once_and_releases_the_reservation(
+    team: World, worker: None, providers: Emulator
+) -> None:
+    job = services.submit(team.membership("editor"), one_image(team, "[fault:moderation_input]"))
+    [image] = finished(job.pk)
+    assert image.status == "failed"
+    assert "safety system refused the prompt" in image.error_message
+    assert image.attempts == 1
+    assert LedgerEntry.objects.filter(image=image, kind="release").exists()
+    assert ledger.budget_status(team.team).reserved == 0
+
+
+def test_a_dropped_answer_is_flagged_not_resubmitted(
+    team: World, worker: None, providers: Emulator
+) -> None:
+    job = services.submit(team.membership("editor"), one_image(team, "[fault:drop]"))
+    [image] = finished(job.pk)
+    assert image.status == "needs_reconciliation"
+    assert providers.count(operation="images.generate") == 1
+    assert ledger.budget_status(team.team).reserved == image.estimated_usd  # kept for a person
+
+
+def test_a_key_revoked_after_submit_fails_the_image_clearly(
+    team: World, providers: Emulator
+) -> None:
+    job = services.submit(team.membership("editor"), one_image(team))
+    for key in ProviderKey.objects.filter(provider="openai"):
+        revoke(key, team.owner)
+    [image] = Image.objects.filter(job=job)
+    pipeline.run_image(image.pk)
+    image.refresh_from_db()
+    assert image.status == "failed"
+    assert "revoked" in image.error_message
+    assert providers.count(operation="images.generate") == 0
+    assert ledger.budget_status(team.team).reserved == 0
+
+
+def test_a_persona_deleted_while_its_job_runs(team: World, providers: Emulator) -> None:
+    job = services.submit(team.membership("editor"), one_image(team))
+    [image] = Image.objects.filter(job=job)
+    image.persona.delete()  # type: ignore[union-attr]
+    pipeline.run_image(image.pk)
+    image.refresh_from_db()
+    assert image.status == "succeeded"
+    assert image.persona_name == "Mia Chen"
+
+
+def test_a_second_delivery_of_the_same_task_does_nothing(team: World, providers: Emulator) -> None:
+    job = services.submit(team.membership("editor"), one_image(team))
+    [image] = Image.objects.filter(job=job)
+    pipeline.run_image(image.pk)
+    pipeline.run_image(image.pk)
+    assert providers.count(operation="images.generate") == 1
+    assert LedgerEntry.objects.filter(image=image, kind="settlement").count() == 1
+
+
+def test_cancel_a_queued_image(team: World) -> None:
+    job = services.submit(team.membership("editor"), one_image(team))
+    [image] = Image.objects.filter(job=job)
+    assert pipeline.cancel(image)
+    image.refresh_from_db()
+    assert image.status == "cancelled"
+    assert ledger.budget_status(team.team).reserved == 0
+    assert not pipeline.cancel(image)  # already ended
+
+
+def test_retry_makes_a_new_attempt_reserved_again(team: World, worker: None) -> None:
+    editor = team.membership("editor")
+    job = services.submit(editor, one_image(team, "[fault:moderation_input*1]"))
+    [failed] = finished(job.pk)
+    assert failed.status == "failed"
+    again = services.retry(editor, failed)
+    assert again.retry_of_id == failed.pk
+    wait_for(lambda: Image.objects.get(pk=again.pk).is_terminal, what="the retry")
+    again.refresh_from_db()
+    assert again.status == "succeeded"
+    with pytest.raises(services.SubmitError, match="Only a failed or cancelled image"):
+        services.retry(editor, again)
+
+
+def test_the_sweeper_enqueues_an_image_whose_enqueue_was_lost(team: World, worker: None) -> None:
+    # create_batch commits the rows and enqueues nothing: a crash between commit and publish.
+    job, _ = services.create_batch(team.membership("editor"), one_image(team))
+    Image.objects.filter(job=job).update(updated_at=timezone.now() - timedelta(minutes=5))
+    counts = sweeper.sweep()
+    assert counts["requeued"] == 1
+    [image] = finished(job.pk)
+    assert image.status == "succeeded"
+
+
+def test_the_sweeper_flags_a_worker_that_died_after_calling_the_provider(team: World) -> None:
+    job = services.submit(team.membership("editor"), one_image(team))
+    long_ago = timezone.now() - timedelta(minutes=5)
+    Image.objects.filter(job=job).update(
+        status="running", provider_call_at=long_ago, updated_at=long_ago
+    )
+    assert sweeper.sweep()["reconciled"] == 1
+    assert Image.objects.get(job=job).status == "needs_reconciliation"
+
+
+def test_bfl_polls_on_the_regional_host_without_holding_a_worker(
+    team: World, worker: None, providers: Emulator
+) -> None:
+    providers.configure(latency_overrides={"flux-2-pro": 1.5})
+    job = services.submit(team.membership("editor"), one_image(team, model="flux-2-pro", count=2))
+    [first, second] = finished(job.pk)
+    assert first.status == second.status == "succeeded"
+    polls = [r for r in providers.requests if r.operation == "poll"]
+    assert len(polls) >= 4
+    assert first.polling_url.split("/v1/")[0] != providers.bfl_base_url

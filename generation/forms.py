@@ -6,7 +6,7 @@ from django import forms
 from django.utils import timezone
 
 from avatarapp.workspaces.models import Workspace
-from generation.catalog import ASPECT_RATIOS, RESOLUTIONS, available_models
+from generation.catalog import ASPECT_RATIOS, RESOLUTIONS, CatalogModel, Family, available_models
 from generation.services import MAX_PER_COMBINATION, BatchRequest
 from personas.library import BUILTIN_STYLES
 from personas.models import Persona, Style
@@ -15,8 +15,31 @@ from personas.models import Persona, Style
 USER_QUALITIES = ("low", "medium", "high")
 
 
+PROVIDER_GROUPS = {
+    "builtin": "Built-in (no key)",
+    "openai": "OpenAI",
+    "bfl": "Black Forest Labs",
+    "google": "Google",
+    "openai_compatible": "Your own server",
+}
+
+
+def generatable_models() -> list[CatalogModel]:
+    """Available models we have an adapter for. Imagen speaks Google's `:predict` protocol, which
+    is not in contracts/ yet, so it stays in the catalog (for prices) but is not offered."""
+    today = timezone.now().date()
+    return [m for m in available_models(today) if m.family != Family.IMAGEN]
+
+
 def model_choices() -> list[tuple[str, str]]:
-    return [(m.id, m.display_name) for m in available_models(timezone.now().date())]
+    return [(m.id, m.display_name) for m in generatable_models()]
+
+
+def model_groups() -> list[tuple[str, list[tuple[str, str]]]]:
+    groups: dict[str, list[tuple[str, str]]] = {name: [] for name in PROVIDER_GROUPS}
+    for model in generatable_models():
+        groups[str(model.provider)].append((model.id, model.display_name))
+    return [(PROVIDER_GROUPS[name], models) for name, models in groups.items() if models]
 
 
 class BatchForm(forms.Form):

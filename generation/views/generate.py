@@ -12,7 +12,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 from avatarapp.http import WorkspaceRequest
 from avatarapp.workspaces.roles import Role, at_least
 from generation import ledger, services
-from generation.forms import BatchForm
+from generation.forms import BatchForm, model_groups
 
 
 def _estimate(request: WorkspaceRequest, form: BatchForm) -> dict[str, Any]:
@@ -36,6 +36,7 @@ def _context(request: WorkspaceRequest, form: BatchForm, **extra: Any) -> dict[s
     return {
         "form": form,
         "personas": form.persona_objects,
+        "model_groups": model_groups(),
         "budget": ledger.budget_status(request.workspace),
         "can_generate": at_least(request.membership.role, Role.EDITOR),
         **extra,

@@ -4,8 +4,8 @@ the keys: every table of the database (raw rows, bytes included), `dumpdata`, th
 DEBUG, httpx / httpcore / openai included), every rendered page, fragment, header and cookie, and
 Django's error report. Zero hits.
 
-Broker messages are not swept yet: the generation pipeline does not exist. When it does, its
-task arguments and the broker folder / Redis keys join the sweep (they must carry ids only).
+Broker messages are swept in tests/generation/test_canary_broker.py, which runs jobs with canary
+keys and searches every Redis key and value.
 """
 
 from __future__ import annotations

@@ -7,7 +7,7 @@ from typing import Any
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.db.models import Count, Field, Q
+from django.db.models import Count, Field, OuterRef, Q, Subquery
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -26,6 +26,14 @@ from personas.previews import build_previews, model_choices
 from personas.views.common import go_to
 
 
+def latest_portrait_id() -> Subquery:
+    """The newest finished portrait of each persona, in the list's own query (no N+1)."""
+    from generation.models import Image
+
+    newest = Image.objects.filter(persona=OuterRef("pk"), status=Image.Status.SUCCEEDED)
+    return Subquery(newest.order_by("-finished_at").values("pk")[:1])
+
+
 @require_GET
 @login_required
 def persona_list(request: WorkspaceRequest) -> HttpResponse:
@@ -34,7 +42,7 @@ def persona_list(request: WorkspaceRequest) -> HttpResponse:
     in_workspace = Persona.objects.filter(workspace=membership.workspace)
     personas = (
         in_workspace.filter(archived_at__isnull=not archived)
-        .annotate(reference_count=Count("references"))
+        .annotate(reference_count=Count("references"), latest_image_id=latest_portrait_id())
         .order_by("-updated_at", "name")
     )
     counts = in_workspace.aggregate(

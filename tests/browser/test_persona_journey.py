@@ -32,8 +32,14 @@ def _log_in(page: Page, base: str, email: str) -> None:
     expect(page.get_by_role("heading", name="Personas", exact=True)).to_be_visible()
 
 
-def _image_loaded(page: Page, selector: str) -> bool:
-    return page.locator(selector).first.evaluate("img => img.complete && img.naturalWidth > 0")
+def wait_for_image(page: Page, selector: str) -> None:
+    """Wait (up to Playwright's timeout, failing the test) for the first image to decode;
+    images behind a redirect to the S3 server arrive a moment after the element."""
+    page.wait_for_function(
+        "s => { const i = document.querySelector(s); "
+        "return !!i && i.complete && i.naturalWidth > 0 }",
+        arg=selector,
+    )
 
 
 def test_define_a_persona_pick_styles_and_see_prompts(live_server, browser: Browser) -> None:
@@ -89,7 +95,7 @@ def test_define_a_persona_pick_styles_and_see_prompts(live_server, browser: Brow
     references = page.locator("#references")
     expect(references).to_contain_text("1 of 8")
     expect(references.get_by_role("img", name="Reference image 1 of Maya Costa")).to_be_visible()
-    assert _image_loaded(page, "#references img")
+    wait_for_image(page, "#references img")
     assert persona.references.count() == 1
 
     # Pick two styles: their composed prompts appear, phrased for each style's model.
@@ -102,7 +108,7 @@ def test_define_a_persona_pick_styles_and_see_prompts(live_server, browser: Brow
     expect(cards.nth(0)).to_contain_text("GPT Image 2")
     expect(cards.nth(1)).to_contain_text("Use the attached reference images for likeness.")
     expect(cards.nth(1)).to_contain_text("Nano Banana 2")
-    assert _image_loaded(page, ".persona-hero-img")
+    wait_for_image(page, ".persona-hero-img")
     check_page(page, "persona-04-detail-with-prompts")
 
     # The persona card shows the built-in render.
@@ -110,7 +116,7 @@ def test_define_a_persona_pick_styles_and_see_prompts(live_server, browser: Brow
     card = page.locator(".persona-card", has_text="Maya Costa")
     expect(card).to_be_visible()
     expect(card).to_contain_text("1 reference")
-    assert _image_loaded(page, ".persona-card-img")
+    wait_for_image(page, ".persona-card-img")
     check_page(page, "persona-05-list")
 
     # The style library: copy a built-in style into the workspace as a brand look.

@@ -59,7 +59,9 @@ def test_jobs_leave_no_key_in_broker_messages_rows_or_logs(
     }
     owner, editor = world.membership("owner"), world.membership("editor")
     for provider, plain in canaries.items():
-        add_key(owner, NewKey(provider, "eu" if provider == "bfl" else "", "", provider, False), plain)
+        add_key(
+            owner, NewKey(provider, "eu" if provider == "bfl" else "", "", provider, False), plain
+        )
     persona = make_persona(editor)
     broker = redis.Redis.from_url(os.environ["REDIS_URL"])
     app.control.purge()
@@ -78,7 +80,9 @@ def test_jobs_leave_no_key_in_broker_messages_rows_or_logs(
     published = [json.loads(m) for m in messages if m.startswith(b"{") and b'"task"' in m]
     assert len(published) == 3, "the three enqueue messages are in Redis"
     for message in published:
-        assert message["headers"]["argsrepr"].strip("(),'\"") in {str(i.pk) for i in job.images.all()}
+        assert message["headers"]["argsrepr"].strip("(),'\"") in {
+            str(i.pk) for i in job.images.all()
+        }
 
     # Run each image in this process, as a worker would, then look everywhere again.
     for image in Image.objects.filter(job=job):
@@ -88,7 +92,9 @@ def test_jobs_leave_no_key_in_broker_messages_rows_or_logs(
             pipeline.poll_image(image.pk)
             if Image.objects.get(pk=image.pk).status != "polling":
                 break
-    assert sorted(Image.objects.filter(job=job).values_list("status", flat=True)) == ["succeeded"] * 3
+    assert (
+        sorted(Image.objects.filter(job=job).values_list("status", flat=True)) == ["succeeded"] * 3
+    )
     assert {r.api_key for r in providers.requests} >= set(canaries.values())
 
     haystack = b"\n".join(messages + _redis_dump(broker))

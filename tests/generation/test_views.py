@@ -21,7 +21,9 @@ EDITORS = {"owner", "admin", "editor"}
 def job(world: World) -> Job:
     editor = world.membership("editor")
     persona = make_persona(editor)
-    batch = services.BatchRequest([str(persona.pk)], ["builtin:corporate"], ["builtin"], 2, "1:1", "1K", "low")
+    batch = services.BatchRequest(
+        [str(persona.pk)], ["builtin:corporate"], ["builtin"], 2, "1:1", "1K", "low"
+    )
     return services.submit(editor, batch)
 
 
@@ -84,7 +86,12 @@ def test_a_terminal_card_stops_polling(world: World, job: Job, client_as) -> Non
     assert reverse("generation:image_file", args=[image.pk, "thumbnail"]) in html
     thumb = client_as("viewer").get(reverse("generation:image_file", args=[image.pk, "thumbnail"]))
     assert thumb.status_code in (200, 302)
-    assert client_as("outsider").get(reverse("generation:image_file", args=[image.pk, "original"])).status_code == 404
+    assert (
+        client_as("outsider")
+        .get(reverse("generation:image_file", args=[image.pk, "original"]))
+        .status_code
+        == 404
+    )
 
 
 @pytest.mark.parametrize("role", ROLES)
@@ -135,8 +142,15 @@ def test_submit_refusal_is_shown_and_writes_nothing(world: World, client_as) -> 
     persona = make_persona(world.membership("editor"))
     client = client_as("editor")
     client.post(reverse("workspaces:switch", args=[world.team.pk]))
-    data = {"personas": [str(persona.pk)], "styles": ["builtin:corporate"], "models": ["gpt-image-2"],
-            "per_combination": "1", "aspect_ratio": "1:1", "resolution": "1K", "quality": "low"}
+    data = {
+        "personas": [str(persona.pk)],
+        "styles": ["builtin:corporate"],
+        "models": ["gpt-image-2"],
+        "per_combination": "1",
+        "aspect_ratio": "1:1",
+        "resolution": "1K",
+        "quality": "low",
+    }
     html = client.post(reverse("generation:generate"), data).content.decode()
     assert "no usable OpenAI key" in html
     assert not Job.objects.exists()
@@ -169,3 +183,21 @@ def test_negative_budget_is_refused(world: World, client_as) -> None:  # type: i
     html = client.post(reverse("generation:costs"), {"monthly_cap_usd": "-3"}).content.decode()
     assert "greater than or equal to 0" in html
     assert not Budget.objects.exists()
+
+
+def test_persona_cards_show_the_latest_generated_portrait(world: World, client_as) -> None:  # type: ignore[no-untyped-def]
+    editor = world.membership("editor")
+    persona = make_persona(editor)
+    client = client_as("viewer")
+    client.post(reverse("workspaces:switch", args=[world.team.pk]))
+    assert (
+        f"/personas/{persona.pk}/portrait.png"
+        in client.get(reverse("personas:list")).content.decode()
+    )
+    batch = services.BatchRequest(
+        [str(persona.pk)], ["builtin:corporate"], ["builtin"], 1, "1:1", "1K", "low"
+    )
+    image = services.submit(editor, batch).images.get()
+    pipeline.run_image(image.pk)
+    html = client.get(reverse("personas:list")).content.decode()
+    assert reverse("generation:image_file", args=[image.pk, "thumbnail"]) in html

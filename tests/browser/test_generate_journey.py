@@ -18,7 +18,7 @@ from tests.generation.conftest import providers, worker  # noqa: F401 - fixtures
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 
-def test_key_persona_generate_and_watch(live_server, browser: Browser, providers, worker) -> None:  # type: ignore[no-untyped-def]  # noqa: F811
+def test_key_persona_generate_and_watch(live_server, browser: Browser, providers, worker) -> None:  # noqa: F811
     base = live_server.url
     make_user("mia@example.com")
     page = browser.new_context().new_page()

@@ -8,6 +8,7 @@ import json
 import logging
 import os
 import secrets
+from typing import Any
 
 import pytest
 import redis
@@ -26,7 +27,7 @@ pytestmark = pytest.mark.skipif(
 
 
 def _redis_dump(client: redis.Redis) -> list[bytes]:
-    values: list[bytes] = []
+    values: list[Any] = []
     for key in client.scan_iter():
         values.append(key)
         kind = client.type(key)
@@ -38,17 +39,17 @@ def _redis_dump(client: redis.Redis) -> list[bytes]:
         elif kind == b"set":
             values += list(client.smembers(key))
         elif kind == b"zset":
-            values += [member for member, _ in client.zrange(key, 0, -1, withscores=True)]
+            values += list(client.zrange(key, 0, -1))
         elif kind == b"string":
             values.append(client.get(key) or b"")
-    return values
+    return [v if isinstance(v, bytes) else str(v).encode() for v in values]
 
 
 def test_jobs_leave_no_key_in_broker_messages_rows_or_logs(
     world: World,
     providers: Emulator,
     caplog: pytest.LogCaptureFixture,
-    django_capture_on_commit_callbacks,  # type: ignore[no-untyped-def]
+    django_capture_on_commit_callbacks,
 ) -> None:
     caplog.set_level(logging.DEBUG)
     tag = secrets.token_hex(8)

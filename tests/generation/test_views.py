@@ -43,7 +43,7 @@ def _expect(response: Any, role: str, allowed: set[str], ok: int = 200) -> bool:
 
 
 @pytest.mark.parametrize("role", ROLES)
-def test_job_page_and_cards(role: str, world: World, job: Job, client_as) -> None:  # type: ignore[no-untyped-def]
+def test_job_page_and_cards(role: str, world: World, job: Job, client_as) -> None:
     client = client_as(role)
     if _expect(client.get(reverse("generation:job", args=[job.pk])), role, MEMBERS):
         page = client.get(reverse("generation:job", args=[job.pk])).content.decode()
@@ -57,7 +57,7 @@ def test_job_page_and_cards(role: str, world: World, job: Job, client_as) -> Non
 
 
 @pytest.mark.parametrize("role", ROLES)
-def test_cancel(role: str, world: World, job: Job, client_as) -> None:  # type: ignore[no-untyped-def]
+def test_cancel(role: str, world: World, job: Job, client_as) -> None:
     image = job.images.first()
     assert image is not None
     response = client_as(role).post(reverse("generation:image_cancel", args=[image.pk]))
@@ -67,7 +67,7 @@ def test_cancel(role: str, world: World, job: Job, client_as) -> None:  # type: 
 
 
 @pytest.mark.parametrize("role", ROLES)
-def test_retry(role: str, world: World, job: Job, client_as) -> None:  # type: ignore[no-untyped-def]
+def test_retry(role: str, world: World, job: Job, client_as) -> None:
     image = job.images.first()
     assert image is not None
     pipeline.cancel(image)
@@ -76,7 +76,7 @@ def test_retry(role: str, world: World, job: Job, client_as) -> None:  # type: i
     assert Image.objects.filter(retry_of=image).exists() is retried
 
 
-def test_a_terminal_card_stops_polling(world: World, job: Job, client_as) -> None:  # type: ignore[no-untyped-def]
+def test_a_terminal_card_stops_polling(world: World, job: Job, client_as) -> None:
     image = job.images.first()
     assert image is not None
     pipeline.run_image(image.pk)  # the built-in renderer, in this process
@@ -95,7 +95,7 @@ def test_a_terminal_card_stops_polling(world: World, job: Job, client_as) -> Non
 
 
 @pytest.mark.parametrize("role", ROLES)
-def test_generate_page(role: str, world: World, client_as) -> None:  # type: ignore[no-untyped-def]
+def test_generate_page(role: str, world: World, client_as) -> None:
     make_persona(world.membership("editor"))
     client = client_as(role)
     if role in MEMBERS:
@@ -113,7 +113,7 @@ def test_generate_page(role: str, world: World, client_as) -> None:  # type: ign
         assert ("Generating needs the editor role" in html) is (role == "viewer")
 
 
-def test_estimate_shows_count_cost_keys_and_budget(world: World, client_as) -> None:  # type: ignore[no-untyped-def]
+def test_estimate_shows_count_cost_keys_and_budget(world: World, client_as) -> None:
     persona = make_persona(world.membership("editor"))
     Budget.objects.create(workspace=world.team, monthly_cap_usd=Decimal("5"))
     client = client_as("editor")
@@ -138,7 +138,7 @@ def test_estimate_shows_count_cost_keys_and_budget(world: World, client_as) -> N
     assert job.images.count() == 4
 
 
-def test_submit_refusal_is_shown_and_writes_nothing(world: World, client_as) -> None:  # type: ignore[no-untyped-def]
+def test_submit_refusal_is_shown_and_writes_nothing(world: World, client_as) -> None:
     persona = make_persona(world.membership("editor"))
     client = client_as("editor")
     client.post(reverse("workspaces:switch", args=[world.team.pk]))
@@ -157,7 +157,7 @@ def test_submit_refusal_is_shown_and_writes_nothing(world: World, client_as) -> 
 
 
 @pytest.mark.parametrize("role", ROLES)
-def test_budget_form(role: str, world: World, client_as) -> None:  # type: ignore[no-untyped-def]
+def test_budget_form(role: str, world: World, client_as) -> None:
     client = client_as(role)
     if role not in ("anonymous", "outsider"):
         client.post(reverse("workspaces:switch", args=[world.team.pk]))
@@ -177,7 +177,7 @@ def test_budget_form(role: str, world: World, client_as) -> None:  # type: ignor
         assert not saved
 
 
-def test_negative_budget_is_refused(world: World, client_as) -> None:  # type: ignore[no-untyped-def]
+def test_negative_budget_is_refused(world: World, client_as) -> None:
     client = client_as("owner")
     client.post(reverse("workspaces:switch", args=[world.team.pk]))
     html = client.post(reverse("generation:costs"), {"monthly_cap_usd": "-3"}).content.decode()
@@ -185,7 +185,7 @@ def test_negative_budget_is_refused(world: World, client_as) -> None:  # type: i
     assert not Budget.objects.exists()
 
 
-def test_persona_cards_show_the_latest_generated_portrait(world: World, client_as) -> None:  # type: ignore[no-untyped-def]
+def test_persona_cards_show_the_latest_generated_portrait(world: World, client_as) -> None:
     editor = world.membership("editor")
     persona = make_persona(editor)
     client = client_as("viewer")

@@ -42,6 +42,7 @@ Status = Image.Status
 MAX_ATTEMPTS = 4
 RETRY_BASE_SECONDS = 2.0
 POLL_FIRST_SECONDS = 0.5  # PROVIDERS.md: start 0.5 s, double, cap 10 s
+ACTIVE_TASKS_PER_KEY = 24  # BFL's limit per key (6 for kontext-max; its 429 covers that)
 
 
 def retry_delay(attempt: int, retry_after: float | None = None) -> float:
@@ -75,6 +76,9 @@ def run_image(image_id: uuid.UUID | str) -> None:
     image = Image.objects.select_related("job", "persona").get(pk=image_id)
     try:
         call = prepare_call(image)
+        if call.asynchronous and _at_task_limit(call.key_id):
+            _wait_for_a_slot(image)
+            return
         Image.objects.filter(pk=image.pk).update(
             provider_call_at=timezone.now(), provider_key=call.key_id
         )
@@ -89,6 +93,30 @@ def run_image(image_id: uuid.UUID | str) -> None:
     except Exception as error:  # a bug or a crash in our own code: bounded retries on the row
         log.exception("image %s: unexpected error in attempt %s", image.pk, image.attempts)
         _retry_or_fail(image, Status.RUNNING, "Something went wrong on our side.", None, error)
+
+
+def _at_task_limit(key_id: object) -> bool:
+    """BFL runs at most 24 tasks per key and answers 429 past that; counting our own polling rows
+    first keeps a big batch from hammering it (the 429 stays the backstop for races)."""
+    if key_id is None:
+        return False
+    active = Image.objects.filter(provider_key_id=key_id, status=Status.POLLING).count()
+    return active >= ACTIVE_TASKS_PER_KEY
+
+
+def _wait_for_a_slot(image: Image) -> None:
+    """Back to the queue without spending an attempt: nothing was sent."""
+    delay = poll_delay(2)
+    if _move(
+        image.pk,
+        Status.RUNNING,
+        status=Status.QUEUED,
+        attempts=F("attempts") - 1,
+        next_attempt_at=timezone.now() + timedelta(seconds=delay),
+    ):
+        from generation.tasks import enqueue_image
+
+        transaction.on_commit(lambda: enqueue_image(image.pk, countdown=delay))
 
 
 def _start_polling(image: Image, task: PendingTask) -> None:

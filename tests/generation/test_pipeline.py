@@ -158,3 +158,28 @@ def test_bfl_polls_on_the_regional_host_without_holding_a_worker(
     polls = [r for r in providers.requests if r.operation == "poll"]
     assert len(polls) >= 4
     assert first.polling_url.split("/v1/")[0] != providers.bfl_base_url
+
+
+def test_bfl_never_gets_more_than_24_active_tasks_from_one_key(
+    team: World, providers: Emulator
+) -> None:
+    providers.configure(latency_overrides={"flux-2-pro": 30.0})
+    editor = team.membership("editor")
+    personas = [make_persona(editor, name=f"P{i}") for i in range(13)]
+    batch = services.BatchRequest(
+        [str(p.pk) for p in personas],
+        ["builtin:corporate", "builtin:editorial"],
+        ["flux-2-pro"],
+        1,
+        "1:1",
+        "1K",
+        "low",
+    )
+    job = services.submit(editor, batch)
+    for image in Image.objects.filter(job=job):  # 26 images, submitted one after another
+        pipeline.run_image(image.pk)
+    statuses = list(Image.objects.filter(job=job).values_list("status", flat=True))
+    assert statuses.count("polling") == 24
+    assert statuses.count("queued") == 2
+    assert providers.count(operation="submit") == 24
+    assert all(i.attempts == 0 for i in Image.objects.filter(job=job, status="queued"))

@@ -8,6 +8,7 @@ worker, and lives only in the adapter for the length of the call (rule 5).
 
 from __future__ import annotations
 
+import uuid
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from decimal import Decimal
@@ -37,7 +38,7 @@ from generation.providers.openai_images import OpenAIImages
 @dataclass
 class ProviderCall:
     asynchronous: bool
-    key_id: Any = None
+    key_id: uuid.UUID | None = None
     workspace_price: Decimal | None = None
     _generate: Callable[[], GenerationResult] | None = None
     _submit: Callable[[], PendingTask] | None = None

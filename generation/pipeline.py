@@ -95,7 +95,7 @@ def run_image(image_id: uuid.UUID | str) -> None:
         _retry_or_fail(image, Status.RUNNING, "Something went wrong on our side.", None, error)
 
 
-def _at_task_limit(key_id: object) -> bool:
+def _at_task_limit(key_id: uuid.UUID | None) -> bool:
     """BFL runs at most 24 tasks per key and answers 429 past that; counting our own polling rows
     first keeps a big batch from hammering it (the 429 stays the backstop for races)."""
     if key_id is None:

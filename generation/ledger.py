@@ -15,7 +15,7 @@ from datetime import date, datetime
 from decimal import Decimal
 
 from django.db import IntegrityError, transaction
-from django.db.models import F
+from django.db.models import DecimalField, F, OuterRef, Subquery, Sum
 from django.utils import timezone
 
 from avatarapp.workspaces.models import Workspace
@@ -194,3 +194,16 @@ def release(image: Image, reason: str) -> bool:
             workspace_id=image.workspace_id, month=reservation.month
         ).update(reserved_usd=F("reserved_usd") - reservation.amount_usd)
     return released
+
+
+def key_spend_this_month() -> Subquery:
+    """Settled spend per provider key this month, as an annotation for a ProviderKey queryset."""
+    settled = (
+        LedgerEntry.objects.filter(
+            provider_key=OuterRef("pk"), kind=LedgerEntry.Kind.SETTLEMENT, month=month_of()
+        )
+        .values("provider_key")
+        .annotate(total=Sum("amount_usd"))
+        .values("total")
+    )
+    return Subquery(settled, output_field=DecimalField(max_digits=18, decimal_places=8))

@@ -19,6 +19,7 @@ def manage(*args: str) -> None:
     subprocess.run([sys.executable, "manage.py", *args], cwd=ROOT, check=True)
 
 
+# Provider calls are slow I/O (seconds to minutes): a threads pool keeps 100 images in flight.
 def main() -> int:
     os.environ.setdefault("DEBUG", "True")
     manage("migrate", "--noinput", "-v0")

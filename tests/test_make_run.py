@@ -61,6 +61,7 @@ def test_run_serves_the_app_with_a_working_demo_login(tmp_path: Path) -> None:
             )
         assert landed.url.path == "/personas/"
         assert "Demo team" in landed.text
+        assert "Maya Costa" in landed.text  # a demo persona, ready for the built-in renderer
         while time.monotonic() < deadline and " ready." not in Path(log.name).read_text():
             time.sleep(0.5)
         assert " ready." in Path(log.name).read_text(), "the worker started beside the web server"

@@ -29,12 +29,17 @@ from avatarapp.keys.models import KeyEvent, ProviderKey
 from avatarapp.workspaces.access import role_required_message
 from avatarapp.workspaces.models import Membership
 from avatarapp.workspaces.roles import Role
+from generation.ledger import key_spend_this_month
 
 TRAIL_LENGTH = 100
 
 
 def _page(request: WorkspaceRequest, membership: Membership, **extra: Any) -> dict[str, Any]:
-    keys = access.visible_keys(membership).select_related("workspace")
+    keys = (
+        access.visible_keys(membership)
+        .select_related("workspace")
+        .annotate(spent_this_month=key_spend_this_month())
+    )
     may_add = access.can_add_workspace_key(membership) or access.can_add_personal_key(membership)
     context: dict[str, Any] = {
         "workspace": membership.workspace,

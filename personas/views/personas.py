@@ -25,6 +25,16 @@ from personas.models import MAX_REFERENCES, AgeRange, Persona
 from personas.previews import build_previews, model_choices
 from personas.views.common import go_to
 
+PORTRAITS_SHOWN = 24
+
+
+def persona_portraits(persona: Persona) -> list[Any]:
+    """The persona's newest generated portraits, for the grid on its page."""
+    from generation.models import Image
+
+    done = Image.objects.filter(persona=persona, status=Image.Status.SUCCEEDED)
+    return list(done.order_by("-finished_at")[:PORTRAITS_SHOWN])
+
 
 def latest_portrait_id() -> Subquery:
     """The newest finished portrait of each persona, in the list's own query (no N+1)."""
@@ -79,6 +89,7 @@ def detail_context(request: WorkspaceRequest, member: Member[Persona], **extra: 
     references = list(persona.references.all())
     context = {
         "persona": persona,
+        "portraits": persona_portraits(persona),
         "can_edit": member.can_edit,
         "references": references,
         "max_references": MAX_REFERENCES,

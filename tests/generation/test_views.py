@@ -201,3 +201,54 @@ def test_persona_cards_show_the_latest_generated_portrait(world: World, client_a
     pipeline.run_image(image.pk)
     html = client.get(reverse("personas:list")).content.decode()
     assert reverse("generation:image_file", args=[image.pk, "thumbnail"]) in html
+
+
+@pytest.mark.parametrize("role", ROLES)
+def test_image_detail_shows_everything_about_the_image(
+    role: str, world: World, job: Job, client_as
+) -> None:
+    image = job.images.first()
+    assert image is not None
+    pipeline.run_image(image.pk)
+    image.refresh_from_db()
+    response = client_as(role).get(reverse("generation:image_detail", args=[image.pk]))
+    if not _expect(response, role, MEMBERS):
+        return
+    html = response.content.decode()
+    for fact in [
+        image.prompt[:40],
+        str(image.seed),
+        f"{image.latency_ms} ms",
+        "estimate $0.0000",
+        image.price_rule,
+    ]:
+        assert fact in html
+
+
+def test_the_persona_page_shows_its_portraits(world: World, job: Job, client_as) -> None:
+    image = job.images.first()
+    assert image is not None
+    client = client_as("viewer")
+    page = client.get(reverse("personas:detail", args=[image.persona_id])).content.decode()
+    assert "No generated portraits yet" in page
+    pipeline.run_image(image.pk)
+    page = client.get(reverse("personas:detail", args=[image.persona_id])).content.decode()
+    assert reverse("generation:image_detail", args=[image.pk]) in page
+
+
+def test_each_key_shows_its_spend_this_month(world: World, providers, client_as) -> None:  # type: ignore[no-untyped-def]
+    from tests.generation.conftest import add_keys
+
+    keys = add_keys(world.membership("owner"))
+    editor = world.membership("editor")
+    persona = make_persona(editor)
+    batch = services.BatchRequest(
+        [str(persona.pk)], ["builtin:corporate"], ["gpt-image-2"], 2, "1:1", "1K", "low"
+    )
+    for image in services.submit(editor, batch).images.all():
+        pipeline.run_image(image.pk)
+    spent = sum(i.actual_usd or Decimal(0) for i in Image.objects.all())
+    assert spent > 0
+    page = client_as("admin").get(reverse("keys:workspace", args=[world.team.pk])).content.decode()
+    card = page[page.index(f'id="key-{keys["openai"].pk}"') :]
+    assert f"Spent this month</dt><dd>${spent:.4f}" in card

@@ -15,9 +15,28 @@ from django.db import transaction
 from avatarapp.workspaces.models import Membership, Workspace
 from avatarapp.workspaces.roles import Role
 from avatarapp.workspaces.services import create_team_workspace, ensure_personal_workspace
+from personas.models import Persona
 
 DEMO_EMAIL = "demo@avatarapp.local"
 DEMO_TEAM = "Demo team"
+# Something to generate with the built-in renderer straight away, no key needed.
+DEMO_PERSONA = {
+    "name": "Maya Costa",
+    "age_range": "35-44",
+    "gender": "woman",
+    "location": "Lisbon, Portugal",
+    "occupation": "Product manager",
+    "industry": "fintech",
+    "personality": "warm, analytical, curious",
+    "goals": "Ship a budgeting app her parents can use.",
+    "skin_tone": "medium brown",
+    "hair_colour": "black",
+    "hair_style": "curly bob",
+    "eye_colour": "brown",
+    "build": "slim",
+    "wardrobe": "mustard cardigan over a white tee",
+    "accessories": "round glasses, small gold hoops",
+}
 
 
 class Command(BaseCommand):
@@ -44,8 +63,13 @@ class Command(BaseCommand):
             EmailAddress.objects.update_or_create(
                 user=user, email=DEMO_EMAIL, defaults={"primary": True, "verified": True}
             )
-            ensure_personal_workspace(user)
-            if not Workspace.objects.filter(name=DEMO_TEAM, memberships__user=user).exists():
+            personal = ensure_personal_workspace(user).workspace
+            team = Workspace.objects.filter(name=DEMO_TEAM, memberships__user=user).first()
+            if team is None:
                 team = create_team_workspace(user, DEMO_TEAM)
                 Membership.objects.filter(workspace=team, user=user).update(role=Role.OWNER)
+            # In both: the personal workspace is where a login lands first.
+            for workspace in (personal, team):
+                if not Persona.objects.filter(workspace=workspace).exists():
+                    Persona.objects.create(workspace=workspace, created_by=user, **DEMO_PERSONA)
         self.stdout.write(f"Demo login: {DEMO_EMAIL} / {password}")

@@ -236,7 +236,7 @@ def test_the_persona_page_shows_its_portraits(world: World, job: Job, client_as)
     assert reverse("generation:image_detail", args=[image.pk]) in page
 
 
-def test_each_key_shows_its_spend_this_month(world: World, providers, client_as) -> None:  # type: ignore[no-untyped-def]
+def test_each_key_shows_its_spend_this_month(world: World, providers, client_as) -> None:
     from tests.generation.conftest import add_keys
 
     keys = add_keys(world.membership("owner"))

@@ -183,11 +183,17 @@ def _finish(image: Image, from_status: str, result: GenerationResult, call: Prov
     try:
         stored = store_generated(image.workspace_id, image.pk, result.images[0].data)
     except UnsafeImageError as error:
+        # The safety checks speak to uploaders ("scale it down"); say what it means here.
+        reason = error.user_message.split(". ")[0].rstrip(".")
+        message = (
+            f"The provider's answer was not an image we can keep ({reason}). "
+            "Retry, or choose another model."
+        )
         with transaction.atomic():
             if _move(
                 image.pk,
                 Status.STORING,
-                **_ended(Status.FAILED, error.user_message, "unsafe_image"),
+                **_ended(Status.FAILED, message, "unsafe_image"),
             ):
                 # The provider billed for it, so the cost is real even though no image is kept.
                 ledger.settle(

@@ -1,0 +1,58 @@
+"""A provider's answer is untrusted: one that is not an image, or is a decompression bomb, fails
+the image with a clear message, stores nothing, and is still charged (the provider billed it)."""
+
+from __future__ import annotations
+
+import pytest
+from django.core.files.storage import default_storage
+from django.utils import timezone
+
+from generation import pipeline, services
+from generation.calls import ProviderCall
+from generation.models import Image, LedgerEntry
+from generation.providers.base import GeneratedImage, GenerationResult, Usage
+from tests.conftest import World
+from tests.emulator import Emulator
+from tests.generation.conftest import add_keys, make_persona
+from tests.personas import images
+
+
+@pytest.fixture
+def running_image(world: World, providers: Emulator) -> Image:
+    add_keys(world.membership("owner"))
+    editor = world.membership("editor")
+    persona = make_persona(editor)
+    batch = services.BatchRequest(
+        [str(persona.pk)], ["builtin:corporate"], ["gpt-image-2"], 1, "1:1", "1K", "low"
+    )
+    image = services.submit(editor, batch).images.get()
+    Image.objects.filter(pk=image.pk).update(status="running", provider_call_at=timezone.now())
+    image.refresh_from_db()
+    return image
+
+
+@pytest.mark.parametrize(
+    ("payload", "message"),
+    [
+        (b"<html>an error page, not an image</html>", "PNG, JPEG or WEBP"),
+        (images.png_bomb(), "too many pixels"),
+        (images.tiff(), "Only PNG, JPEG or WEBP"),
+    ],
+    ids=["not an image", "decompression bomb", "tiff"],
+)
+def test_an_untrusted_answer_fails_clearly_and_stores_nothing(
+    running_image: Image, payload: bytes, message: str
+) -> None:
+    answer = GenerationResult(
+        images=(GeneratedImage(payload, "image/png", 1024, 1024),), usage=Usage(output_tokens=196)
+    )
+    pipeline._finish(running_image, Image.Status.RUNNING, answer, ProviderCall(asynchronous=False))
+    running_image.refresh_from_db()
+    assert running_image.status == "failed"
+    assert message in running_image.error_message
+    assert "not an image we can keep" in running_image.error_message
+    assert not running_image.original
+    folder = f"images/{running_image.workspace_id}/{running_image.pk}"
+    assert default_storage.listdir(folder) == ([], []) or not default_storage.exists(folder)
+    settlement = LedgerEntry.objects.get(image=running_image, kind="settlement")
+    assert settlement.amount_usd == running_image.actual_usd > 0

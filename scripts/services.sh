@@ -48,6 +48,8 @@ start() {
   as_postgres "$pg_bin/pg_ctl" -D "$state/pg" -l "$state/postgres.log" -w -o \
     "-p $pg_port -k $state/pg -c listen_addresses=127.0.0.1 -c fsync=off -c synchronous_commit=off -c full_page_writes=off -c max_connections=300" \
     start >/dev/null
+  # The database DATABASE_URL names (tests use test_<name>; makemigrations --check connects here).
+  "$pg_bin/createdb" -h 127.0.0.1 -p "$pg_port" -U postgres avatarapp
 
   redis-server --port "$redis_port" --bind 127.0.0.1 --save '' --appendonly no \
     --daemonize yes --pidfile "$state/redis.pid" --logfile "$state/redis.log"

@@ -18,5 +18,9 @@ test:
 lint: deps
 	@bash scripts/lint.sh
 
+# Not part of `make test`: the pipeline against a bare client, then the list pages (README).
+bench:
+	@bash bench/run.sh
+
 emulator: deps
 	@$(UV) run python -m tests.emulator

@@ -17,13 +17,14 @@ from decimal import Decimal
 
 from django.conf import settings
 from django.db import transaction
-from django.db.models import F
+from django.db.models import F, Q
 from django.utils import timezone
 
 from avatarapp.imagesafety import UnsafeImageError
 from generation import ledger
 from generation.calls import ProviderCall, prepare_call
 from generation.catalog import actual_cost, resolve_params
+from generation.crashpoints import crash_point  # test-only hook, inert unless configured
 from generation.models import Image
 from generation.providers.base import (
     AmbiguousError,
@@ -59,13 +60,23 @@ def poll_delay(poll_count: int) -> float:
 
 def _move(image_id: uuid.UUID | str, from_status: str, **changes: object) -> bool:
     """The conditional UPDATE that every transition goes through."""
+    # FIX (fault suite): QuerySet.update() skips auto_now, so updated_at used to keep the row's
+    # creation time and the sweeper took every image claimed more than GENERATION_STALE_SECONDS
+    # after submit for a dead one, flagging or re-queueing it while a worker was still on it.
+    changes.setdefault("updated_at", timezone.now())
     return bool(Image.objects.filter(pk=image_id, status=from_status).update(**changes))
 
 
 def claim(image_id: uuid.UUID | str) -> bool:
     now = timezone.now()
-    return _move(
-        image_id, Status.QUEUED, status=Status.RUNNING, attempts=F("attempts") + 1, started_at=now
+    # FIX (fault suite): a duplicate message (the sweeper's re-enqueue, a redelivery) used to
+    # claim a row that was waiting out its backoff, retrying sooner than a 429's retry-after.
+    # Not due yet: leave it to the message scheduled for then (or the sweeper, if that is lost).
+    due = Q(next_attempt_at=None) | Q(next_attempt_at__lte=now)
+    return bool(
+        Image.objects.filter(due, pk=image_id, status=Status.QUEUED).update(
+            status=Status.RUNNING, attempts=F("attempts") + 1, started_at=now, updated_at=now
+        )
     )
 
 
@@ -79,19 +90,31 @@ def run_image(image_id: uuid.UUID | str) -> None:
         if call.asynchronous and _at_task_limit(call.key_id):
             _wait_for_a_slot(image)
             return
+        crash_point("before_submit", image)
+        now = timezone.now()
         Image.objects.filter(pk=image.pk).update(
-            provider_call_at=timezone.now(), provider_key=call.key_id
+            provider_call_at=now, provider_key=call.key_id, updated_at=now
         )
         image.refresh_from_db()
+        crash_point("before_call", image)
         if call.asynchronous:
             task = call.submit()
+            crash_point("after_submit", image)
             _start_polling(image, task)
         else:
-            _finish(image, Status.RUNNING, call.generate(), call)
+            result = call.generate()
+            crash_point("after_submit", image)
+            _finish(image, Status.RUNNING, result, call)
     except ProviderError as error:
         _handle_provider_error(image, Status.RUNNING, error)
     except Exception as error:  # a bug or a crash in our own code: bounded retries on the row
         log.exception("image %s: unexpected error in attempt %s", image.pk, image.attempts)
+        if image.provider_call_at is not None:
+            # FIX (fault suite): once the call is recorded the provider may have accepted and
+            # billed the work (our code can fail after the answer, or a soft time limit can hit
+            # mid-call); a retry used to resubmit it, billing up to MAX_ATTEMPTS times.
+            _reconcile(image, Status.RUNNING, "Something went wrong on our side after the call.")
+            return
         _retry_or_fail(image, Status.RUNNING, "Something went wrong on our side.", None, error)
 
 
@@ -140,17 +163,27 @@ def poll_image(image_id: uuid.UUID | str) -> None:
     # Claim this poll tick: a duplicate poll task finds poll_count moved on and stops.
     ticked = Image.objects.filter(
         pk=image.pk, status=Status.POLLING, poll_count=image.poll_count
-    ).update(poll_count=F("poll_count") + 1)
+    ).update(poll_count=F("poll_count") + 1, updated_at=timezone.now())  # alive: see _move
     if not ticked:
         return
     try:
         call = prepare_call(image)
+        crash_point("while_polling", image)
         outcome = call.poll(
             PendingTask(image.provider_request_id, image.polling_url, image.provider_credits)
         )
     except ProviderError as error:
         if isinstance(error, RetryableError) and timezone.now() < image.deadline_at:
-            _schedule_poll(image.pk, max(poll_delay(image.poll_count), error.retry_after or 0))
+            # FIX (fault suite): capped like every poll. A provider's long Retry-After used to
+            # delay the poll past GENERATION_MAX_COUNTDOWN, which the broker timing check and the
+            # sweeper's "quiet poll" rule both rely on (a longer one is delivered twice).
+            wait = max(poll_delay(image.poll_count), error.retry_after or 0)
+            _schedule_poll(image.pk, min(wait, float(settings.GENERATION_MAX_COUNTDOWN)))
+            return
+        if isinstance(error, RetryableError):
+            # FIX (fault suite): the provider accepted (and billed) this task; a poll still failing
+            # at the deadline used to fail the image and release its reservation.
+            _reconcile(image, Status.POLLING, "The provider had not answered by the deadline.")
             return
         _handle_provider_error(image, Status.POLLING, error)
         return
@@ -200,6 +233,7 @@ def _finish(image: Image, from_status: str, result: GenerationResult, call: Prov
                     image, cost.amount_usd, rule=cost.rule, as_of=cost.as_of, detail=cost.detail
                 )
         return
+    crash_point("before_settle", image)
     with transaction.atomic():
         done = _move(
             image.pk,

@@ -1,12 +1,14 @@
 """The periodic sweeper: `transaction.on_commit` is not durable and workers die, so every few
-seconds we look for rows that nobody is moving and move them (ARCHITECTURE.md rule 3).
+seconds we look for rows that nobody is moving and move them (ARCHITECTURE.md rule 3). A running
+or storing row counts as abandoned only once no live task could still hold it (the task time limit).
 
 - queued and due, but untouched for a while: the enqueue was lost (crash between commit and
   publish, broker down): enqueue again. A duplicate is harmless, the claim lets one through.
-- running without a provider call recorded: the worker died before calling; queue it again.
+- running without a provider call recorded: the worker died before calling; queue it again,
+  unless it has used its attempts (it kills the worker every time): fail and release.
 - running with a provider call recorded: the provider may have billed; flag for reconciliation.
 - polling, untouched for longer than the longest poll interval allows: the poll task was lost;
-  schedule a poll again (polls are idempotent GETs).
+  schedule a poll again (polls are idempotent GETs). Past the deadline: flag it.
 - storing for too long: the worker died with the bytes in memory. An asynchronous provider still
   has the result, so poll again; a synchronous one does not, so flag it.
 - anything past its deadline that has not reached the provider: fail and release.
@@ -14,7 +16,7 @@ seconds we look for rows that nobody is moving and move them (ARCHITECTURE.md ru
 
 from __future__ import annotations
 
-from datetime import timedelta
+from datetime import datetime, timedelta
 
 from django.conf import settings
 from django.db import transaction
@@ -24,12 +26,21 @@ from django.utils import timezone
 from generation import ledger
 from generation.catalog import get_model
 from generation.models import Image
+from generation.pipeline import MAX_ATTEMPTS
 
 Status = Image.Status
 
 
 def _stale_after() -> timedelta:
     return timedelta(seconds=settings.GENERATION_STALE_SECONDS)
+
+
+def _dead_after() -> timedelta:
+    """How long a running or storing row must sit untouched before its worker counts as dead.
+    FIX (fault suite): this used to be GENERATION_STALE_SECONDS (45 s), shorter than a provider
+    call may take (gpt-image-2: ~60 s), so a live call was flagged and its paid-for result thrown
+    away. A task may hold the row up to its hard time limit; only after that is it dead."""
+    return max(_stale_after(), timedelta(seconds=settings.CELERY_TASK_TIME_LIMIT))
 
 
 def sweep() -> dict[str, int]:
@@ -61,15 +72,28 @@ def sweep() -> dict[str, int]:
         enqueue_image(image_id)
         counts["requeued"] += 1
 
-    crashed = Image.objects.filter(status=Status.RUNNING, updated_at__lte=stale)
+    dead = now - _dead_after()
+    crashed = Image.objects.filter(status=Status.RUNNING, updated_at__lte=dead)
     for image in crashed:
-        if image.provider_call_at is None:
+        if image.provider_call_at is None and image.attempts >= MAX_ATTEMPTS:
+            # FIX (fault suite): an image that kills its worker every time (acks_late brings the
+            # message back after each kill) used to be re-queued until its deadline; the claims
+            # counted on the row now end it like any other attempt that keeps failing.
+            if _give_up(image, now, f"It stopped the worker {image.attempts} times."):
+                counts["expired"] += 1
+        elif image.provider_call_at is None:
             if Image.objects.filter(
                 pk=image.pk, status=Status.RUNNING, provider_call_at=None
             ).update(status=Status.QUEUED, updated_at=now):
                 enqueue_image(image.pk)
                 counts["requeued"] += 1
         elif _flag(image, Status.RUNNING, "The worker stopped while the provider was working."):
+            counts["reconciled"] += 1
+
+    # FIX (fault suite): a poll (or a store after it) that crashes every time used to be polled
+    # again forever; past the deadline (and a live task's time limit) a person checks instead.
+    for image in Image.objects.filter(status=Status.POLLING, deadline_at__lte=dead):
+        if _flag(image, Status.POLLING, "The result could not be collected by the deadline."):
             counts["reconciled"] += 1
 
     poll_quiet = now - timedelta(seconds=2 * settings.GENERATION_MAX_COUNTDOWN) - _stale_after()
@@ -80,7 +104,7 @@ def sweep() -> dict[str, int]:
         enqueue_poll(image_id)
         counts["repolled"] += 1
 
-    for image in Image.objects.filter(status=Status.STORING, updated_at__lte=stale):
+    for image in Image.objects.filter(status=Status.STORING, updated_at__lte=dead):
         if get_model(image.model_id).is_async:
             if Image.objects.filter(pk=image.pk, status=Status.STORING).update(
                 status=Status.POLLING, updated_at=now
@@ -90,6 +114,20 @@ def sweep() -> dict[str, int]:
         elif _flag(image, Status.STORING, "The worker stopped while storing the image."):
             counts["reconciled"] += 1
     return counts
+
+
+def _give_up(image: Image, now: datetime, why: str) -> bool:
+    with transaction.atomic():
+        if Image.objects.filter(pk=image.pk, status=Status.RUNNING, provider_call_at=None).update(
+            status=Status.FAILED,
+            error_message=f"{why} Gave up after {image.attempts} attempt(s).",
+            error_kind="retries_exhausted",
+            finished_at=now,
+            updated_at=now,
+        ):
+            ledger.release(image, "failed: retries_exhausted")
+            return True
+    return False
 
 
 def _flag(image: Image, from_status: str, why: str) -> bool:

@@ -1,0 +1,221 @@
+"""The one table `make bench` prints (and writes to var/bench/latest.txt), with the QUALITY.md
+section 12 targets beside the numbers."""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Sequence
+
+from bench.finalise import FinaliseResult
+from bench.pages import PageResult
+from bench.phases import PhaseResult
+from bench.stats import p50_p95
+
+MB = 1024.0
+
+
+def _pp(values: Sequence[float]) -> str:
+    p50, p95 = p50_p95(values)
+    if math.isnan(p50):
+        return "n/a"
+    return f"{p50:.0f} / {p95:.0f}"
+
+
+def _verdict(ok: bool) -> str:
+    return "met" if ok else "MISSED"
+
+
+def _row(label: str, pipeline: str, bare: str, target: str = "") -> str:
+    return f"  {label:<44}{pipeline:>22}{bare:>18}   {target}"
+
+
+def render(
+    header: str,
+    pipeline: PhaseResult,
+    bare: PhaseResult,
+    probe: PhaseResult,
+    finalise: list[FinaliseResult],
+    pages: list[PageResult],
+    in_flight_target: int = 100,
+) -> str:
+    ratio = pipeline.rate / bare.rate if bare.rate else 0.0
+    in_flight_ok = pipeline.peak_in_flight >= in_flight_target
+    dispatch_p95 = p50_p95(pipeline.dispatch_first)[1]
+    adjusted_p95 = p50_p95(pipeline.dispatch_adjusted)[1]
+    finalise_p95 = p50_p95(pipeline.finalise)[1]
+    delta_mb = (pipeline.rss_peak_kb - pipeline.rss_idle_kb) / MB
+    per_image = delta_mb / pipeline.peak_in_flight if pipeline.peak_in_flight else math.nan
+    bare_delta_mb = (bare.rss_peak_kb - bare.rss_idle_kb) / MB
+    bare_per_image = bare_delta_mb / bare.peak_in_flight if bare.peak_in_flight else math.nan
+    n, nb = max(pipeline.succeeded, 1), max(bare.succeeded, 1)
+    worker_cpu = pipeline.cpu.get("worker", 0.0) / n
+    lines = [
+        header,
+        "",
+        _row("", "pipeline", "bare client", "target (QUALITY.md 12)"),
+        _row(
+            "images succeeded / asked",
+            f"{pipeline.succeeded} / {pipeline.images}",
+            f"{bare.succeeded} / {bare.images}",
+        ),
+        _row(
+            "wall time, first submit -> last settled (s)",
+            f"{pipeline.seconds:.2f}",
+            f"{bare.seconds:.2f}",
+        ),
+        _row(
+            "throughput (images/s)",
+            f"{pipeline.rate:.1f}",
+            f"{bare.rate:.1f}",
+            f"ratio {ratio:.2f} >= 0.90: {_verdict(ratio >= 0.9 and in_flight_ok)}",
+        ),
+        _row(
+            "peak requests in flight at the emulator",
+            str(pipeline.peak_in_flight),
+            str(bare.peak_in_flight),
+            f">= {in_flight_target}: {_verdict(in_flight_ok)}",
+        ),
+        _row(
+            "dispatch p50 / p95 (ms), first wave",
+            _pp(pipeline.dispatch_first),
+            _pp(bare.dispatch_first),
+            f"p95 <= 100: {_verdict(dispatch_p95 <= 100)}",
+        ),
+        _row("  created -> claimed by a worker thread", _pp(pipeline.to_claim), ""),
+        _row("  claimed -> provider call starts", _pp(pipeline.to_call), ""),
+        _row("  call starts -> emulator has the request", _pp(pipeline.to_provider), ""),
+        _row(
+            "dispatch p50 / p95 (ms), all, slot-adjusted",
+            _pp(pipeline.dispatch_adjusted),
+            _pp(bare.dispatch_adjusted),
+            f"p95 <= 100: {_verdict(adjusted_p95 <= 100)}",
+        ),
+        _row(
+            "finalise p50 / p95 (ms)",
+            _pp(pipeline.finalise),
+            _pp(bare.finalise),
+            f"p95 <= 300: {_verdict(finalise_p95 <= 300)}",
+        ),
+        _row("  answer -> client has the image", _pp(pipeline.transfer), _pp(bare.transfer)),
+        _row("  client has it -> stored (+ settled)", _pp(pipeline.store), _pp(bare.store)),
+        _row("    image work + 2 PUTs (-> finished_at)", _pp(pipeline.files), ""),
+        _row("    finished_at -> ledger settled", _pp(pipeline.settle), ""),
+        _row(
+            "worker RSS at start, before warm-up (MB)",
+            f"{pipeline.rss_start_kb / MB:.0f}",
+            "",
+        ),
+        _row(
+            "process RSS idle -> peak (MB)",
+            f"{pipeline.rss_idle_kb / MB:.0f} -> {pipeline.rss_peak_kb / MB:.0f}",
+            f"{bare.rss_idle_kb / MB:.0f} -> {bare.rss_peak_kb / MB:.0f}",
+        ),
+        _row(
+            "RSS per image in flight (MB), (peak-idle)/n",
+            f"{per_image:.2f}",
+            f"{bare_per_image:.2f}",
+            f"<= 2 MB: {_verdict(per_image <= 2)}",
+        ),
+        _row("threads in the process (peak)", str(pipeline.threads_peak), str(bare.threads_peak)),
+        _row(
+            "CPU s per image, worker / bare process",
+            f"{worker_cpu * 1000:.1f} ms",
+            f"{bare.cpu.get('client', 0.0) / nb * 1000:.1f} ms",
+        ),
+    ]
+    for name in ("web", "emulator", "s3 (moto)", "postgres", "redis"):
+        if name in pipeline.cpu or name in bare.cpu:
+            lines.append(
+                _row(
+                    f"  CPU ms per image, {name}",
+                    f"{pipeline.cpu.get(name, 0.0) / n * 1000:.1f}",
+                    f"{bare.cpu.get(name, 0.0) / nb * 1000:.1f}",
+                )
+            )
+    mine = ("worker", "client", "web", "emulator", "s3 (moto)", "postgres", "redis")
+    total_pipeline = sum(pipeline.cpu.get(k, 0.0) for k in mine) / n * 1000
+    total_bare = sum(bare.cpu.get(k, 0.0) for k in mine) / nb * 1000
+    lines.append(_row("  CPU ms per image, all bench processes", f"{total_pipeline:.1f}",
+                      f"{total_bare:.1f}"))  # fmt: skip
+    lines.append(
+        _row(
+            "other load on the machine (cores busy)",
+            f"{pipeline.cpu.get('other', 0.0) / max(pipeline.cpu_wall, 1e-9):.2f}",
+            f"{bare.cpu.get('other', 0.0) / max(bare.cpu_wall, 1e-9):.2f}",
+            "should be ~0 for a clean run",
+        )
+    )
+    if pipeline.submit_ms:
+        lines.append(_row("Generate POST, 64 images (ms) p50 / p95", _pp(pipeline.submit_ms), ""))
+    if pipeline.unfinished:
+        lines.append(f"  !! {pipeline.unfinished} image(s) had not finished by the deadline")
+    for error, count in pipeline.errors.most_common(5):
+        lines.append(f"  !! {count} x {error}")
+    lines += ["", *_probe(probe), "", *_finalise(finalise), "", *_pages(pages)]
+    return "\n".join(lines) + "\n"
+
+
+def _pages(pages: list[PageResult]) -> list[str]:
+    if not pages:
+        return []
+    sizes = sorted(pages[0].times_ms)
+    small, large = sizes[0], sizes[-1]
+    lines = [
+        f"  {'list page (server time, in-process)':<36}{'queries':>16}{'p50 ms':>10}"
+        f"{'p50 / p95 ms':>16}{'n':>5}{'KB':>9}   target p95 <= 50, queries constant",
+        f"  {'':<36}{f'@{small} -> @{large}':>16}{f'@{small}':>10}{f'@{large}':>16}",
+    ]
+    for page in pages:
+        times = page.times_ms[large]
+        p95 = p50_p95(times)[1]
+        constant = page.queries[small] == page.queries[large]
+        lines.append(
+            f"  {page.name:<36}{f'{page.queries[small]} -> {page.queries[large]}':>16}"
+            f"{p50_p95(page.times_ms[small])[0]:>10.0f}"
+            f"{_pp(times):>16}{len(times):>5}{page.bytes[large] / 1024:>9.1f}   "
+            f"{_verdict(p95 <= 50 and constant)}" + ("" if constant else " (query count grows)")
+        )
+    return lines
+
+
+def _finalise(results: list[FinaliseResult]) -> list[str]:
+    lines = [
+        f"  {'finalise alone, idle worker, 1 thread':<40}{'input KB':>10}{'total p50 / p95':>18}"
+        f"{'images':>14}{'2 PUTs':>12}   target p95 <= 300 (+ ~10 ms to settle)"
+    ]
+    for r in results:
+        p95 = p50_p95(r.total_ms)[1]
+        lines.append(
+            f"  {r.name:<40}{r.input_bytes / 1024:>10.0f}{_pp(r.total_ms):>18}"
+            f"{_pp(r.images_ms):>14}{_pp(r.puts_ms):>12}   {_verdict(p95 <= 300)}"
+        )
+    return lines
+
+
+def _probe(probe: PhaseResult) -> list[str]:
+    dispatch_p95 = p50_p95(probe.dispatch_first)[1]
+    finalise_p95 = p50_p95(probe.finalise)[1]
+    return [
+        f"  one batch of {probe.images} images on the idle worker"
+        f" ({probe.succeeded} succeeded)          p50 / p95 ms",
+        _row("  Generate POST (one request)", _pp(probe.submit_ms), ""),
+        _row(
+            "  dispatch, created -> emulator has it",
+            _pp(probe.dispatch_first),
+            "",
+            f"p95 <= 100: {_verdict(dispatch_p95 <= 100)}",
+        ),
+        _row("    created -> claimed by a worker thread", _pp(probe.to_claim), ""),
+        _row("    claimed -> provider call starts", _pp(probe.to_call), ""),
+        _row("    call starts -> emulator has the request", _pp(probe.to_provider), ""),
+        _row(
+            "  finalise, answer -> stored + settled",
+            _pp(probe.finalise),
+            "",
+            f"p95 <= 300: {_verdict(finalise_p95 <= 300)}",
+        ),
+        _row("    answer -> client has the image", _pp(probe.transfer), ""),
+        _row("    client has it -> stored + settled", _pp(probe.store), ""),
+        _row("      image work + 2 PUTs (-> finished_at)", _pp(probe.files), ""),
+        _row("      finished_at -> ledger settled", _pp(probe.settle), ""),
+    ]

@@ -1,0 +1,154 @@
+"""QUALITY.md section 6: every provider fault the emulator can play, OpenAI and BFL side by side
+in one batch on a real worker process. Each image ends succeeded, failed with a reason a person
+can act on, or flagged for reconciliation, by its deadline; retries stay within the bound and
+never come sooner than the provider's retry-after; polls never wait longer than the backoff cap
+(the broker would re-deliver them)."""
+
+from __future__ import annotations
+
+import itertools
+from collections import defaultdict
+from datetime import timedelta
+from typing import Any
+
+import pytest
+from django.utils import timezone
+
+from generation import pipeline, services, tasks
+from generation.models import Image
+from generation.tasks import enqueue_image
+from tests.conftest import World
+from tests.emulator import Emulator
+from tests.faults.checks import all_terminal, check_outcomes, describe, prompt_of
+from tests.faults.support import Stack, wait_for
+from tests.generation.conftest import make_persona
+
+OK = ("succeeded", "")
+FLAGGED = ("needs_reconciliation", "ambiguous")
+# persona -> (prompt marker, {provider: (status, error kind)}, retry-after the provider asks for)
+FAULTS: dict[str, tuple[str, dict[str, tuple[str, str]], float]] = {
+    "rate limited": ("[fault:rate_limit=1*2]", {"openai": OK, "bfl": OK}, 1.0),
+    "5xx once": ("[fault:server_error=502*1]", {"openai": OK, "bfl": OK}, 0),
+    "overloaded": ("[fault:unavailable*1]", {"openai": OK, "bfl": OK}, 0),
+    "always 5xx": (
+        "[fault:server_error]",
+        {"openai": ("failed", "retries_exhausted"), "bfl": ("failed", "retries_exhausted")},
+        0,
+    ),
+    "slow": ("[fault:slow=2]", {"openai": OK, "bfl": OK}, 0),
+    "dropped": ("[fault:drop]", {"openai": FLAGGED, "bfl": FLAGGED}, 0),
+    "moderated": (
+        "[fault:moderation_input]",
+        {"openai": ("failed", "moderation"), "bfl": ("failed", "moderation")},
+        0,
+    ),
+    "no credits": (
+        "[fault:insufficient_quota]",
+        {"openai": ("failed", "quota"), "bfl": ("failed", "quota")},
+        0,
+    ),
+    "expired url": ("[fault:expired_url]", {"openai": OK, "bfl": FLAGGED}, 0),
+    "task not found": ("[fault:task_not_found]", {"openai": OK, "bfl": FLAGGED}, 0),
+    "poll 503": ("[fault:poll_unavailable=2]", {"openai": OK, "bfl": OK}, 0),
+    # Polls answer 503 until long after a short deadline: flagged (BFL billed at submit).
+    "past deadline": ("[fault:poll_unavailable=1000]", {"openai": OK, "bfl": FLAGGED}, 0),
+}
+SHORT_DEADLINE = 8
+PROVIDER_RETRY_AFTER = 10  # what BFL's 503s ask for: longer than our backoff cap
+SLACK = 5  # a loaded machine runs a due task this late at most
+
+
+def by_provider_and_prompt(emulator: Emulator, operations: set[str]) -> dict:
+    times: dict[tuple[str, str], list[float]] = defaultdict(list)
+    for record in emulator.requests:
+        if record.operation in operations:
+            key = prompt_of(record) if record.operation != "poll" else record.query
+            times[(record.provider, key)].append(record.time)
+    return {key: sorted(found) for key, found in times.items()}
+
+
+def gaps(times: list[float]) -> list[float]:
+    return [later - earlier for earlier, later in itertools.pairwise(times)]
+
+
+def test_every_provider_fault_ends_in_a_clear_state_within_the_deadline(
+    team: World, stack: Stack, providers: Emulator
+) -> None:
+    providers.configure(default_retry_after=PROVIDER_RETRY_AFTER)
+    editor = team.membership("editor")
+    personas = [
+        make_persona(editor, name=name, occupation=f"marketer {marker}")
+        for name, (marker, *_) in FAULTS.items()
+    ]
+    batch = services.BatchRequest(
+        [str(p.pk) for p in personas], ["builtin:corporate"], ["gpt-image-2", "flux-2-pro"], 1,
+        "1:1", "1K", "low",
+    )  # fmt: skip
+    job, image_ids = services.create_batch(editor, batch)
+    short = timezone.now() + timedelta(seconds=SHORT_DEADLINE)
+    hurried = Image.objects.filter(job=job, persona_name="past deadline")
+    hurried.update(deadline_at=short)
+    first = set(hurried.values_list("pk", flat=True))
+    stack.start_beat()
+    stack.start_worker(concurrency=6)
+    for image_id in sorted(image_ids, key=lambda i: i not in first):  # those first
+        enqueue_image(image_id)
+
+    wait_for(lambda: all_terminal([job.pk]), 60, "every image to end")
+    images = check_outcomes([job.pk], providers)
+    for image in images:
+        _marker, expected, _asked = FAULTS[image.persona_name]
+        assert (image.status, image.error_kind) == expected[image.provider], describe([image])
+        if image.status == "failed":
+            assert len(image.error_message) > 30, describe([image])  # a sentence, not a code
+        slack = SLACK + stack.timing.backoff if image.deadline_at == short else 0
+        assert image.finished_at is not None
+        assert image.finished_at <= image.deadline_at + timedelta(seconds=slack), describe([image])
+        if image.persona_name == "always 5xx":
+            assert image.attempts == pipeline.MAX_ATTEMPTS
+
+    prompts = {image.prompt: image for image in images}
+    submits = by_provider_and_prompt(providers, {"images.generate", "submit"})
+    for (provider, prompt), times in submits.items():
+        if prompt not in prompts:
+            continue
+        asked = FAULTS[prompts[prompt].persona_name][2]
+        assert all(gap >= asked - 0.05 for gap in gaps(times)), (prompts[prompt], provider, times)
+    for (_provider, task), times in by_provider_and_prompt(providers, {"poll"}).items():
+        longest = stack.timing.countdown + SLACK  # (the sweeper re-polls a quiet row anyway)
+        assert all(gap <= longest for gap in gaps(times)), (task, gaps(times))
+
+
+@pytest.mark.django_db
+def test_a_long_retry_after_never_delays_a_poll_past_the_countdown_cap(
+    team: World, providers: Emulator, settings: Any, monkeypatch: pytest.MonkeyPatch,
+    django_capture_on_commit_callbacks: Any,
+) -> None:  # fmt: skip
+    """The broker holds a delayed message unacknowledged; one delayed past the visibility timeout
+    is delivered twice, and the sweeper expects a poll within GENERATION_MAX_COUNTDOWN."""
+    providers.configure(default_retry_after=PROVIDER_RETRY_AFTER)
+    settings.GENERATION_MAX_COUNTDOWN = 2
+    scheduled: list[float] = []
+    monkeypatch.setattr(
+        tasks, "enqueue_poll", lambda image_id, countdown=0: scheduled.append(countdown)
+    )
+    persona = make_persona(team.membership("editor"), occupation="[fault:poll_unavailable=3]")
+    batch = services.BatchRequest(
+        [str(persona.pk)], ["builtin:corporate"], ["flux-2-pro"], 1, "1:1", "1K", "low"
+    )
+    _job, [image_id] = services.create_batch(team.membership("editor"), batch)
+    with django_capture_on_commit_callbacks(execute=True):
+        pipeline.run_image(image_id)
+        pipeline.poll_image(image_id)  # 503, Retry-After: 10
+    assert Image.objects.get(pk=image_id).status == "polling"
+    assert len(scheduled) == 2  # the first poll, then the one after the 503
+    assert max(scheduled) <= settings.GENERATION_MAX_COUNTDOWN
+
+
+def test_retry_delays_are_jittered_and_capped(settings: Any) -> None:
+    settings.GENERATION_MAX_RETRY_BACKOFF = 30
+    delays = [pipeline.retry_delay(3) for _ in range(50)]
+    assert len(set(delays)) > 40  # full jitter...
+    assert all(0 <= d <= 8 for d in delays)  # ...up to 2 s x 2^2
+    assert pipeline.retry_delay(1, retry_after=12) == 12  # never sooner than the provider asked
+    assert pipeline.retry_delay(9, retry_after=999) == 30  # never past the broker's cap

@@ -252,3 +252,25 @@ def test_each_key_shows_its_spend_this_month(world: World, providers, client_as)
     page = client_as("admin").get(reverse("keys:workspace", args=[world.team.pk])).content.decode()
     card = page[page.index(f'id="key-{keys["openai"].pk}"') :]
     assert f"Spent this month</dt><dd>${spent:.4f}" in card
+
+
+def test_progress_polls_cost_the_same_queries_however_big_the_job(world: World, client_as) -> None:
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    editor = world.membership("editor")
+    persona = make_persona(editor)
+    client = client_as("viewer")
+    counts = []
+    for per_combination in (1, 4):
+        batch = services.BatchRequest(
+            [str(persona.pk)], ["builtin:corporate", "builtin:editorial"], ["builtin"],
+            per_combination, "1:1", "1K", "low",
+        )  # fmt: skip
+        job = services.submit(editor, batch)
+        client.get(reverse("generation:job_progress", args=[job.pk]))  # session warm-up
+        with CaptureQueriesContext(connection) as queries:
+            response = client.get(reverse("generation:job_progress", args=[job.pk]))
+        assert f"0 of {2 * per_combination} finished" in response.content.decode()
+        counts.append(len(queries))
+    assert counts[0] == counts[1]

@@ -18,7 +18,8 @@ from django.core.files.storage import default_storage
 from storages.backends.s3 import S3Storage
 from storages.utils import clean_name
 
-from avatarapp.imagesafety import SafeImage, sanitize_image, thumbnail
+from avatarapp.imagesafety import SafeImage
+from generation import imagework
 
 THUMBNAIL_SIDE = 384
 
@@ -49,8 +50,7 @@ def _put(name: str, data: bytes) -> str:
 
 def store_generated(workspace_id: object, image_id: object, data: bytes) -> StoredImage:
     """Check, re-encode and store a provider's image; raises UnsafeImageError if it is not one."""
-    original = sanitize_image(data)
-    thumb = thumbnail(original, THUMBNAIL_SIDE)
+    original, thumb = imagework.prepare(data, THUMBNAIL_SIDE)
     folder = _folder(workspace_id, image_id)
     original_name = _put(f"{folder}/original.{original.extension}", original.data)
     from generation.crashpoints import crash_point  # test-only hook, inert unless configured

@@ -8,11 +8,13 @@ from __future__ import annotations
 
 import logging
 import uuid
+from typing import Any
 
 from celery import Task, shared_task
+from celery.signals import worker_ready, worker_shutdown
 from kombu.exceptions import OperationalError
 
-from generation import pipeline, sweeper
+from generation import imagework, pipeline, sweeper
 
 log = logging.getLogger(__name__)
 
@@ -48,3 +50,13 @@ def _publish(task: Task, image_id: uuid.UUID | str, countdown: float) -> None:
         # although its rows were committed (and a worker's retry or poll raised the same way).
         # The row is the truth: the sweeper re-enqueues it once the broker is back.
         log.warning("broker unavailable; the sweeper will enqueue image %s", image_id)
+
+
+@worker_ready.connect
+def _start_image_processes(**_: Any) -> None:
+    imagework.warm()
+
+
+@worker_shutdown.connect
+def _stop_image_processes(**_: Any) -> None:
+    imagework.shutdown()

@@ -120,8 +120,10 @@ class PreparedReference:
 
 def prepare_reference(data: bytes) -> PreparedReference:
     """Raises imagesafety.UnsafeImageError with a user-facing message."""
-    image = imagesafety.sanitize_image(data, max_side=REFERENCE_MAX_SIDE)
-    return PreparedReference(image, imagesafety.thumbnail(image, THUMBNAIL_SIDE))
+    image, thumbnail = imagesafety.sanitize_with_thumbnail(
+        data, THUMBNAIL_SIDE, max_side=REFERENCE_MAX_SIDE
+    )
+    return PreparedReference(image, thumbnail)
 
 
 def add_references(

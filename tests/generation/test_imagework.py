@@ -1,0 +1,140 @@
+"""Generated images are checked and re-encoded in child processes beside the worker: the same
+result as in the calling thread, a crash in the decoder costs one image and not the worker, and
+the children never outlive a worker that was killed."""
+
+from __future__ import annotations
+
+import os
+import signal
+import subprocess
+import sys
+import textwrap
+import time
+from collections.abc import Iterator
+from typing import Any
+
+import pytest
+
+from avatarapp.imagesafety import UnsafeImageError, sanitize_image, thumbnail
+from generation import imagework
+from tests.personas import images
+
+
+@pytest.fixture
+def fresh_pool(settings: Any) -> Iterator[None]:
+    settings.GENERATION_IMAGE_PROCESSES = 2
+    imagework.shutdown()
+    yield
+    imagework.shutdown()
+
+
+def crash_the_child(data: bytes, side: int) -> Any:
+    """Stands in for a decoder that dies on a hostile file (a segfault in C code)."""
+    os._exit(70)
+
+
+def child_pid(data: bytes, side: int) -> int:
+    return os.getpid()
+
+
+def test_children_make_what_the_calling_thread_would(fresh_pool: None) -> None:
+    data = images.png(1024, 1024)
+    original, small = imagework.prepare(data, 384)
+    assert original == sanitize_image(data)
+    assert small.format == "WEBP"
+    assert (small.width, small.height) == (384, 384)
+    # From the checked pixels, not from a second decode: the same pixels as before, so the same
+    # thumbnail as the two-decode path made.
+    assert small == thumbnail(sanitize_image(data), 384)
+
+
+def test_the_work_runs_in_another_process(
+    fresh_pool: None, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(imagework, "sanitize_with_thumbnail", child_pid)
+    assert imagework.prepare(b"", 384) != os.getpid()
+
+
+def test_inline_when_no_processes_are_configured(
+    settings: Any, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    settings.GENERATION_IMAGE_PROCESSES = 0
+    monkeypatch.setattr(imagework, "sanitize_with_thumbnail", child_pid)
+    assert imagework.prepare(b"", 384) == os.getpid()
+
+
+def test_refusals_come_back_as_they_would_inline(fresh_pool: None) -> None:
+    with pytest.raises(UnsafeImageError, match="too many pixels"):
+        imagework.prepare(images.png_bomb(), 384)
+
+
+def test_a_crashing_decoder_fails_that_image_and_the_pool_recovers(
+    fresh_pool: None, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    with monkeypatch.context() as patched:
+        patched.setattr(imagework, "sanitize_with_thumbnail", crash_the_child)
+        with pytest.raises(UnsafeImageError, match="crashed the image decoder"):
+            imagework.prepare(images.png(64, 64), 32)
+    original, _ = imagework.prepare(images.png(64, 64), 32)
+    assert (original.width, original.height) == (64, 64)
+
+
+WORKER = textwrap.dedent(
+    """
+    import django, os, sys
+    os.environ["DJANGO_SETTINGS_MODULE"] = "avatarapp.settings"
+    django.setup()
+    from generation import imagework
+    imagework.warm()
+    print(os.getpid(), flush=True)
+    sys.stdin.read()  # stays up until killed
+    """
+)
+
+
+def _children_of_forkserver(worker_pid: int) -> list[int]:
+    """The pool's processes: children of the fork server, itself a child of the worker."""
+    found = []
+    for entry in os.listdir("/proc"):
+        if entry.isdigit() and _ppid(int(entry)) == worker_pid:
+            found += [
+                int(p) for p in os.listdir("/proc") if p.isdigit() and _ppid(int(p)) == int(entry)
+            ]
+    return found
+
+
+def _ppid(pid: int) -> int:
+    try:
+        with open(f"/proc/{pid}/stat") as stat:
+            return int(stat.read().rsplit(")", 1)[1].split()[1])
+    except (OSError, IndexError, ValueError):
+        return -1
+
+
+def _alive(pid: int) -> bool:
+    try:
+        with open(f"/proc/{pid}/stat") as stat:
+            state = stat.read().rsplit(")", 1)[1].split()[0]
+    except OSError:
+        return False
+    return state not in ("Z", "X")  # nothing reaps here, so the dead linger as zombies
+
+
+def test_children_leave_when_the_worker_is_killed() -> None:
+    env = dict(os.environ, GENERATION_IMAGE_PROCESSES="2")
+    worker = subprocess.Popen(
+        [sys.executable, "-c", WORKER], stdin=subprocess.PIPE, stdout=subprocess.PIPE, env=env
+    )
+    try:
+        assert worker.stdout is not None
+        assert int(worker.stdout.readline()) == worker.pid
+        children = _children_of_forkserver(worker.pid)
+        assert len(children) == 2
+        worker.send_signal(signal.SIGKILL)
+        worker.wait(timeout=10)
+        deadline = time.monotonic() + 10 * imagework.PARENT_CHECK_SECONDS
+        while any(_alive(pid) for pid in children) and time.monotonic() < deadline:
+            time.sleep(0.1)
+        assert not any(_alive(pid) for pid in children)
+    finally:
+        worker.kill()

@@ -274,7 +274,12 @@ CELERY_TASK_REJECT_ON_WORKER_LOST = True
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_TASK_DEFAULT_QUEUE = "default"
 # Named queues: provider I/O (slow, many in flight), image processing (CPU), housekeeping.
-CELERY_TASK_QUEUES = [Queue(name) for name in ("default", "providers", "images", "maintenance")]
+CELERY_TASK_QUEUES = [Queue(name) for name in ("default", "providers", "maintenance")]
+CELERY_TASK_ROUTES = {
+    "generation.run_image": {"queue": "providers"},
+    "generation.poll_image": {"queue": "providers"},
+    "generation.sweep": {"queue": "maintenance"},
+}
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 CELERY_WORKER_HIJACK_ROOT_LOGGER = False
 CELERY_TIMEZONE = TIME_ZONE

@@ -92,7 +92,7 @@ def worker_argv(opts: Options, index: int) -> list[str]:
     return [
         sys.executable, "-m", "celery", "-A", "avatarapp", "worker",
         "--pool", opts.pool, "--concurrency", str(opts.concurrency // opts.workers),
-        "--queues", "default,providers,images,maintenance", "--loglevel", "INFO",
+        "--queues", "default,providers,maintenance", "--loglevel", "INFO",
         "--hostname", f"bench{index}-{os.getpid()}@%h",
     ]  # fmt: skip
 

@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from decimal import Decimal
 
-from django.db import IntegrityError, transaction
+from django.db import transaction
 from django.db.models import DecimalField, F, OuterRef, Subquery, Sum
 from django.utils import timezone
 
@@ -111,89 +111,86 @@ def reserve(images: list[Image]) -> None:
     )
 
 
-def _reservation(image: Image) -> LedgerEntry | None:
-    return LedgerEntry.objects.filter(image=image, kind=LedgerEntry.Kind.RESERVATION).first()
+def _lines(image: Image) -> dict[str, LedgerEntry]:
+    """The image's ledger lines by kind (at most one of each: a unique constraint)."""
+    return {line.kind: line for line in LedgerEntry.objects.filter(image=image)}
 
 
-def _write_once(line: LedgerEntry) -> bool:
-    """Insert a ledger line unless this image already has one of its kind."""
-    try:
-        with transaction.atomic():
-            line.save()
-    except IntegrityError:
-        return False
-    return True
+def _line(image: Image, reservation: LedgerEntry, **fields: object) -> LedgerEntry:
+    return LedgerEntry(
+        workspace_id=image.workspace_id,
+        month=reservation.month,
+        job_id=image.job_id,
+        image=image,
+        provider_key_id=image.provider_key_id,
+        **fields,
+    )
 
 
-@transaction.atomic
+def _release_line(image: Image, reservation: LedgerEntry, reason: str) -> LedgerEntry:
+    return _line(
+        image,
+        reservation,
+        kind=LedgerEntry.Kind.RELEASE,
+        amount_usd=reservation.amount_usd,
+        price_rule=reservation.price_rule,
+        price_as_of=reservation.price_as_of,
+        detail=reason[:300],
+    )
+
+
+# settle() and release() are called in the transaction that moved the image to its final state
+# with a conditional UPDATE; that row lock is what keeps a second caller out, so they read the
+# image's lines once and write what is missing without a savepoint per line. The unique
+# constraint stays the backstop: a line written twice raises and rolls the whole move back.
+
+
 def settle(image: Image, amount: Decimal, *, rule: str, as_of: date, detail: str = "") -> bool:
     """Charge the actual cost and release the reservation. False if already settled."""
-    reservation = _reservation(image)
-    if reservation is None:
-        raise ValueError(f"image {image.pk} has no reservation to settle")
-    common = {
-        "workspace_id": image.workspace_id,
-        "month": reservation.month,
-        "job_id": image.job_id,
-        "image": image,
-        "provider_key_id": image.provider_key_id,
-    }
-    charged = _write_once(
-        LedgerEntry(
-            **common,
+    with transaction.atomic(savepoint=False):
+        lines = _lines(image)
+        reservation = lines.get(LedgerEntry.Kind.RESERVATION)
+        if reservation is None:
+            raise ValueError(f"image {image.pk} has no reservation to settle")
+        if LedgerEntry.Kind.SETTLEMENT in lines:
+            return False
+        charge = _line(
+            image,
+            reservation,
             kind=LedgerEntry.Kind.SETTLEMENT,
             amount_usd=amount,
             price_rule=rule,
             price_as_of=as_of,
             detail=detail[:300],
         )
-    )
-    if not charged:
-        return False
-    released = _write_once(
-        LedgerEntry(
-            **common,
-            kind=LedgerEntry.Kind.RELEASE,
-            amount_usd=reservation.amount_usd,
-            price_rule=reservation.price_rule,
-            price_as_of=reservation.price_as_of,
-            detail="reservation released on settlement",
+        # A reservation released earlier (say, the image was given up for lost and then
+        # finished) must not be taken off the counters twice.
+        released_now = LedgerEntry.Kind.RELEASE not in lines
+        new = [charge]
+        if released_now:
+            new.append(_release_line(image, reservation, "reservation released on settlement"))
+        LedgerEntry.objects.bulk_create(new)
+        BudgetPeriod.objects.filter(
+            workspace_id=image.workspace_id, month=reservation.month
+        ).update(
+            reserved_usd=F("reserved_usd") - (reservation.amount_usd if released_now else ZERO),
+            spent_usd=F("spent_usd") + amount,
         )
-    )
-    # A reservation released earlier (say, the image was given up for lost and then finished)
-    # must not be taken off the counters twice.
-    BudgetPeriod.objects.filter(workspace_id=image.workspace_id, month=reservation.month).update(
-        reserved_usd=F("reserved_usd") - (reservation.amount_usd if released else ZERO),
-        spent_usd=F("spent_usd") + amount,
-    )
     return True
 
 
-@transaction.atomic
 def release(image: Image, reason: str) -> bool:
     """Give back the reservation of an image that will cost nothing. False if already done."""
-    reservation = _reservation(image)
-    if reservation is None:
-        return False
-    released = _write_once(
-        LedgerEntry(
-            workspace_id=image.workspace_id,
-            month=reservation.month,
-            job_id=image.job_id,
-            image=image,
-            provider_key_id=image.provider_key_id,
-            kind=LedgerEntry.Kind.RELEASE,
-            amount_usd=reservation.amount_usd,
-            price_rule=reservation.price_rule,
-            price_as_of=reservation.price_as_of,
-            detail=reason[:300],
-        )
-    )
-    if released:
+    with transaction.atomic(savepoint=False):
+        lines = _lines(image)
+        reservation = lines.get(LedgerEntry.Kind.RESERVATION)
+        if reservation is None or LedgerEntry.Kind.RELEASE in lines:
+            return False
+        _release_line(image, reservation, reason).save()
         BudgetPeriod.objects.filter(
             workspace_id=image.workspace_id, month=reservation.month
         ).update(reserved_usd=F("reserved_usd") - reservation.amount_usd)
-    return released
+    return True
 
 
 def key_spend_this_month() -> Subquery:

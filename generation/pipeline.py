@@ -91,11 +91,9 @@ def run_image(image_id: uuid.UUID | str) -> None:
             _wait_for_a_slot(image)
             return
         crash_point("before_submit", image)
-        now = timezone.now()
-        Image.objects.filter(pk=image.pk).update(
-            provider_call_at=now, provider_key=call.key_id, updated_at=now
-        )
-        image.refresh_from_db()
+        image.provider_call_at = image.updated_at = timezone.now()
+        image.provider_key_id = call.key_id
+        image.save(update_fields=["provider_call_at", "provider_key", "updated_at"])
         crash_point("before_call", image)
         if call.asynchronous:
             task = call.submit()

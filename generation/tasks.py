@@ -1,7 +1,8 @@
 """Celery tasks: thin wrappers that take ids only and let generation.pipeline do the work.
 
 Provider calls go to the "providers" queue (slow I/O, many in flight on a threads pool); the
-sweeper runs on "maintenance". Tasks never carry a key, a prompt or an image: ids only.
+sweeper runs on "maintenance" (CELERY_TASK_ROUTES in settings.py). Tasks never carry a key, a
+prompt or an image: ids only.
 """
 
 from __future__ import annotations
@@ -19,17 +20,17 @@ from generation import imagework, pipeline, sweeper
 log = logging.getLogger(__name__)
 
 
-@shared_task(name="generation.run_image", queue="providers")
+@shared_task(name="generation.run_image")
 def run_image(image_id: str) -> None:
     pipeline.run_image(image_id)
 
 
-@shared_task(name="generation.poll_image", queue="providers")
+@shared_task(name="generation.poll_image")
 def poll_image(image_id: str) -> None:
     pipeline.poll_image(image_id)
 
 
-@shared_task(name="generation.sweep", queue="maintenance")
+@shared_task(name="generation.sweep")
 def sweep() -> None:
     sweeper.sweep()
 

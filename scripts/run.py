@@ -39,7 +39,7 @@ def main() -> int:
                 "--concurrency",
                 "16",
                 "--queues",
-                "default,providers,images,maintenance",
+                "default,providers,maintenance",
                 "--loglevel",
                 "INFO",
                 "--schedule",

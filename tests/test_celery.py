@@ -27,7 +27,13 @@ def test_configuration_follows_the_house_rules() -> None:
     assert conf.task_acks_late is True
     assert conf.worker_prefetch_multiplier == 1
     assert conf.task_time_limit > conf.task_soft_time_limit
-    assert {q.name for q in conf.task_queues} == {"default", "providers", "images", "maintenance"}
+    assert {q.name for q in conf.task_queues} == {"default", "providers", "maintenance"}
+    routes = {name: app.amqp.router.route({}, name)["queue"].name for name in conf.task_routes}
+    assert routes == {
+        "generation.run_image": "providers",
+        "generation.poll_image": "providers",
+        "generation.sweep": "maintenance",
+    }
     timeout = conf.broker_transport_options["visibility_timeout"]
     assert timeout >= 2 * max(conf.task_time_limit, settings.GENERATION_MAX_RETRY_BACKOFF)
 

@@ -67,6 +67,8 @@ def open_key(key: ProviderKey, *, purpose: Purpose, actor: Any = None, detail: s
 
 def _record_use(key: ProviderKey, actor: Any, detail: str) -> None:
     now = timezone.now()
+    if key.last_used_at is not None and key.last_used_at >= now - USE_RECORD_INTERVAL:
+        return  # recorded lately, as this row read a moment ago says: no statement at all
     # One conditional UPDATE: many workers opening the same key write at most once per interval.
     updated = (
         ProviderKey.objects.filter(pk=key.pk)
@@ -98,10 +100,12 @@ def secret_for_job(
 ) -> tuple[ProviderKey, Secret]:
     """Open a key for a job run on behalf of `membership`, re-checking at the last moment that
     the member may still use it (they may have left, or the key may have been revoked)."""
-    key = ProviderKey.objects.filter(pk=key_id).first()
-    if key is not None and key.status == Status.REVOKED:
-        open_key(key, purpose=Purpose.JOB)  # raises the revoked message
-    if key is None or not usable_keys(membership).filter(pk=key.pk).exists():
+    key = usable_keys(membership).filter(pk=key_id).first()
+    if key is None:
+        # Not usable: say "revoked" when that is why, rather than the vaguer refusal below.
+        revoked = ProviderKey.objects.filter(pk=key_id, status=Status.REVOKED).first()
+        if revoked is not None:
+            open_key(revoked, purpose=Purpose.JOB)  # raises the revoked message
         raise KeyNotUsableError(
             "This key is no longer available to you in this workspace; choose another key."
         )

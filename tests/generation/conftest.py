@@ -16,7 +16,8 @@ from celery.contrib.testing.worker import start_worker
 from avatarapp.celery import app
 from avatarapp.keys.services import NewKey, add_key
 from avatarapp.workspaces.models import Membership
-from generation.models import Image
+from generation import services
+from generation.models import Image, Job
 from personas.models import Persona
 from tests.emulator import Emulator
 from tests.providers.conftest import BFL_KEY, GOOGLE_KEY, OPENAI_KEY, gemini_root
@@ -64,6 +65,15 @@ def make_persona(membership: Membership, name: str = "Mia Chen", **fields: Any) 
     return Persona.objects.create(
         workspace_id=membership.workspace_id, created_by=membership.user, name=name, **values
     )
+
+
+def submit_builtin(membership: Membership, count: int = 1) -> Job:
+    """A job of the built-in renderer (no key needed) for a new persona."""
+    persona = make_persona(membership)
+    batch = services.BatchRequest(
+        [str(persona.pk)], ["builtin:corporate"], ["builtin"], count, "1:1", "1K", "low"
+    )
+    return services.submit(membership, batch)
 
 
 def add_keys(membership: Membership, *, bfl_region: str = "global") -> dict[str, Any]:

@@ -11,7 +11,7 @@ from django.urls import reverse
 from generation import ledger, pipeline, services
 from generation.models import Budget, Image, Job
 from tests.conftest import ROLES, World
-from tests.generation.conftest import make_persona
+from tests.generation.conftest import make_persona, submit_builtin
 
 MEMBERS = {"owner", "admin", "editor", "viewer"}
 EDITORS = {"owner", "admin", "editor"}
@@ -19,12 +19,7 @@ EDITORS = {"owner", "admin", "editor"}
 
 @pytest.fixture
 def job(world: World) -> Job:
-    editor = world.membership("editor")
-    persona = make_persona(editor)
-    batch = services.BatchRequest(
-        [str(persona.pk)], ["builtin:corporate"], ["builtin"], 2, "1:1", "1K", "low"
-    )
-    return services.submit(editor, batch)
+    return submit_builtin(world.membership("editor"), count=2)
 
 
 def _expect(response: Any, role: str, allowed: set[str], ok: int = 200) -> bool:

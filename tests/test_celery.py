@@ -8,6 +8,7 @@ import time
 import pytest
 from celery.contrib.testing.worker import start_worker
 from django.conf import settings
+from django.db import connection, connections
 
 from avatarapp.celery import app
 from avatarapp.workspaces.models import Workspace
@@ -53,3 +54,40 @@ def test_a_real_worker_runs_a_task_from_the_broker() -> None:
                 break
             time.sleep(0.1)
     assert Workspace.objects.filter(name="Made by the worker").count() == 1
+
+
+@app.task(name="tests.note_database_backend")
+def note_database_backend(marker: str) -> None:
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT pg_backend_pid()")
+        (backend,) = cursor.fetchone()
+    Workspace.objects.create(name=f"{marker} {backend}")
+
+
+def _backends_of(marker: str, tasks: int) -> set[str]:
+    for _ in range(tasks):  # one at a time: each waits for the one before
+        note_database_backend.delay(marker)
+        count = Workspace.objects.filter(name__startswith=marker).count()
+        deadline = time.monotonic() + 15
+        while Workspace.objects.filter(name__startswith=marker).count() == count:
+            assert time.monotonic() < deadline, "the worker did not run the task"
+            time.sleep(0.05)
+    names = Workspace.objects.filter(name__startswith=marker).values_list("name", flat=True)
+    return {name.rsplit(" ", 1)[1] for name in names}
+
+
+@pytest.mark.django_db(transaction=True)
+@pytest.mark.parametrize(("max_age", "backends"), [(60, 1), (0, 3)])
+def test_worker_threads_keep_their_database_connection_for_conn_max_age(
+    max_age: int, backends: int, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Celery's Django fix-up used to close it around every task: a new PostgreSQL backend per
+    image. Now CONN_MAX_AGE decides, as for web requests."""
+    if not os.environ.get("REDIS_URL") or connection.vendor != "postgresql":
+        pytest.skip("Needs the Redis broker and PostgreSQL; make test starts both.")
+    # Worker threads build their connections from these settings (the running ones stay).
+    monkeypatch.setitem(connections.settings["default"], "CONN_MAX_AGE", max_age)
+    with start_worker(
+        app, pool="threads", concurrency=1, perform_ping_check=False, loglevel="WARNING"
+    ):
+        assert len(_backends_of(f"max-age-{max_age}", tasks=3)) == backends

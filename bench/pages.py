@@ -1,7 +1,9 @@
 """Server time and query count of the list pages as a workspace grows to many images.
 
-A separate workspace gets one job whose images grow from `small` to `large` rows (bulk-created,
-already succeeded, with a settlement line each), spread over a few personas. Each page is
+A separate workspace grows from `small` to `large` images (bulk-created, already succeeded, with
+a settlement line each), in jobs of MAX_IMAGES_PER_JOB as the Generate page makes them, spread
+over a few personas. The job pages are those of the first job, a full one, which must not get
+slower as the rest of the workspace grows. Each page is
 requested through Django's test client in this process: the time is the whole server side
 (middleware, view, queries, template), without a network. Query counts come from
 CaptureQueriesContext at both sizes, so a count that grows with the rows shows up.
@@ -27,6 +29,7 @@ from avatarapp.workspaces.services import create_team_workspace
 from bench.stats import ms
 from bench.world import make_personas
 from generation.models import Image, Job, LedgerEntry
+from generation.services import MAX_IMAGES_PER_JOB
 
 PERSONAS = 20
 
@@ -40,10 +43,22 @@ class PageResult:
     bytes: dict[int, int] = field(default_factory=dict)
 
 
-def _images(job: Job, personas: list[Any], prompt: str, start: int, count: int) -> None:
+def _images(jobs: list[Job], personas: list[Any], prompt: str, start: int, count: int) -> None:
+    """Images start .. start+count-1; image i belongs to job i // MAX_IMAGES_PER_JOB (made here
+    when it is the first of its job)."""
     now = timezone.now()
+    first = jobs[0]
     rows = []
     for i in range(start, start + count):
+        if i // MAX_IMAGES_PER_JOB == len(jobs):
+            jobs.append(
+                Job.objects.create(
+                    workspace_id=first.workspace_id,
+                    created_by_id=first.created_by_id,
+                    parameters={"bench": True},
+                )
+            )
+        job = jobs[i // MAX_IMAGES_PER_JOB]
         persona = personas[i % len(personas)]
         at = now - timedelta(seconds=count - i)
         rows.append(
@@ -85,9 +100,9 @@ def _images(job: Job, personas: list[Any], prompt: str, start: int, count: int) 
     LedgerEntry.objects.bulk_create(
         (
             LedgerEntry(
-                workspace_id=job.workspace_id,
+                workspace_id=image.workspace_id,
                 month=now.date().replace(day=1),
-                job=job,
+                job_id=image.job_id,
                 image=image,
                 kind=LedgerEntry.Kind.SETTLEMENT,
                 amount_usd=image.actual_usd,
@@ -136,21 +151,22 @@ def measure_pages(
     owner = Membership.objects.get(workspace=workspace, user=user)
     personas = make_personas(owner, PERSONAS, "Gallery")
     job = Job.objects.create(workspace=workspace, created_by=user, parameters={"bench": True})
+    jobs = [job]
     client = _client(user, workspace.pk)
-    _images(job, personas, prompt, 0, 1)
+    _images(jobs, personas, prompt, 0, 1)
     card = Image.objects.filter(job=job).first()
     assert card is not None
     pages = [
         PageResult("image card (htmx)", reverse("generation:image_card", args=[card.pk])),
-        PageResult("job page", reverse("generation:job", args=[job.pk])),
-        PageResult("job progress (htmx)", reverse("generation:job_progress", args=[job.pk])),
+        PageResult("job page, a full job", reverse("generation:job", args=[job.pk])),
+        PageResult("its progress (htmx)", reverse("generation:job_progress", args=[job.pk])),
         PageResult("persona list", reverse("personas:list")),
         PageResult("gallery", reverse("generation:gallery")),
         PageResult("costs", reverse("generation:costs")),
     ]  # fmt: skip
     made = 1
     for rows in sizes:
-        _images(job, personas, prompt, made, rows - made)
+        _images(jobs, personas, prompt, made, rows - made)
         made = rows
         with connection.cursor() as cursor:
             cursor.execute("ANALYZE")

@@ -25,6 +25,7 @@ import time
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
+from typing import Any
 
 import httpx
 
@@ -37,6 +38,7 @@ RESULTS = ROOT / "var" / "bench"
 SHAPE = BatchShape("gpt-image-2", "builtin:professional-headshot", "1:1", "1K", "low")
 SIZE = "1024x1024"
 PROBE_IMAGES = 64  # one full Generate batch (services.MAX_IMAGES_PER_JOB)
+SINGLE_IMAGES = 20  # one-image batches, one after the other
 
 
 @dataclass(frozen=True)
@@ -150,10 +152,12 @@ def run(opts: Options, state: Path, children: Children) -> str:
     world.migrate()
     world.create_bucket()
     # Warm-up images use their own personas, so no prompt repeats in the measured round.
-    bench = world.make_world(personas=opts.images + opts.concurrency + PROBE_IMAGES)
+    extra = opts.concurrency + PROBE_IMAGES + SINGLE_IMAGES
+    bench = world.make_world(personas=opts.images + extra)
     ids = [str(p.pk) for p in bench.personas]
     persona_ids, ids = ids[: opts.images], ids[opts.images :]
-    warm_ids, probe_ids = ids[: opts.concurrency], ids[opts.concurrency :]
+    warm_ids, ids = ids[: opts.concurrency], ids[opts.concurrency :]
+    probe_ids, single_ids = ids[:PROBE_IMAGES], ids[PROBE_IMAGES:]
     session_key = world.session_for(bench.user, bench.workspace)
     style = builtin_style(SHAPE.style.removeprefix("builtin:"))
     prompt = compose_for_model(bench.personas[0], style, SHAPE.model, references=0).text
@@ -211,35 +215,32 @@ def run(opts: Options, state: Path, children: Children) -> str:
     while Image.objects.exclude(status__in=Image.TERMINAL).exists() and time.time() < warm_until:
         time.sleep(0.2)
     deadline = 60 + 3 * math.ceil(opts.images / opts.concurrency) * (opts.latency + 1)
-    pipeline = run_pipeline(
-        worker=worker,
-        emulator=emulator,
-        others=list(groups.values()),
-        web_port=web_port,
-        session_key=session_key,
-        persona_ids=persona_ids,
-        shape=SHAPE,
-        concurrency=opts.concurrency,
-        latency=opts.latency,
-        deadline_seconds=deadline,
-    )
+
+    def round_of(ids: list[str], deadline_seconds: float, one_by_one: bool = False) -> Any:
+        return run_pipeline(
+            worker=worker,
+            emulator=emulator,
+            others=list(groups.values()),
+            web_port=web_port,
+            session_key=session_key,
+            persona_ids=ids,
+            shape=SHAPE,
+            concurrency=opts.concurrency,
+            latency=opts.latency,
+            deadline_seconds=deadline_seconds,
+            one_by_one=one_by_one,
+        )
+
+    pipeline = round_of(persona_ids, deadline)
     pipeline.rss_start_kb = rss_start
     # One batch as a person submits it, on the now idle worker: dispatch and finalise without
-    # the queueing of the saturated run above.
+    # the queueing of the saturated run above; then single images, each alone.
     step(f"one {PROBE_IMAGES}-image batch on the idle worker")
     time.sleep(1.0)
-    probe = run_pipeline(
-        worker=worker,
-        emulator=emulator,
-        others=list(groups.values()),
-        web_port=web_port,
-        session_key=session_key,
-        persona_ids=probe_ids,
-        shape=SHAPE,
-        concurrency=opts.concurrency,
-        latency=opts.latency,
-        deadline_seconds=60 + 3 * opts.latency,
-    )
+    probe = round_of(probe_ids, 60 + 3 * opts.latency)
+    step(f"{SINGLE_IMAGES} one-image batches on the idle worker")
+    time.sleep(1.0 + opts.latency)  # the batch above has settled
+    singles = round_of(single_ids, 60 + 3 * opts.latency, one_by_one=True)
     for i in range(opts.workers):
         children.stop(f"worker{i}")
     children.stop("web")
@@ -266,7 +267,7 @@ def run(opts: Options, state: Path, children: Children) -> str:
         f"{SHAPE.model} {SIZE} {SHAPE.quality} PNG ({len(png) / 1024:.1f} KB from the emulator)"
         f" | {os.cpu_count()} cores, Python {platform.python_version()}"
     )
-    return render(header, pipeline, bare, probe, finalise, pages)
+    return render(header, pipeline, bare, probe, singles, finalise, pages)
 
 
 def step(text: str) -> None:

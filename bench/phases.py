@@ -18,6 +18,8 @@ from bench.procs import Children, Group, Sampler, cpu_snapshot, threads_of
 from bench.stats import ms, peak_overlap
 from bench.submit import BatchShape, Submitted, chunks, post_batch
 
+SINGLE_GAP_SECONDS = 0.25
+
 
 @dataclass
 class PhaseResult:
@@ -212,7 +214,10 @@ def run_pipeline(
     concurrency: int,
     latency: float,
     deadline_seconds: float,
+    one_by_one: bool = False,
 ) -> PhaseResult:
+    """`one_by_one`: one image per Generate POST, SINGLE_GAP_SECONDS apart, so each dispatch
+    meets an idle worker (the overhead of one image, without a batch queueing behind it)."""
     from generation.models import Image, LedgerEntry
 
     emulator.reset()
@@ -221,8 +226,11 @@ def run_pipeline(
     sampler = Sampler(worker).start()
     before, wall_before = cpu_snapshot(groups), time.time()
     submitted: list[Submitted] = []
-    for batch in chunks(persona_ids):
+    batches = [[pk] for pk in persona_ids] if one_by_one else chunks(persona_ids)
+    for batch in batches:
         submitted.append(post_batch(web_port, session_key, batch, shape))
+        if one_by_one:
+            time.sleep(SINGLE_GAP_SECONDS)
     job_ids = [s.job_id for s in submitted]
     threads_peak = sum(threads_of(pid) for pid in worker.roots)
     unfinished = _wait_terminal(job_ids, time.time() + deadline_seconds)

@@ -8,7 +8,7 @@ from collections.abc import Sequence
 
 from bench.finalise import FinaliseResult
 from bench.pages import PageResult
-from bench.phases import PhaseResult
+from bench.phases import SINGLE_GAP_SECONDS, PhaseResult
 from bench.stats import p50_p95
 
 MB = 1024.0
@@ -34,6 +34,7 @@ def render(
     pipeline: PhaseResult,
     bare: PhaseResult,
     probe: PhaseResult,
+    singles: PhaseResult,
     finalise: list[FinaliseResult],
     pages: list[PageResult],
     in_flight_target: int = 100,
@@ -151,7 +152,12 @@ def render(
         lines.append(f"  !! {pipeline.unfinished} image(s) had not finished by the deadline")
     for error, count in pipeline.errors.most_common(5):
         lines.append(f"  !! {count} x {error}")
-    lines += ["", *_probe(probe), "", *_finalise(finalise), "", *_pages(pages)]
+    batch_title = f"one batch of {probe.images} images on the idle worker"
+    single_title = (
+        f"{singles.images} one-image batches, {SINGLE_GAP_SECONDS:g} s apart, idle worker"
+    )
+    lines += ["", *_probe(probe, batch_title), "", *_probe(singles, single_title)]
+    lines += ["", *_finalise(finalise), "", *_pages(pages)]
     return "\n".join(lines) + "\n"
 
 
@@ -192,13 +198,12 @@ def _finalise(results: list[FinaliseResult]) -> list[str]:
     return lines
 
 
-def _probe(probe: PhaseResult) -> list[str]:
+def _probe(probe: PhaseResult, title: str) -> list[str]:
     dispatch_p95 = p50_p95(probe.dispatch_first)[1]
     finalise_p95 = p50_p95(probe.finalise)[1]
     return [
-        f"  one batch of {probe.images} images on the idle worker"
-        f" ({probe.succeeded} succeeded)          p50 / p95 ms",
-        _row("  Generate POST (one request)", _pp(probe.submit_ms), ""),
+        f"  {title} ({probe.succeeded} succeeded)".ljust(66) + "p50 / p95 ms",
+        _row("  Generate POST", _pp(probe.submit_ms), ""),
         _row(
             "  dispatch, created -> emulator has it",
             _pp(probe.dispatch_first),

@@ -62,15 +62,18 @@ def _exit_with_worker(worker_pid: int) -> None:
     cannot wait for their parent instead: that is the fork server, which itself only exits once
     every child has let go of its liveness pipe. So each child watches the worker and leaves
     with it."""
+    if not os.path.exists("/proc/self/stat"):
+        return  # no /proc here: the children end with the fork server only
     identity = _process_identity(worker_pid)
+    if identity is None:
+        os._exit(0)  # the worker died while this child was being started
 
     def watch() -> None:
         while _process_identity(worker_pid) == identity:
             time.sleep(PARENT_CHECK_SECONDS)
         os._exit(0)
 
-    if identity is not None:  # no /proc here: the children end with the fork server only
-        threading.Thread(target=watch, name="exit-with-worker", daemon=True).start()
+    threading.Thread(target=watch, name="exit-with-worker", daemon=True).start()
 
 
 def _current_pool() -> ProcessPoolExecutor:

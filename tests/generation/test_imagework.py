@@ -85,21 +85,26 @@ WORKER = textwrap.dedent(
     os.environ["DJANGO_SETTINGS_MODULE"] = "avatarapp.settings"
     django.setup()
     from generation import imagework
-    imagework.warm()
+    if sys.argv[1] == "warm":
+        imagework.warm()
+    else:  # killed while the children are still being started
+        for _ in range(4):
+            imagework._current_pool().submit(os.getpid)
     print(os.getpid(), flush=True)
     sys.stdin.read()  # stays up until killed
     """
 )
 
 
-def _children_of_forkserver(worker_pid: int) -> list[int]:
-    """The pool's processes: children of the fork server, itself a child of the worker."""
-    found = []
-    for entry in os.listdir("/proc"):
-        if entry.isdigit() and _ppid(int(entry)) == worker_pid:
-            found += [
-                int(p) for p in os.listdir("/proc") if p.isdigit() and _ppid(int(p)) == int(entry)
-            ]
+def _descendants(pid: int) -> list[int]:
+    """Every process below pid: the fork server, the resource tracker and the pool's children."""
+    parents = {int(p): _ppid(int(p)) for p in os.listdir("/proc") if p.isdigit()}
+    found, todo = [], [pid]
+    while todo:
+        current = todo.pop()
+        children = [child for child, parent in parents.items() if parent == current]
+        found += children
+        todo += children
     return found
 
 
@@ -120,21 +125,26 @@ def _alive(pid: int) -> bool:
     return state not in ("Z", "X")  # nothing reaps here, so the dead linger as zombies
 
 
-def test_children_leave_when_the_worker_is_killed() -> None:
+@pytest.mark.parametrize("start", ["warm", "cold"])
+def test_nothing_outlives_a_killed_worker(start: str) -> None:
     env = dict(os.environ, GENERATION_IMAGE_PROCESSES="2")
     worker = subprocess.Popen(
-        [sys.executable, "-c", WORKER], stdin=subprocess.PIPE, stdout=subprocess.PIPE, env=env
+        [sys.executable, "-c", WORKER, start],
+        stdin=subprocess.PIPE,
+        stdout=subprocess.PIPE,
+        env=env,
     )
     try:
         assert worker.stdout is not None
         assert int(worker.stdout.readline()) == worker.pid
-        children = _children_of_forkserver(worker.pid)
-        assert len(children) == 2
+        below = _descendants(worker.pid)
+        if start == "warm":
+            assert len(below) >= 3  # fork server, resource tracker, two children (one may lag)
         worker.send_signal(signal.SIGKILL)
         worker.wait(timeout=10)
         deadline = time.monotonic() + 10 * imagework.PARENT_CHECK_SECONDS
-        while any(_alive(pid) for pid in children) and time.monotonic() < deadline:
+        while any(_alive(pid) for pid in below) and time.monotonic() < deadline:
             time.sleep(0.1)
-        assert not any(_alive(pid) for pid in children)
+        assert not [pid for pid in below if _alive(pid)]
     finally:
         worker.kill()

@@ -10,7 +10,6 @@ click) does its work at most once (ARCHITECTURE.md rule 2).
 from __future__ import annotations
 
 import logging
-import random
 import uuid
 from datetime import timedelta
 from decimal import Decimal
@@ -21,17 +20,15 @@ from django.db.models import F, Q
 from django.utils import timezone
 
 from avatarapp.imagesafety import UnsafeImageError
-from generation import ledger
+from generation import ledger, outcomes
 from generation.calls import ProviderCall, prepare_call
 from generation.catalog import actual_cost, resolve_params
 from generation.crashpoints import crash_point  # test-only hook, inert unless configured
 from generation.models import Image
+from generation.outcomes import move
 from generation.providers.base import (
-    AmbiguousError,
-    ErrorKind,
     GenerationResult,
     PendingTask,
-    PermanentError,
     ProviderError,
     RetryableError,
 )
@@ -40,31 +37,12 @@ from generation.storage import store_generated
 log = logging.getLogger(__name__)
 Status = Image.Status
 
-MAX_ATTEMPTS = 4
-RETRY_BASE_SECONDS = 2.0
 POLL_FIRST_SECONDS = 0.5  # PROVIDERS.md: start 0.5 s, double, cap 10 s
 ACTIVE_TASKS_PER_KEY = 24  # BFL's limit per key (6 for kontext-max; its 429 covers that)
 
 
-def retry_delay(attempt: int, retry_after: float | None = None) -> float:
-    """Exponential backoff with full jitter, never sooner than the provider asked, capped so the
-    broker's visibility timeout always covers it (checked at start-up)."""
-    cap = float(settings.GENERATION_MAX_RETRY_BACKOFF)
-    backoff = random.uniform(0, min(cap, RETRY_BASE_SECONDS * 2 ** max(attempt - 1, 0)))  # noqa: S311
-    return min(cap, max(backoff, retry_after or 0.0))
-
-
 def poll_delay(poll_count: int) -> float:
     return min(float(settings.GENERATION_MAX_COUNTDOWN), POLL_FIRST_SECONDS * 2**poll_count)
-
-
-def _move(image_id: uuid.UUID | str, from_status: str, **changes: object) -> bool:
-    """The conditional UPDATE that every transition goes through."""
-    # FIX (fault suite): QuerySet.update() skips auto_now, so updated_at used to keep the row's
-    # creation time and the sweeper took every image claimed more than GENERATION_STALE_SECONDS
-    # after submit for a dead one, flagging or re-queueing it while a worker was still on it.
-    changes.setdefault("updated_at", timezone.now())
-    return bool(Image.objects.filter(pk=image_id, status=from_status).update(**changes))
 
 
 def claim(image_id: uuid.UUID | str) -> bool:
@@ -104,16 +82,20 @@ def run_image(image_id: uuid.UUID | str) -> None:
             crash_point("after_submit", image)
             _finish(image, Status.RUNNING, result, call)
     except ProviderError as error:
-        _handle_provider_error(image, Status.RUNNING, error)
+        outcomes.handle_provider_error(image, Status.RUNNING, error)
     except Exception as error:  # a bug or a crash in our own code: bounded retries on the row
         log.exception("image %s: unexpected error in attempt %s", image.pk, image.attempts)
         if image.provider_call_at is not None:
             # FIX (fault suite): once the call is recorded the provider may have accepted and
             # billed the work (our code can fail after the answer, or a soft time limit can hit
             # mid-call); a retry used to resubmit it, billing up to MAX_ATTEMPTS times.
-            _reconcile(image, Status.RUNNING, "Something went wrong on our side after the call.")
+            outcomes.reconcile(
+                image, Status.RUNNING, "Something went wrong on our side after the call."
+            )
             return
-        _retry_or_fail(image, Status.RUNNING, "Something went wrong on our side.", None, error)
+        outcomes.retry_or_fail(
+            image, Status.RUNNING, "Something went wrong on our side.", None, error
+        )
 
 
 def _at_task_limit(key_id: uuid.UUID | None) -> bool:
@@ -128,7 +110,7 @@ def _at_task_limit(key_id: uuid.UUID | None) -> bool:
 def _wait_for_a_slot(image: Image) -> None:
     """Back to the queue without spending an attempt: nothing was sent."""
     delay = poll_delay(2)
-    if _move(
+    if move(
         image.pk,
         Status.RUNNING,
         status=Status.QUEUED,
@@ -141,7 +123,7 @@ def _wait_for_a_slot(image: Image) -> None:
 
 
 def _start_polling(image: Image, task: PendingTask) -> None:
-    _move(
+    move(
         image.pk,
         Status.RUNNING,
         status=Status.POLLING,
@@ -181,13 +163,17 @@ def poll_image(image_id: uuid.UUID | str) -> None:
         if isinstance(error, RetryableError):
             # FIX (fault suite): the provider accepted (and billed) this task; a poll still failing
             # at the deadline used to fail the image and release its reservation.
-            _reconcile(image, Status.POLLING, "The provider had not answered by the deadline.")
+            outcomes.reconcile(
+                image, Status.POLLING, "The provider had not answered by the deadline."
+            )
             return
-        _handle_provider_error(image, Status.POLLING, error)
+        outcomes.handle_provider_error(image, Status.POLLING, error)
         return
     if outcome.result is None:
         if timezone.now() >= image.deadline_at:
-            _reconcile(image, Status.POLLING, "The provider had not finished by the deadline.")
+            outcomes.reconcile(
+                image, Status.POLLING, "The provider had not finished by the deadline."
+            )
         else:
             _schedule_poll(image.pk, poll_delay(image.poll_count + 1))
         return
@@ -200,7 +186,7 @@ def _finish(image: Image, from_status: str, result: GenerationResult, call: Prov
     params = resolve_params(image.model_id, image.aspect_ratio, image.resolution, image.quality)
     cost = actual_cost(image.model_id, result.usage, params, workspace_price=call.workspace_price)
     latency = int((now - (image.provider_call_at or now)).total_seconds() * 1000)
-    if not _move(
+    if not move(
         image.pk,
         from_status,
         status=Status.STORING,
@@ -221,10 +207,10 @@ def _finish(image: Image, from_status: str, result: GenerationResult, call: Prov
             "Retry, or choose another model."
         )
         with transaction.atomic():
-            if _move(
+            if move(
                 image.pk,
                 Status.STORING,
-                **_ended(Status.FAILED, message, "unsafe_image"),
+                **outcomes.ended(Status.FAILED, message, "unsafe_image"),
             ):
                 # The provider billed for it, so the cost is real even though no image is kept.
                 ledger.settle(
@@ -233,7 +219,7 @@ def _finish(image: Image, from_status: str, result: GenerationResult, call: Prov
         return
     crash_point("before_settle", image)
     with transaction.atomic():
-        done = _move(
+        done = move(
             image.pk,
             Status.STORING,
             status=Status.SUCCEEDED,
@@ -253,110 +239,6 @@ def _finish(image: Image, from_status: str, result: GenerationResult, call: Prov
             )
 
 
-def _ended(status: str, message: str, kind: str) -> dict[str, object]:
-    return {
-        "status": status,
-        "error_message": message,
-        "error_kind": kind,
-        "finished_at": timezone.now(),
-    }
-
-
-def _fail(image: Image, from_status: str, message: str, kind: str) -> None:
-    with transaction.atomic():
-        if _move(image.pk, from_status, **_ended(Status.FAILED, message, kind)):
-            ledger.release(image, f"failed: {kind}")
-
-
-def _reconcile(image: Image, from_status: str, message: str) -> None:
-    """The provider may have made and billed the image: keep the reservation, flag for a person."""
-    _move(
-        image.pk,
-        from_status,
-        **_ended(
-            Status.NEEDS_RECONCILIATION,
-            message + " It may have been billed; check with the provider.",
-            "ambiguous",
-        ),
-    )
-
-
-def _rotate_key(image: Image, from_status: str, error: ProviderError) -> bool:
-    """On a quota or rate-limit refusal, try the next key of the same provider straight away."""
-    quota = isinstance(error, PermanentError) and error.kind == ErrorKind.QUOTA
-    limited = isinstance(error, RetryableError) and error.rate_limited
-    if not (quota or limited) or from_status != Status.RUNNING or image.attempts >= MAX_ATTEMPTS:
-        return False
-    from generation.keychoice import next_key
-
-    other = next_key(image, image.provider)
-    if other is None:
-        return False
-    if _move(
-        image.pk,
-        from_status,
-        status=Status.QUEUED,
-        provider_key_id=other,
-        provider_call_at=None,
-        error_message=f"{error.user_message} Trying another key.",
-        error_kind="retrying",
-    ):
-        from generation.tasks import enqueue_image
-
-        transaction.on_commit(lambda: enqueue_image(image.pk))
-    return True
-
-
-def _handle_provider_error(image: Image, from_status: str, error: ProviderError) -> None:
-    if _rotate_key(image, from_status, error):
-        return
-    if isinstance(error, RetryableError):
-        _retry_or_fail(image, from_status, error.user_message, error.retry_after, error)
-    elif isinstance(error, AmbiguousError):
-        _reconcile(image, from_status, error.user_message)
-    elif isinstance(error, PermanentError):
-        if error.kind == ErrorKind.AUTH and image.provider_key_id:
-            from generation.calls import mark_key_refused
-
-            mark_key_refused(image.provider_key_id, error.user_message)
-        if error.kind == ErrorKind.RESULT_EXPIRED and from_status == Status.POLLING:
-            _reconcile(image, from_status, error.user_message)
-        else:
-            _fail(image, from_status, error.user_message, str(error.kind))
-    else:
-        _fail(image, from_status, error.user_message, "provider")
-
-
-def _retry_or_fail(
-    image: Image, from_status: str, message: str, retry_after: float | None, error: Exception
-) -> None:
-    image.refresh_from_db(fields=["attempts", "deadline_at"])
-    delay = retry_delay(image.attempts, retry_after)
-    due = timezone.now() + timedelta(seconds=delay)
-    if image.attempts >= MAX_ATTEMPTS or due >= image.deadline_at:
-        _fail(
-            image,
-            from_status,
-            f"{message} Gave up after {image.attempts} attempt(s).",
-            "retries_exhausted",
-        )
-        return
-    # Nothing was billed (retryable errors happen before the provider accepts the work), so the
-    # next attempt starts clean.
-    if _move(
-        image.pk,
-        from_status,
-        status=Status.QUEUED,
-        next_attempt_at=due,
-        provider_call_at=None,
-        error_message=message,
-        error_kind="retrying",
-    ):
-        from generation.tasks import enqueue_image
-
-        transaction.on_commit(lambda: enqueue_image(image.pk, countdown=delay))
-
-
 def _schedule_poll(image_id: uuid.UUID | str, delay: float) -> None:
     from generation.tasks import enqueue_poll
 
@@ -366,10 +248,14 @@ def _schedule_poll(image_id: uuid.UUID | str, delay: float) -> None:
 def cancel(image: Image) -> bool:
     """Stop an image that is still queued or waiting on the provider."""
     with transaction.atomic():
-        if _move(image.pk, Status.QUEUED, **_ended(Status.CANCELLED, "Cancelled.", "cancelled")):
+        if move(
+            image.pk, Status.QUEUED, **outcomes.ended(Status.CANCELLED, "Cancelled.", "cancelled")
+        ):
             ledger.release(image, "cancelled before any provider call")
             return True
-        if _move(image.pk, Status.POLLING, **_ended(Status.CANCELLED, "Cancelled.", "cancelled")):
+        if move(
+            image.pk, Status.POLLING, **outcomes.ended(Status.CANCELLED, "Cancelled.", "cancelled")
+        ):
             # The provider accepted the task and bills it whatever we do now.
             credits = image.provider_credits
             amount = (credits / 100) if credits is not None else image.estimated_usd

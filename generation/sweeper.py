@@ -26,7 +26,7 @@ from django.utils import timezone
 from generation import ledger
 from generation.catalog import get_model
 from generation.models import Image
-from generation.pipeline import MAX_ATTEMPTS
+from generation.outcomes import MAX_ATTEMPTS
 
 Status = Image.Status
 

@@ -11,7 +11,7 @@ from typing import Any
 from django.core.files.storage import default_storage
 from django.db.models import Sum
 
-from generation import pipeline
+from generation import outcomes
 from generation.models import BudgetPeriod, Image, LedgerEntry
 from tests.emulator import Emulator
 
@@ -63,7 +63,7 @@ def check_outcomes(job_ids: Iterable[uuid.UUID], emulator: Emulator) -> list[Ima
     for image in images:
         what = describe([image])
         assert image.is_terminal, what
-        assert image.attempts <= pipeline.MAX_ATTEMPTS, what
+        assert image.attempts <= outcomes.MAX_ATTEMPTS, what
         settled, released = lines[(image.pk, "settlement")], lines[(image.pk, "release")]
         assert lines[(image.pk, "reservation")] == 1, what
         if image.status == "succeeded":

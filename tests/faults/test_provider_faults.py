@@ -14,7 +14,7 @@ from typing import Any
 import pytest
 from django.utils import timezone
 
-from generation import pipeline, services, tasks
+from generation import outcomes, pipeline, services, tasks
 from generation.models import Image
 from generation.tasks import enqueue_image
 from tests.conftest import World
@@ -105,7 +105,7 @@ def test_every_provider_fault_ends_in_a_clear_state_within_the_deadline(
         assert image.finished_at is not None
         assert image.finished_at <= image.deadline_at + timedelta(seconds=slack), describe([image])
         if image.persona_name == "always 5xx":
-            assert image.attempts == pipeline.MAX_ATTEMPTS
+            assert image.attempts == outcomes.MAX_ATTEMPTS
 
     prompts = {image.prompt: image for image in images}
     submits = by_provider_and_prompt(providers, {"images.generate", "submit"})
@@ -147,8 +147,8 @@ def test_a_long_retry_after_never_delays_a_poll_past_the_countdown_cap(
 
 def test_retry_delays_are_jittered_and_capped(settings: Any) -> None:
     settings.GENERATION_MAX_RETRY_BACKOFF = 30
-    delays = [pipeline.retry_delay(3) for _ in range(50)]
+    delays = [outcomes.retry_delay(3) for _ in range(50)]
     assert len(set(delays)) > 40  # full jitter...
     assert all(0 <= d <= 8 for d in delays)  # ...up to 2 s x 2^2
-    assert pipeline.retry_delay(1, retry_after=12) == 12  # never sooner than the provider asked
-    assert pipeline.retry_delay(9, retry_after=999) == 30  # never past the broker's cap
+    assert outcomes.retry_delay(1, retry_after=12) == 12  # never sooner than the provider asked
+    assert outcomes.retry_delay(9, retry_after=999) == 30  # never past the broker's cap

@@ -5,6 +5,8 @@ click) does its work at most once (ARCHITECTURE.md rule 2).
     queued --claim--> running --provider call--> storing --files + ledger--> succeeded
                          |  (BFL) submit --> polling --poll ... Ready--> storing
                          +--> failed | needs_reconciliation | back to queued (retryable)
+
+The last line's decisions live in generation/outcomes.py; the image work in imagework.py.
 """
 
 from __future__ import annotations

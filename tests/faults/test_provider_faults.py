@@ -1,5 +1,5 @@
-"""QUALITY.md section 6: every provider fault the emulator can play, OpenAI and BFL side by side
-in one batch on a real worker process. Each image ends succeeded, failed with a reason a person
+"""QUALITY.md section 6: every provider fault the emulator can play, OpenAI, BFL and Gemini side by
+side in one batch on a real worker process. Each image ends succeeded, failed with a reason a person
 can act on, or flagged for reconciliation, by its deadline; retries stay within the bound and
 never come sooner than the provider's retry-after; polls never wait longer than the backoff cap
 (the broker would re-deliver them)."""
@@ -27,31 +27,58 @@ OK = ("succeeded", "")
 FLAGGED = ("needs_reconciliation", "ambiguous")
 # persona -> (prompt marker, {provider: (status, error kind)}, retry-after the provider asks for)
 FAULTS: dict[str, tuple[str, dict[str, tuple[str, str]], float]] = {
-    "rate limited": ("[fault:rate_limit=1*2]", {"openai": OK, "bfl": OK}, 1.0),
-    "5xx once": ("[fault:server_error=502*1]", {"openai": OK, "bfl": OK}, 0),
-    "overloaded": ("[fault:unavailable*1]", {"openai": OK, "bfl": OK}, 0),
+    "rate limited": ("[fault:rate_limit=1*2]", {"openai": OK, "google": OK, "bfl": OK}, 1.0),
+    "5xx once": ("[fault:server_error=502*1]", {"openai": OK, "google": OK, "bfl": OK}, 0),
+    "overloaded": ("[fault:unavailable*1]", {"openai": OK, "google": OK, "bfl": OK}, 0),
     "always 5xx": (
         "[fault:server_error]",
-        {"openai": ("failed", "retries_exhausted"), "bfl": ("failed", "retries_exhausted")},
+        {
+            "openai": ("failed", "retries_exhausted"),
+            "google": ("failed", "retries_exhausted"),
+            "bfl": ("failed", "retries_exhausted"),
+        },
         0,
     ),
-    "slow": ("[fault:slow=2]", {"openai": OK, "bfl": OK}, 0),
-    "dropped": ("[fault:drop]", {"openai": FLAGGED, "bfl": FLAGGED}, 0),
+    "slow": ("[fault:slow=2]", {"openai": OK, "google": OK, "bfl": OK}, 0),
+    "dropped": ("[fault:drop]", {"openai": FLAGGED, "google": FLAGGED, "bfl": FLAGGED}, 0),
     "moderated": (
         "[fault:moderation_input]",
-        {"openai": ("failed", "moderation"), "bfl": ("failed", "moderation")},
+        {
+            "openai": ("failed", "moderation"),
+            "google": ("failed", "moderation"),
+            "bfl": ("failed", "moderation"),
+        },
         0,
     ),
     "no credits": (
         "[fault:insufficient_quota]",
-        {"openai": ("failed", "quota"), "bfl": ("failed", "quota")},
+        {"openai": ("failed", "quota"), "google": ("failed", "quota"), "bfl": ("failed", "quota")},
         0,
     ),
-    "expired url": ("[fault:expired_url]", {"openai": OK, "bfl": FLAGGED}, 0),
-    "task not found": ("[fault:task_not_found]", {"openai": OK, "bfl": FLAGGED}, 0),
-    "poll 503": ("[fault:poll_unavailable=2]", {"openai": OK, "bfl": OK}, 0),
+    "output withheld": (
+        "[fault:moderation_output]",
+        {
+            "openai": ("failed", "moderation"),
+            "google": ("failed", "moderation"),
+            "bfl": ("failed", "moderation"),
+        },
+        0,
+    ),
+    "prohibited": (
+        "[fault:prohibited_content]",
+        {"openai": OK, "google": ("failed", "moderation"), "bfl": OK},
+        0,
+    ),
+    "text only": ("[fault:no_image]", {"openai": OK, "google": ("failed", "failed"), "bfl": OK}, 0),
+    "expired url": ("[fault:expired_url]", {"openai": OK, "google": OK, "bfl": FLAGGED}, 0),
+    "task not found": ("[fault:task_not_found]", {"openai": OK, "google": OK, "bfl": FLAGGED}, 0),
+    "poll 503": ("[fault:poll_unavailable=2]", {"openai": OK, "google": OK, "bfl": OK}, 0),
     # Polls answer 503 until long after a short deadline: flagged (BFL billed at submit).
-    "past deadline": ("[fault:poll_unavailable=1000]", {"openai": OK, "bfl": FLAGGED}, 0),
+    "past deadline": (
+        "[fault:poll_unavailable=1000]",
+        {"openai": OK, "google": OK, "bfl": FLAGGED},
+        0,
+    ),
 }
 SHORT_DEADLINE = 8
 PROVIDER_RETRY_AFTER = 10  # what BFL's 503s ask for: longer than our backoff cap
@@ -80,10 +107,10 @@ def test_every_provider_fault_ends_in_a_clear_state_within_the_deadline(
         make_persona(editor, name=name, occupation=f"marketer {marker}")
         for name, (marker, *_) in FAULTS.items()
     ]
+    models = ["gpt-image-2", "gemini-2.5-flash-image", "flux-2-pro"]
     batch = services.BatchRequest(
-        [str(p.pk) for p in personas], ["builtin:corporate"], ["gpt-image-2", "flux-2-pro"], 1,
-        "1:1", "1K", "low",
-    )  # fmt: skip
+        [str(p.pk) for p in personas], ["builtin:corporate"], models, 1, "1:1", "1K", "low"
+    )
     job, image_ids = services.create_batch(editor, batch)
     short = timezone.now() + timedelta(seconds=SHORT_DEADLINE)
     hurried = Image.objects.filter(job=job, persona_name="past deadline")

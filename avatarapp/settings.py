@@ -230,8 +230,11 @@ BFL_DELIVERY_SCHEME = env_str("BFL_DELIVERY_SCHEME", "https")
 GENERATION_SWEEP_SECONDS = env_int("GENERATION_SWEEP_SECONDS", 15, minimum=1)
 GENERATION_STALE_SECONDS = env_int("GENERATION_STALE_SECONDS", 45, minimum=1)
 # Child processes that check and re-encode generated images off the provider threads
-# (generation/imagework.py); 0 does that work in the calling thread instead.
-GENERATION_IMAGE_PROCESSES = env_int("GENERATION_IMAGE_PROCESSES", os.cpu_count() or 1, minimum=0)
+# (generation/imagework.py); 0 does that work in the calling thread instead. Default: the cores
+# this process may run on (a container's cpuset, not the whole host).
+GENERATION_IMAGE_PROCESSES = env_int(
+    "GENERATION_IMAGE_PROCESSES", len(os.sched_getaffinity(0)), minimum=0
+)
 
 # Celery. Rows are the truth (ARCHITECTURE.md rule 1): no result backend, JSON only.
 CELERY_BROKER_URL = REDIS_URL or "filesystem://"

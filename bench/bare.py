@@ -29,8 +29,10 @@ import httpx
 from botocore.config import Config
 from PIL import Image
 
+# The same thumbnail settings as the pipeline (plain Python, no Django behind them).
+from avatarapp.imagesafety import WEBP_METHOD, WEBP_QUALITY
+
 THUMBNAIL_SIDE = 384  # generation/storage.py
-WEBP_QUALITY, WEBP_METHOD = 90, 4  # avatarapp/imagesafety.py
 
 
 def parse_args() -> argparse.Namespace:

@@ -11,6 +11,7 @@ import sys
 import textwrap
 import time
 from collections.abc import Iterator
+from concurrent.futures import ThreadPoolExecutor
 from typing import Any
 
 import pytest
@@ -34,6 +35,16 @@ def crash_the_child(data: bytes, side: int) -> Any:
 
 
 def child_pid(data: bytes, side: int) -> int:
+    return os.getpid()
+
+
+def hang_the_child(data: bytes, side: int) -> Any:
+    """Stands in for a decoder stuck in a loop on a hostile file."""
+    time.sleep(60)
+
+
+def slowly(data: bytes, side: int) -> int:
+    time.sleep(0.4)
     return os.getpid()
 
 
@@ -77,6 +88,40 @@ def test_a_crashing_decoder_fails_that_image_and_the_pool_recovers(
             imagework.prepare(images.png(64, 64), 32)
     original, _ = imagework.prepare(images.png(64, 64), 32)
     assert (original.width, original.height) == (64, 64)
+
+
+def test_a_stuck_decoder_fails_that_image_and_the_pool_recovers(
+    fresh_pool: None, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(imagework, "WORK_TIMEOUT_SECONDS", 1.0)
+    monkeypatch.setattr(imagework, "WAIT_STEP_SECONDS", 0.1)
+    with monkeypatch.context() as patched:
+        patched.setattr(imagework, "sanitize_with_thumbnail", hang_the_child)
+        started = time.monotonic()
+        with pytest.raises(UnsafeImageError, match="took too long"):
+            imagework.prepare(images.png(64, 64), 32)
+        assert time.monotonic() - started < 5
+    original, _ = imagework.prepare(images.png(64, 64), 32)
+    assert original.width == 64
+
+
+def test_waiting_behind_other_images_does_not_count_as_too_long(
+    settings: Any, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Five images of 0.4 s on one child: the last is done 2 s after it was handed over, later
+    than the 1.5 s allowed, but most of that was waiting its turn, so it is made."""
+    settings.GENERATION_IMAGE_PROCESSES = 1
+    imagework.shutdown()
+    imagework.warm()  # the child's start-up is not what this is about
+    monkeypatch.setattr(imagework, "WORK_TIMEOUT_SECONDS", 1.5)
+    monkeypatch.setattr(imagework, "WAIT_STEP_SECONDS", 0.1)
+    monkeypatch.setattr(imagework, "sanitize_with_thumbnail", slowly)
+    try:
+        with ThreadPoolExecutor(5) as threads:
+            made = list(threads.map(lambda _: imagework.prepare(b"", 32), range(5)))
+        assert len(set(made)) == 1  # one child made all five, one after the other
+    finally:
+        imagework.shutdown()
 
 
 WORKER = textwrap.dedent(

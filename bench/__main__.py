@@ -22,6 +22,7 @@ import secrets
 import signal
 import sys
 import time
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
@@ -206,9 +207,14 @@ def run(opts: Options, state: Path, children: Children) -> str:
     rss_start = worker.rss_kb()
     groups["web"] = Group("web", [web_pid])
     # Warm-up round: every worker thread opens its database and S3 connections, as in a worker
-    # that has been running for a while; both gunicorn workers load their URLconf and templates.
-    for batch in chunks(warm_ids):
-        post_batch(web_port, session_key, batch, SHAPE)
+    # that has been running for a while; two POSTs at a time, so both gunicorn workers load their
+    # URLconf and templates (one at a time, one worker may get all, the other's first POST later).
+    half = len(warm_ids) // 2
+    with ThreadPoolExecutor(2) as posters:
+        batches = chunks(warm_ids[:half]) + chunks(warm_ids[half:])
+        warmed = [posters.submit(post_batch, web_port, session_key, b, SHAPE) for b in batches]
+    for posted in warmed:
+        posted.result()
     from generation.models import Image
 
     warm_until = time.time() + 60 + 4 * opts.latency

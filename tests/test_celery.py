@@ -64,6 +64,12 @@ def note_database_backend(marker: str) -> None:
     Workspace.objects.create(name=f"{marker} {backend}")
 
 
+@app.task(name="tests.close_database_connection")
+def close_database_connection() -> None:
+    Workspace.objects.create(name="closed")
+    connection.close()
+
+
 def _backends_of(marker: str, tasks: int) -> set[str]:
     for _ in range(tasks):  # one at a time: each waits for the one before
         note_database_backend.delay(marker)
@@ -91,3 +97,9 @@ def test_worker_threads_keep_their_database_connection_for_conn_max_age(
         app, pool="threads", concurrency=1, perform_ping_check=False, loglevel="WARNING"
     ):
         assert len(_backends_of(f"max-age-{max_age}", tasks=3)) == backends
+        # The one worker thread's kept connection would outlive the test and its database.
+        close_database_connection.delay()
+        deadline = time.monotonic() + 15
+        while Workspace.objects.filter(name="closed").count() == 0:
+            assert time.monotonic() < deadline, "the worker did not close its connection"
+            time.sleep(0.05)

@@ -72,8 +72,8 @@ def close_database_connection() -> None:
 
 def _backends_of(marker: str, tasks: int) -> set[str]:
     for _ in range(tasks):  # one at a time: each waits for the one before
-        note_database_backend.delay(marker)
         count = Workspace.objects.filter(name__startswith=marker).count()
+        note_database_backend.delay(marker)
         deadline = time.monotonic() + 15
         while Workspace.objects.filter(name__startswith=marker).count() == count:
             assert time.monotonic() < deadline, "the worker did not run the task"

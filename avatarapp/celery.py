@@ -8,9 +8,11 @@ from typing import Any
 from celery import Celery
 from celery.signals import task_postrun, task_prerun
 
+from avatarapp.late_acks import AppTask
+
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "avatarapp.settings")
 
-app = Celery("avatarapp")
+app: Celery = Celery("avatarapp", task_cls=AppTask)  # late acks survive a broker reconnect
 app.config_from_object("django.conf:settings", namespace="CELERY")
 app.autodiscover_tasks()
 

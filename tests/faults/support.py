@@ -38,6 +38,7 @@ from tests.providers.conftest import gemini_root
 ROOT = Path(__file__).resolve().parents[2]
 STARTUP_SECONDS = 45
 QUEUES = "providers,maintenance,default"
+LOG_TAIL_CHARS = 12_000
 
 
 @dataclass(frozen=True)
@@ -292,4 +293,11 @@ class Stack:
         self.redis.stop()
 
     def logs(self) -> str:
-        return "\n".join(f"--- {p.name}\n{p.output()[-4000:]}" for p in self.processes)
+        """The end of each process's log for a failed test, without beat's once-a-second line
+        (it used to push a worker's first traceback out of the part CI shows)."""
+        parts = []
+        for process in self.processes:
+            lines = process.output().splitlines(keepends=True)
+            kept = "".join(line for line in lines if "Sending due task" not in line)
+            parts.append(f"--- {process.name}\n{kept[-LOG_TAIL_CHARS:]}")
+        return "\n".join(parts)

@@ -25,45 +25,24 @@ from tests.generation.conftest import make_persona
 
 OK = ("succeeded", "")
 FLAGGED = ("needs_reconciliation", "ambiguous")
+
+
+def everywhere(outcome: tuple[str, str]) -> dict[str, tuple[str, str]]:
+    """The same end for the image of each provider."""
+    return {"openai": outcome, "google": outcome, "bfl": outcome}
+
+
 # persona -> (prompt marker, {provider: (status, error kind)}, retry-after the provider asks for)
 FAULTS: dict[str, tuple[str, dict[str, tuple[str, str]], float]] = {
-    "rate limited": ("[fault:rate_limit=1*2]", {"openai": OK, "google": OK, "bfl": OK}, 1.0),
-    "5xx once": ("[fault:server_error=502*1]", {"openai": OK, "google": OK, "bfl": OK}, 0),
-    "overloaded": ("[fault:unavailable*1]", {"openai": OK, "google": OK, "bfl": OK}, 0),
-    "always 5xx": (
-        "[fault:server_error]",
-        {
-            "openai": ("failed", "retries_exhausted"),
-            "google": ("failed", "retries_exhausted"),
-            "bfl": ("failed", "retries_exhausted"),
-        },
-        0,
-    ),
-    "slow": ("[fault:slow=2]", {"openai": OK, "google": OK, "bfl": OK}, 0),
-    "dropped": ("[fault:drop]", {"openai": FLAGGED, "google": FLAGGED, "bfl": FLAGGED}, 0),
-    "moderated": (
-        "[fault:moderation_input]",
-        {
-            "openai": ("failed", "moderation"),
-            "google": ("failed", "moderation"),
-            "bfl": ("failed", "moderation"),
-        },
-        0,
-    ),
-    "no credits": (
-        "[fault:insufficient_quota]",
-        {"openai": ("failed", "quota"), "google": ("failed", "quota"), "bfl": ("failed", "quota")},
-        0,
-    ),
-    "output withheld": (
-        "[fault:moderation_output]",
-        {
-            "openai": ("failed", "moderation"),
-            "google": ("failed", "moderation"),
-            "bfl": ("failed", "moderation"),
-        },
-        0,
-    ),
+    "rate limited": ("[fault:rate_limit=1*2]", everywhere(OK), 1.0),
+    "5xx once": ("[fault:server_error=502*1]", everywhere(OK), 0),
+    "overloaded": ("[fault:unavailable*1]", everywhere(OK), 0),
+    "always 5xx": ("[fault:server_error]", everywhere(("failed", "retries_exhausted")), 0),
+    "slow": ("[fault:slow=2]", everywhere(OK), 0),
+    "dropped": ("[fault:drop]", everywhere(FLAGGED), 0),
+    "moderated": ("[fault:moderation_input]", everywhere(("failed", "moderation")), 0),
+    "no credits": ("[fault:insufficient_quota]", everywhere(("failed", "quota")), 0),
+    "output withheld": ("[fault:moderation_output]", everywhere(("failed", "moderation")), 0),
     "prohibited": (
         "[fault:prohibited_content]",
         {"openai": OK, "google": ("failed", "moderation"), "bfl": OK},
@@ -72,7 +51,7 @@ FAULTS: dict[str, tuple[str, dict[str, tuple[str, str]], float]] = {
     "text only": ("[fault:no_image]", {"openai": OK, "google": ("failed", "failed"), "bfl": OK}, 0),
     "expired url": ("[fault:expired_url]", {"openai": OK, "google": OK, "bfl": FLAGGED}, 0),
     "task not found": ("[fault:task_not_found]", {"openai": OK, "google": OK, "bfl": FLAGGED}, 0),
-    "poll 503": ("[fault:poll_unavailable=2]", {"openai": OK, "google": OK, "bfl": OK}, 0),
+    "poll 503": ("[fault:poll_unavailable=2]", everywhere(OK), 0),
     # Polls answer 503 until long after a short deadline: flagged (BFL billed at submit).
     "past deadline": (
         "[fault:poll_unavailable=1000]",

@@ -107,10 +107,12 @@ def test_a_poll_that_always_crashes_is_flagged_by_its_deadline(
     job, [image_id] = services.create_batch(
         team.membership("editor"), batch(team, [POISON], ["flux-2-pro"])
     )
-    deadline = timezone.now() + timedelta(seconds=3)
-    Image.objects.filter(pk=image_id).update(deadline_at=deadline)
     stack.start_beat()
     stack.start_worker(crash_at="while_polling:raise", crash_prompt=POISON)
+    # The deadline starts once the worker is ready: a slow start on a loaded machine used to eat
+    # the whole three seconds, and the image then failed unstarted instead of being flagged.
+    deadline = timezone.now() + timedelta(seconds=3)
+    Image.objects.filter(pk=image_id).update(deadline_at=deadline)
     enqueue_image(image_id)
     bound = 3 + QUICK.recovery + 2 * QUICK.countdown
     wait_for(lambda: all_terminal([job.pk]), bound, "the image to be flagged")

@@ -221,9 +221,17 @@ BFL_BASE_URLS = {
     "us": env_str("BFL_US_BASE_URL") or "https://api.us.bfl.ai",
 }
 GOOGLE_BASE_URL = env_str("GOOGLE_BASE_URL") or "https://generativelanguage.googleapis.com"
-# BFL result downloads: only from these host suffixes, over this scheme (PROVIDERS.md).
+# Addresses BFL names in its answers: polls (they carry the key) and result downloads go only to
+# these hosts (a leading dot: that domain and every name below it), over this scheme
+# (PROVIDERS.md, QUALITY.md section 9). Tests point them at the emulator's plain-http aliases.
+BFL_POLL_HOSTS = env_list("BFL_POLL_HOSTS", [".bfl.ai"])
+BFL_POLL_SCHEME = env_str("BFL_POLL_SCHEME", "https")
 BFL_DELIVERY_HOSTS = env_list("BFL_DELIVERY_HOSTS", [".bfl.ai"])
 BFL_DELIVERY_SCHEME = env_str("BFL_DELIVERY_SCHEME", "https")
+if not DEBUG and {BFL_POLL_SCHEME, BFL_DELIVERY_SCHEME} != {"https"}:
+    raise ImproperlyConfigured(
+        "BFL_POLL_SCHEME and BFL_DELIVERY_SCHEME must be https when DEBUG is false."
+    )
 
 # The sweeper (QUALITY.md section 3): how often it runs, and how long a row may sit untouched in
 # a non-final state before it acts on it.

@@ -39,7 +39,7 @@ from generation.providers.base import (
 from generation.providers.bfl import BflClient
 from generation.providers.builtin import BuiltinProvider, Look
 from generation.providers.google import GeminiImages
-from generation.providers.http import DEFAULT_TIMEOUT, SDK_TIMEOUT
+from generation.providers.http import DEFAULT_TIMEOUT, SDK_TIMEOUT, HostAllowlist
 from generation.providers.openai_images import OpenAIImages
 
 
@@ -79,12 +79,13 @@ def build_request(image: Image, with_references: bool = True) -> ImageRequest:
 
 
 def _bfl_client(secret: Secret, region: str) -> BflClient:
-    delivery = settings.BFL_DELIVERY_HOSTS
     return BflClient(
         secret,
         base_url=settings.BFL_BASE_URLS[region],
-        delivery_host_suffixes=tuple(delivery),
-        delivery_scheme=str(settings.BFL_DELIVERY_SCHEME),
+        polling_hosts=HostAllowlist(settings.BFL_POLL_SCHEME, tuple(settings.BFL_POLL_HOSTS)),
+        delivery_hosts=HostAllowlist(
+            settings.BFL_DELIVERY_SCHEME, tuple(settings.BFL_DELIVERY_HOSTS)
+        ),
         http_client=thread_http_client(),
     )
 

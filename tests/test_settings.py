@@ -104,6 +104,13 @@ def test_production_refuses_the_development_secret_key() -> None:
     assert "SECRET_KEY (or SECRET_KEY_FILE) must be set when DEBUG is false" in result.stderr
 
 
+@pytest.mark.parametrize("variable", ["BFL_POLL_SCHEME", "BFL_DELIVERY_SCHEME"])
+def test_production_refuses_plain_http_for_bfls_answers(variable: str) -> None:
+    result = _manage("check", env={**PRODUCTION_ENV, variable: "http"})
+    assert result.returncode != 0
+    assert "must be https when DEBUG is false" in result.stderr
+
+
 def test_deploy_check_is_clean_with_production_settings() -> None:
     result = _manage("check", "--deploy", "--fail-level", "WARNING", env=PRODUCTION_ENV)
     assert result.returncode == 0, result.stdout + result.stderr

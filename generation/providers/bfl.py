@@ -3,8 +3,10 @@
 Submit and poll are separate calls so a worker never sleeps between polls: the pipeline stores the
 task id and polling URL after `submit`, and schedules each `poll` as its own short task. The
 polling URL is used exactly as returned (it names a regional host; the global host may answer
-"Task not found" for it). Results are downloaded at once (signed URLs live 10 minutes), only from
-allowlisted delivery hosts, without following redirects.
+"Task not found" for it), but only when it names one of BFL's API hosts over https: the poll
+carries the key, so a foreign host is refused before any byte is sent. Results are downloaded at
+once (signed URLs live 10 minutes), only from allowlisted delivery hosts, without following
+redirects.
 """
 
 from __future__ import annotations
@@ -12,11 +14,11 @@ from __future__ import annotations
 import base64
 from decimal import Decimal
 from typing import Any
-from urllib.parse import urlsplit
 
 import httpx
 
 from generation.providers.base import (
+    AmbiguousError,
     ErrorKind,
     GeneratedImage,
     GenerationResult,
@@ -34,6 +36,7 @@ from generation.providers.base import (
 from generation.providers.http import (
     DEFAULT_TIMEOUT,
     POLL_TIMEOUT,
+    HostAllowlist,
     generated_image,
     retry_after_seconds,
     scrub,
@@ -45,7 +48,10 @@ HOSTS = {
     "eu": "https://api.eu.bfl.ai",
     "us": "https://api.us.bfl.ai",
 }
-DELIVERY_HOST_SUFFIXES = (".bfl.ai",)
+# Polling URLs name regional API hosts that are not in HOSTS (e.g. api.us1.bfl.ai), so the
+# allowlist is BFL's domain rather than a list of names; settings.BFL_POLL_HOSTS overrides it.
+POLLING_HOSTS = HostAllowlist("https", (".bfl.ai",))
+DELIVERY_HOSTS = HostAllowlist("https", (".bfl.ai",))
 PENDING_STATUSES = {"Pending", "Queued", "Reasoning", "Generating"}
 NAME = "Black Forest Labs"
 # A 429 means more than 24 tasks are running on this key; one of them finishes within seconds.
@@ -89,14 +95,14 @@ class BflClient:
         api_key: Secret,
         *,
         base_url: str = HOSTS["global"],
-        delivery_host_suffixes: tuple[str, ...] = DELIVERY_HOST_SUFFIXES,
-        delivery_scheme: str = "https",
+        polling_hosts: HostAllowlist = POLLING_HOSTS,
+        delivery_hosts: HostAllowlist = DELIVERY_HOSTS,
         http_client: httpx.Client | None = None,
     ) -> None:
         self._key = api_key
         self._base_url = base_url.rstrip("/")
-        self._delivery_suffixes = delivery_host_suffixes
-        self._delivery_scheme = delivery_scheme
+        self._polling_hosts = polling_hosts
+        self._delivery_hosts = delivery_hosts
         self._http = http_client or httpx.Client(timeout=DEFAULT_TIMEOUT, follow_redirects=False)
 
     def submit(self, request: ImageRequest) -> PendingTask:
@@ -111,13 +117,17 @@ class BflClient:
             raise _status_error(response)
         data = response.json()
         cost = data.get("cost")
+        polling_url = str(data["polling_url"])
+        # Checked here too, so that a bad address is never stored for later polls.
+        self._refuse_foreign_polling_url(polling_url)
         return PendingTask(
             task_id=str(data["id"]),
-            polling_url=str(data["polling_url"]),
+            polling_url=polling_url,
             credits=Decimal(str(cost)) if cost is not None else None,
         )
 
     def poll(self, task: PendingTask) -> PollOutcome:
+        self._refuse_foreign_polling_url(task.polling_url)
         try:
             response = self._http.get(
                 task.polling_url, headers=self._headers(), timeout=POLL_TIMEOUT
@@ -161,14 +171,17 @@ class BflClient:
     def _headers(self) -> dict[str, str]:
         return {"x-key": self._key.reveal(), "accept": "application/json"}
 
+    def _refuse_foreign_polling_url(self, url: str) -> None:
+        """The task was accepted (and may be billed), so the image is flagged for a person rather
+        than failed: ambiguous, never resubmitted."""
+        if not self._polling_hosts.allows(url):
+            raise AmbiguousError(
+                f"{NAME} named a status address outside its own servers, so the key was not sent "
+                "there and the image cannot be collected."
+            )
+
     def _download(self, url: str) -> GeneratedImage:
-        parts = urlsplit(url)
-        host = (parts.hostname or "").lower()
-        if (
-            parts.scheme != self._delivery_scheme
-            or parts.username
-            or not any(host == s.lstrip(".") or host.endswith(s) for s in self._delivery_suffixes)
-        ):
+        if not self._delivery_hosts.allows(url):
             raise PermanentError(
                 f"{NAME} pointed to a result on an unexpected host; it was not downloaded.",
                 kind=ErrorKind.FAILED,

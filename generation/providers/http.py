@@ -7,6 +7,8 @@ import email.utils
 import io
 import time
 from collections.abc import Mapping
+from dataclasses import dataclass
+from urllib.parse import urlsplit
 
 import httpx
 import httpx2
@@ -27,6 +29,33 @@ from generation.providers.base import (
 DEFAULT_TIMEOUT = httpx.Timeout(connect=5.0, read=200.0, write=30.0, pool=5.0)
 SDK_TIMEOUT = httpx2.Timeout(connect=5.0, read=200.0, write=30.0, pool=5.0)
 POLL_TIMEOUT = httpx.Timeout(connect=5.0, read=20.0, write=10.0, pool=5.0)
+
+
+@dataclass(frozen=True)
+class HostAllowlist:
+    """Where an adapter may send a request to a URL the provider named (a polling URL, a result
+    download) rather than one it built itself. A provider's answer is data from the network: if it
+    could name any host, a key or a fetch could be steered anywhere (QUALITY.md section 9).
+
+    `hosts` are exact host names, or ".example.com" for that domain and every name below it.
+    """
+
+    scheme: str
+    hosts: tuple[str, ...]
+
+    def allows(self, url: str) -> bool:
+        parts = urlsplit(url)
+        try:
+            parts.port  # noqa: B018 - raises ValueError for a malformed port
+        except ValueError:
+            return False
+        if parts.scheme != self.scheme or parts.username is not None or parts.password is not None:
+            return False
+        host = (parts.hostname or "").lower()
+        return bool(host) and any(
+            host == entry.lstrip(".") or (entry.startswith(".") and host.endswith(entry))
+            for entry in self.hosts
+        )
 
 
 def scrub(text: str) -> str:

@@ -25,7 +25,7 @@ import time
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
-from urllib.parse import quote, urlsplit
+from urllib.parse import quote
 
 import kombu.pools
 from django.db import connection
@@ -33,7 +33,7 @@ from django.db import connection
 from avatarapp.celery import app
 from tests.emulator import Emulator
 from tests.faults.zygote import die_with_parent
-from tests.providers.conftest import gemini_root
+from tests.providers.conftest import bfl_host_settings, gemini_root
 
 ROOT = Path(__file__).resolve().parents[2]
 STARTUP_SECONDS = 45
@@ -194,7 +194,6 @@ def database_url() -> str:
 
 def process_env(emulator: Emulator, timing: Timing) -> dict[str, str]:
     """What the worker processes run with: the test database, the emulator, short timings."""
-    delivery = urlsplit(emulator.url("bfl-delivery"))
     env = {
         **os.environ,
         **timing.env(),
@@ -203,8 +202,7 @@ def process_env(emulator: Emulator, timing: Timing) -> dict[str, str]:
         "BFL_GLOBAL_BASE_URL": emulator.bfl_base_url,
         "BFL_EU_BASE_URL": emulator.bfl_eu_base_url,
         "BFL_US_BASE_URL": emulator.bfl_us_base_url,
-        "BFL_DELIVERY_HOSTS": str(delivery.hostname),
-        "BFL_DELIVERY_SCHEME": delivery.scheme,
+        **bfl_host_settings(emulator),
         "DATABASE_URL": database_url(),
         "REDIS_URL": "redis://127.0.0.1:1/0",  # each process is given its own test's Redis
         "DJANGO_SETTINGS_MODULE": "avatarapp.settings",

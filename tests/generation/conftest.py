@@ -8,7 +8,6 @@ import time
 import uuid
 from collections.abc import Callable, Iterator
 from typing import Any
-from urllib.parse import urlsplit
 
 import pytest
 from celery.contrib.testing.worker import start_worker
@@ -20,7 +19,7 @@ from generation import services
 from generation.models import Image, Job
 from personas.models import Persona
 from tests.emulator import Emulator
-from tests.providers.conftest import BFL_KEY, GOOGLE_KEY, OPENAI_KEY, gemini_root
+from tests.providers.conftest import BFL_KEY, GOOGLE_KEY, OPENAI_KEY, bfl_allowlists, gemini_root
 
 LOOK = {
     "skin_tone": "medium brown",
@@ -37,7 +36,7 @@ LOOK = {
 @pytest.fixture
 def providers(settings: Any, emulator: Emulator) -> Emulator:
     """Point every provider setting at the emulator on loopback."""
-    delivery = urlsplit(emulator.url("bfl-delivery"))
+    polling, delivery = bfl_allowlists(emulator)
     settings.OPENAI_BASE_URL = emulator.openai_base_url
     settings.GOOGLE_BASE_URL = gemini_root(emulator)
     settings.BFL_BASE_URLS = {
@@ -45,8 +44,11 @@ def providers(settings: Any, emulator: Emulator) -> Emulator:
         "eu": emulator.bfl_eu_base_url,
         "us": emulator.bfl_us_base_url,
     }
-    settings.BFL_DELIVERY_HOSTS = [delivery.hostname]
-    settings.BFL_DELIVERY_SCHEME = delivery.scheme
+    settings.BFL_POLL_HOSTS, settings.BFL_POLL_SCHEME = list(polling.hosts), polling.scheme
+    settings.BFL_DELIVERY_HOSTS, settings.BFL_DELIVERY_SCHEME = (
+        list(delivery.hosts),
+        delivery.scheme,
+    )
     return emulator
 
 

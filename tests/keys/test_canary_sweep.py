@@ -18,7 +18,6 @@ import time
 from collections.abc import Iterator
 from typing import Any
 from unittest import mock
-from urllib.parse import urlsplit
 
 import pytest
 from django.core.management import call_command
@@ -30,12 +29,11 @@ from django.views.debug import ExceptionReporter
 from avatarapp.keys import crypto, vault
 from avatarapp.keys.models import Provider, ProviderKey
 from generation.providers.base import ImageRequest, PermanentError
-from generation.providers.bfl import BflClient
 from generation.providers.google import GeminiImages
 from generation.providers.openai_images import OpenAIImages
 from tests.conftest import World
 from tests.emulator import Emulator
-from tests.providers.conftest import gemini_root
+from tests.providers.conftest import bfl_client, gemini_root
 
 DEBUG_LOGGERS = (
     *("", "httpx", "httpcore", "httpx2", "httpcore2", "openai", "urllib3", "django", "avatarapp"),
@@ -116,13 +114,7 @@ def _call_providers(world: World, emulator: Emulator, canaries: dict[str, str]) 
             request = ImageRequest(model="gpt-image-2", prompt="sweep", width=1024, height=1024)
             assert OpenAIImages(secret, base_url=base).generate(request).images
         elif key.provider == Provider.BFL:
-            delivery = urlsplit(emulator.url("bfl-delivery"))
-            client = BflClient(
-                secret,
-                base_url=emulator.bfl_eu_base_url,
-                delivery_host_suffixes=(delivery.hostname or "",),
-                delivery_scheme=delivery.scheme,
-            )
+            client = bfl_client(emulator, secret, base_url=emulator.bfl_eu_base_url)
             task = client.submit(
                 ImageRequest(model="flux-2-pro", prompt="sweep", width=1024, height=1024)
             )

@@ -9,21 +9,48 @@ import pytest
 from generation.providers.base import Secret
 from generation.providers.bfl import BflClient
 from generation.providers.google import GeminiImages
+from generation.providers.http import HostAllowlist
 from generation.providers.openai_images import OpenAIImages
 from tests.emulator import Emulator
+from tests.emulator.routes import BFL_POLL_ALIASES, BFL_SUBMIT_ALIASES
 
 OPENAI_KEY = "sk-test-emulator-key"
 BFL_KEY = "bfl-test-emulator-key"
 GOOGLE_KEY = "AIza-test-emulator-key"
 
 
-def bfl_client(emulator: Emulator, key: str = BFL_KEY, base_url: str | None = None) -> BflClient:
+def bfl_allowlists(emulator: Emulator) -> tuple[HostAllowlist, HostAllowlist]:
+    """(polling, delivery): the emulator's plain-http aliases that stand for BFL's own hosts (any
+    BFL API host may be polled, as ".bfl.ai" allows in production)."""
+    api_aliases = sorted(BFL_POLL_ALIASES | BFL_SUBMIT_ALIASES)
+    polls = [urlsplit(emulator.url(alias)) for alias in api_aliases]
     delivery = urlsplit(emulator.url("bfl-delivery"))
+    return (
+        HostAllowlist(polls[0].scheme, tuple(str(poll.hostname) for poll in polls)),
+        HostAllowlist(delivery.scheme, (str(delivery.hostname),)),
+    )
+
+
+def bfl_host_settings(emulator: Emulator) -> dict[str, str]:
+    """The same, as the environment variables a worker process reads."""
+    polling, delivery = bfl_allowlists(emulator)
+    return {
+        "BFL_POLL_HOSTS": ",".join(polling.hosts),
+        "BFL_POLL_SCHEME": polling.scheme,
+        "BFL_DELIVERY_HOSTS": ",".join(delivery.hosts),
+        "BFL_DELIVERY_SCHEME": delivery.scheme,
+    }
+
+
+def bfl_client(
+    emulator: Emulator, key: str | Secret = BFL_KEY, base_url: str | None = None
+) -> BflClient:
+    polling, delivery = bfl_allowlists(emulator)
     return BflClient(
-        Secret(key),
+        key if isinstance(key, Secret) else Secret(key),
         base_url=base_url or emulator.bfl_base_url,
-        delivery_host_suffixes=(delivery.hostname or "",),
-        delivery_scheme=delivery.scheme,
+        polling_hosts=polling,
+        delivery_hosts=delivery,
     )
 
 

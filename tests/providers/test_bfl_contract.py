@@ -18,10 +18,11 @@ from generation.providers.base import (
     ProviderError,
     ReferenceImage,
     RetryableError,
+    Secret,
 )
 from generation.providers.bfl import BflClient
 from tests.emulator import Emulator
-from tests.providers.conftest import BFL_KEY, bfl_client
+from tests.providers.conftest import BFL_KEY, bfl_allowlists, bfl_client
 
 
 def flux(prompt: str = "a calm studio portrait", **fields: object) -> ImageRequest:
@@ -203,7 +204,8 @@ def test_a_503_while_polling_is_retryable_and_the_next_poll_succeeds(bfl: BflCli
 
 
 def test_a_delivery_url_on_another_host_is_never_fetched(emulator: Emulator) -> None:
-    strict = BflClient(bfl_client(emulator)._key, base_url=emulator.bfl_base_url)  # real hosts only
+    polling, _delivery = bfl_allowlists(emulator)  # BFL's real delivery hosts only
+    strict = BflClient(Secret(BFL_KEY), base_url=emulator.bfl_base_url, polling_hosts=polling)
     task = strict.submit(flux())
     with pytest.raises(PermanentError, match="unexpected host"):
         poll_until_done(strict, task)

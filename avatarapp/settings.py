@@ -225,9 +225,9 @@ GOOGLE_BASE_URL = env_str("GOOGLE_BASE_URL") or "https://generativelanguage.goog
 # these hosts (a leading dot: that domain and every name below it), over this scheme
 # (PROVIDERS.md, QUALITY.md section 9). Tests point them at the emulator's plain-http aliases.
 BFL_POLL_HOSTS = env_list("BFL_POLL_HOSTS", [".bfl.ai"])
-BFL_POLL_SCHEME = env_str("BFL_POLL_SCHEME", "https")
+BFL_POLL_SCHEME = env_str("BFL_POLL_SCHEME") or "https"
 BFL_DELIVERY_HOSTS = env_list("BFL_DELIVERY_HOSTS", [".bfl.ai"])
-BFL_DELIVERY_SCHEME = env_str("BFL_DELIVERY_SCHEME", "https")
+BFL_DELIVERY_SCHEME = env_str("BFL_DELIVERY_SCHEME") or "https"
 if not DEBUG and {BFL_POLL_SCHEME, BFL_DELIVERY_SCHEME} != {"https"}:
     raise ImproperlyConfigured(
         "BFL_POLL_SCHEME and BFL_DELIVERY_SCHEME must be https when DEBUG is false."

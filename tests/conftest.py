@@ -21,7 +21,7 @@ from avatarapp.workspaces.services import create_personal_workspace, create_team
 # there are still synchronous and safe.
 os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
 
-pytest_plugins = ["tests.emulator.pytest_plugin"]
+pytest_plugins = ["tests.emulator.pytest_plugin", "tests.skip_policy"]
 
 PASSWORD = "correct-horse-battery-staple-test"
 

@@ -12,7 +12,7 @@ import openai
 import pytest
 
 from tests.emulator import Emulator, assert_valid_request, validate_recorded, validate_request
-from tests.emulator.catalog import BFL_MODELS
+from tests.emulator.catalog import BFL_MODELS, OPENAI_MODELS
 from tests.emulator.schemas import SCHEMA_DIR, load_schema
 from tests.emulator_tests.helpers import (
     OPENAI_KEY,
@@ -22,7 +22,8 @@ from tests.emulator_tests.helpers import (
     png_bytes,
 )
 
-CONTRACTS = Path("/work/shared/contracts")
+# Copies of the providers' official documents, with their source and date (README.md there).
+CONTRACTS = Path(__file__).resolve().parent.parent / "emulator" / "contracts"
 
 
 @pytest.mark.parametrize("path", sorted(SCHEMA_DIR.glob("*.json")), ids=lambda p: p.name)
@@ -176,22 +177,58 @@ def test_captured_requests_validate(emulator: Emulator) -> None:
         assert validate_recorded(record) == [], record.path
 
 
-@pytest.mark.skipif(not CONTRACTS.exists(), reason="the shared contracts are not on this machine")
-@pytest.mark.parametrize(
-    ("document", "official", "ours"),
-    [
-        ("openai-images.openapi.json", "CreateImageRequest", "openai.images.generations"),
-        ("openai-images.openapi.json", "CreateImageEditRequest", "openai.images.edits.multipart"),
-        ("openai-images.openapi.json", "EditImageBodyJsonParam", "openai.images.edits.jsonbody"),
-        *[
-            ("bfl.openapi.json", info.schema.removeprefix("bfl."), info.schema)
-            for info in BFL_MODELS.values()
-        ],
+OFFICIAL_SCHEMAS = [
+    ("openai-images.openapi.json", "CreateImageRequest", "openai.images.generations"),
+    ("openai-images.openapi.json", "CreateImageEditRequest", "openai.images.edits.multipart"),
+    ("openai-images.openapi.json", "EditImageBodyJsonParam", "openai.images.edits.jsonbody"),
+    *[
+        ("bfl.openapi.json", info.schema.removeprefix("bfl."), info.schema)
+        for info in BFL_MODELS.values()
     ],
-)
+]
+# OpenAI's `model` and `size` are open strings with a list of known values beside them
+# (anyOf [string, enum]): ours are open strings too, so their values are checked against the
+# emulator's model table and size rules below instead of as enums.
+OPEN_STRING_FIELDS = ("model", "size")
+OPENAI_OPERATIONS = {
+    "CreateImageRequest": "images.generate",
+    "CreateImageEditRequest": "images.edit",
+    "EditImageBodyJsonParam": "images.edit.json",
+}
+# Official `size` values that no model the emulator serves accepts, each with its reason.
+SIZE_EXCEPTIONS = {
+    "256x256": "DALL-E 2 only (shut down 2026-05-12); below GPT Image 2's 655,360-pixel minimum",
+    "512x512": "DALL-E 2 only (shut down 2026-05-12); below GPT Image 2's 655,360-pixel minimum",
+}
+
+
+def official_schema(document: str, name: str) -> dict[str, Any]:
+    schemas = json.loads((CONTRACTS / document).read_text())["components"]["schemas"]
+    return dict(schemas[name])
+
+
+def listed_values(spec: dict[str, Any]) -> list[Any]:
+    return [
+        value
+        for variant in (spec, *spec.get("anyOf", []))
+        for value in variant.get("enum", [])
+        if value is not None
+    ]
+
+
+def test_the_official_documents_are_in_the_repository_with_their_source() -> None:
+    readme = (CONTRACTS / "README.md").read_text()
+    for document in {document for document, _, _ in OFFICIAL_SCHEMAS}:
+        assert (CONTRACTS / document).is_file()
+        assert document in readme
+    assert "openai/openai-openapi" in readme
+    assert "2026-04-23" in readme
+
+
+@pytest.mark.parametrize(("document", "official", "ours"), OFFICIAL_SCHEMAS)
 def test_schemas_match_the_official_documents(document: str, official: str, ours: str) -> None:
     """Same field names, and every official enum value and numeric bound is kept."""
-    source = json.loads((CONTRACTS / document).read_text())["components"]["schemas"][official]
+    source = official_schema(document, official)
     mine = load_schema(ours)
     assert set(mine["properties"]) == set(source["properties"])
     assert set(mine.get("required", [])) == set(source.get("required", []))
@@ -201,5 +238,38 @@ def test_schemas_match_the_official_documents(document: str, official: str, ours
             for bound in ("minimum", "maximum", "multipleOf", "maxLength", "maxItems"):
                 if bound in variant and name not in ("image",):
                     assert mine["properties"][name][bound] == variant[bound], (name, bound)
-            if "enum" in variant and name not in ("model", "size"):
+            if "enum" in variant and name not in OPEN_STRING_FIELDS:
                 assert set(variant["enum"]) <= set(mine["properties"][name]["enum"]), name
+
+
+def _request(operation: str, model: str, size: str) -> dict[str, Any]:
+    payload: dict[str, Any] = {"model": model, "prompt": "x", "size": size}
+    if operation == "images.edit":
+        payload["image"] = "<f>"
+    elif operation == "images.edit.json":
+        payload["images"] = [{"file_id": "file-1"}]
+    return payload
+
+
+@pytest.mark.parametrize("official", sorted(OPENAI_OPERATIONS))
+def test_every_official_model_id_is_known_to_the_emulator(official: str) -> None:
+    source = official_schema("openai-images.openapi.json", official)["properties"]["model"]
+    models = listed_values(source)
+    assert models, "the official document lists model ids"
+    assert [model for model in models if model not in OPENAI_MODELS] == []
+
+
+def _size_refused(operation: str, model: str, size: str) -> bool:
+    issues = validate_request("openai", operation, _request(operation, model, size))
+    return any(issue.field == "size" for issue in issues)
+
+
+@pytest.mark.parametrize("official", sorted(OPENAI_OPERATIONS))
+def test_every_official_size_is_accepted_for_some_live_model_or_excepted(official: str) -> None:
+    properties = official_schema("openai-images.openapi.json", official)["properties"]
+    operation = OPENAI_OPERATIONS[official]
+    live = [m for m in listed_values(properties["model"]) if OPENAI_MODELS[m].family != "dalle"]
+    assert validate_request("openai", operation, _request(operation, "gpt-image-2", "auto")) == []
+    sizes = listed_values(properties["size"])
+    refused = {size for size in sizes if all(_size_refused(operation, m, size) for m in live)}
+    assert refused == {size for size in sizes if size in SIZE_EXCEPTIONS}

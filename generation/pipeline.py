@@ -14,7 +14,6 @@ from __future__ import annotations
 import logging
 import uuid
 from datetime import timedelta
-from decimal import Decimal
 
 from django.conf import settings
 from django.db import transaction
@@ -33,6 +32,7 @@ from generation.providers.base import (
     PendingTask,
     ProviderError,
     RetryableError,
+    Usage,
 )
 from generation.storage import store_generated
 
@@ -258,14 +258,22 @@ def cancel(image: Image) -> bool:
         if move(
             image.pk, Status.POLLING, **outcomes.ended(Status.CANCELLED, "Cancelled.", "cancelled")
         ):
-            # The provider accepted the task and bills it whatever we do now.
-            credits = image.provider_credits
-            amount = (credits / 100) if credits is not None else image.estimated_usd
+            # The provider accepted the task and bills it whatever we do now: the credits it
+            # reported at submit, else the price table. Read after the move, because the row the
+            # caller holds may predate the submit (its credits would be missing).
+            image.refresh_from_db()
+            params = resolve_params(
+                image.model_id, image.aspect_ratio, image.resolution, image.quality
+            )
+            cost = actual_cost(image.model_id, Usage(credits=image.provider_credits), params)
+            Image.objects.filter(pk=image.pk).update(
+                actual_usd=cost.amount_usd, price_rule=cost.rule, price_as_of=cost.as_of
+            )
             ledger.settle(
                 image,
-                Decimal(amount),
-                rule=image.price_rule or "cancelled after submit",
-                as_of=image.price_as_of or timezone.now().date(),
+                cost.amount_usd,
+                rule=cost.rule,
+                as_of=cost.as_of,
                 detail="cancelled after the provider accepted the task",
             )
             return True

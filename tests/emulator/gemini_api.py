@@ -10,6 +10,7 @@ from typing import TYPE_CHECKING, Any
 from tests.emulator.catalog import GEMINI_1K_SIZES, GEMINI_MODELS, GEMINI_SIZE_SCALE
 from tests.emulator.faults import Fault
 from tests.emulator.images import PROVIDER_COLOURS, probe, render_b64
+from tests.emulator.recorder import prompt_text
 from tests.emulator.rules import camel
 from tests.emulator.schemas import Issue, validate_request
 from tests.emulator.wire import Request, Response, dropped
@@ -140,14 +141,7 @@ def handle(state: EmulatorState, req: Request) -> Response:
     except ValueError:
         return error("INVALID_ARGUMENT", "Invalid JSON payload received. Unexpected token.")
     body = camel(payload) if isinstance(payload, dict) else {}
-    texts = [
-        p.get("text", "")
-        for c in body.get("contents") or []
-        if isinstance(c, dict)
-        for p in c.get("parts") or []
-        if isinstance(p, dict)
-    ]
-    prompt = " ".join(t for t in texts if isinstance(t, str))
+    prompt = prompt_text("gemini", body)
     faults = state.faults.take("gemini", operation, key, model, prompt)
     early = _early_fault(state, faults, model)
     if early is not None:

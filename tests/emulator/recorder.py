@@ -23,6 +23,23 @@ SECRET_QUERY = {"key"}
 SUBMIT_OPERATIONS = {"images.generate", "images.edit", "submit", "generateContent"}
 
 
+def prompt_text(provider: str, payload: Any) -> str:
+    """The text prompt of an image request, whatever the provider's body looks like: OpenAI and
+    BFL send `prompt`, Gemini sends text parts inside `contents` (camelCase or snake_case)."""
+    if not isinstance(payload, dict):
+        return ""
+    if provider != "gemini":
+        return str(payload.get("prompt") or "")
+    texts = [
+        part.get("text")
+        for content in payload.get("contents") or []
+        if isinstance(content, dict)
+        for part in content.get("parts") or []
+        if isinstance(part, dict)
+    ]
+    return " ".join(text for text in texts if isinstance(text, str))
+
+
 def key_hint(key: str | None) -> str | None:
     if not key:
         return None
@@ -61,6 +78,10 @@ class RecordedRequest:
     def payload(self) -> Any:
         """What the schemas validate: the multipart summary or the JSON body."""
         return self.form if self.form is not None else self.json()
+
+    @property
+    def prompt(self) -> str:
+        return prompt_text(self.provider, self.payload)
 
     def as_dict(self) -> dict[str, Any]:
         payload = self.payload

@@ -19,7 +19,8 @@ from generation.models import Image
 from generation.tasks import enqueue_image
 from tests.conftest import World
 from tests.emulator import Emulator
-from tests.faults.checks import all_terminal, check_outcomes, describe, prompt_of
+from tests.emulator.recorder import SUBMIT_OPERATIONS
+from tests.faults.checks import all_terminal, check_outcomes, describe
 from tests.faults.support import Stack, wait_for
 from tests.generation.conftest import make_persona
 
@@ -68,7 +69,7 @@ def by_provider_and_prompt(emulator: Emulator, operations: set[str]) -> dict:
     times: dict[tuple[str, str], list[float]] = defaultdict(list)
     for record in emulator.requests:
         if record.operation in operations:
-            key = prompt_of(record) if record.operation != "poll" else record.query
+            key = record.prompt if record.operation != "poll" else record.query
             times[(record.provider, key)].append(record.time)
     return {key: sorted(found) for key, found in times.items()}
 
@@ -91,12 +92,14 @@ def test_every_provider_fault_ends_in_a_clear_state_within_the_deadline(
         [str(p.pk) for p in personas], ["builtin:corporate"], models, 1, "1:1", "1K", "low"
     )
     job, image_ids = services.create_batch(editor, batch)
+    stack.start_beat()
+    stack.start_worker(concurrency=6)
+    # The short deadline starts once the worker is ready, so a slow start on a loaded machine
+    # cannot use it up before the images are even claimed.
     short = timezone.now() + timedelta(seconds=SHORT_DEADLINE)
     hurried = Image.objects.filter(job=job, persona_name="past deadline")
     hurried.update(deadline_at=short)
     first = set(hurried.values_list("pk", flat=True))
-    stack.start_beat()
-    stack.start_worker(concurrency=6)
     for image_id in sorted(image_ids, key=lambda i: i not in first):  # those first
         enqueue_image(image_id)
 
@@ -114,7 +117,7 @@ def test_every_provider_fault_ends_in_a_clear_state_within_the_deadline(
             assert image.attempts == outcomes.MAX_ATTEMPTS
 
     prompts = {image.prompt: image for image in images}
-    submits = by_provider_and_prompt(providers, {"images.generate", "submit"})
+    submits = by_provider_and_prompt(providers, SUBMIT_OPERATIONS)
     for (provider, prompt), times in submits.items():
         if prompt not in prompts:
             continue

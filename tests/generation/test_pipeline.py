@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import uuid
 from datetime import timedelta
+from decimal import Decimal
 
 import pytest
 from django.utils import timezone
@@ -112,6 +113,40 @@ def test_cancel_a_queued_image(team: World) -> None:
     assert image.status == "cancelled"
     assert ledger.budget_status(team.team).reserved == 0
     assert not pipeline.cancel(image)  # already ended
+
+
+@pytest.mark.parametrize(
+    ("model", "credits_on_submit", "charged"),
+    [
+        ("flux-2-pro", True, Decimal("0.03")),  # the 3 credits BFL reported at submit
+        ("flux-pro-1.1", False, Decimal("0.04")),  # no credits yet: the catalog's list price
+    ],
+)
+def test_cancel_while_a_bfl_task_is_polling_settles_what_bfl_bills(
+    team: World,
+    worker: None,
+    providers: Emulator,
+    model: str,
+    credits_on_submit: bool,
+    charged: Decimal,
+) -> None:
+    providers.configure(latency_overrides={model: 60}, bfl_flux1_cost_on_submit=credits_on_submit)
+    job = services.submit(team.membership("editor"), one_image(team, model=model))
+    [stale] = Image.objects.filter(job=job)  # loaded before the submit, as a page might hold it
+    wait_for(lambda: Image.objects.get(pk=stale.pk).status == "polling", what="polling")
+    assert pipeline.cancel(stale)
+    image = Image.objects.get(pk=stale.pk)
+    assert (image.status, image.actual_usd) == ("cancelled", charged)
+    settlement = LedgerEntry.objects.get(image=image, kind="settlement")
+    assert settlement.amount_usd == charged
+    status = ledger.budget_status(team.team)
+    assert (status.reserved, status.spent) == (0, charged)
+    polls = providers.count(operation="poll")
+    pipeline.poll_image(image.pk)  # what the next scheduled poll does: nothing
+    assert providers.count(operation="poll") == polls
+    assert Image.objects.get(pk=image.pk).status == "cancelled"
+    assert LedgerEntry.objects.filter(image=image, kind="settlement").count() == 1
+    assert providers.count(operation="submit") == 1
 
 
 def test_retry_makes_a_new_attempt_reserved_again(team: World, worker: None) -> None:

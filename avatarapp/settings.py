@@ -94,6 +94,19 @@ DATABASES = {
         conn_health_checks=True,
     )
 }
+# --- SQLite for concurrent use (issue 11, item 3) ---
+# make run's web server threads and its worker's threads write one SQLite file at once. WAL lets
+# readers and one writer work side by side; IMMEDIATE takes the write lock when a transaction
+# begins, where the busy timeout waits for it (a deferred transaction that must upgrade its read
+# lock to a write lock fails at once with "database is locked", whatever the timeout). sqlite3's
+# "timeout" is SQLite's busy timeout. With WAL, synchronous=NORMAL never corrupts the file (a
+# power cut may lose the last commits) and spares an fsync per commit.
+if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
+    DATABASES["default"]["OPTIONS"] = {
+        "transaction_mode": "IMMEDIATE",
+        "timeout": 20,
+        "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL",
+    }
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 REDIS_URL = env_str("REDIS_URL")

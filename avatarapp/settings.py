@@ -160,10 +160,13 @@ S3_BUCKET = env_str("S3_BUCKET")
 _default_storage: dict[str, Any]
 if S3_BUCKET:
     _default_storage = {
-        "BACKEND": "storages.backends.s3.S3Storage",
+        "BACKEND": "avatarapp.s3storage.PublicEndpointS3Storage",
         "OPTIONS": {
             "bucket_name": S3_BUCKET,
             "endpoint_url": env_str("S3_ENDPOINT_URL"),
+            # Where browsers fetch presigned URLs when the server reaches S3 by an internal name
+            # (compose's http://minio:9000); used only to sign them (issue 11, item 7).
+            "public_endpoint_url": env_str("S3_PUBLIC_ENDPOINT_URL") or None,
             "region_name": env_str("S3_REGION", "us-east-1"),
             "access_key": env_str("S3_ACCESS_KEY_ID"),
             "secret_key": env_str("S3_SECRET_ACCESS_KEY"),
@@ -187,6 +190,13 @@ STORAGES = {
         )
     },
 }
+
+# --- Client address behind a proxy (issue 11, item 7) ---
+# allauth throttles failed logins per client IP. Behind a proxy every request comes from the
+# proxy's address, so everyone would share one bucket. Each of the N proxies in front appends the
+# address it saw to X-Forwarded-For, so the client is the Nth entry from the right; anything left
+# of it came from the client and is ignored. 0: no proxy, the header is ignored (REMOTE_ADDR).
+ALLAUTH_TRUSTED_PROXY_COUNT = env_int("TRUSTED_PROXY_COUNT", 0, minimum=0)
 
 # Production hardening; `manage.py check --deploy` is clean when DEBUG is off.
 SECURE_SSL_REDIRECT = env_bool("SECURE_SSL_REDIRECT", not DEBUG)

@@ -23,7 +23,7 @@ T = TypeVar("T")
 ROOT = Path(__file__).resolve().parent.parent
 # Set by make test for the suite; make run is the app without them.
 SERVER_ONLY = ("DATABASE_URL", "REDIS_URL", "S3_BUCKET", "DJANGO_ALLOW_ASYNC_UNSAFE")
-START_SECONDS = 90  # migrate, seed, web and worker start; generous for a busy 2-core machine
+START_SECONDS = 240  # migrate, seed, web and worker start: slow on a busy 2-core machine
 
 
 @dataclass(frozen=True)

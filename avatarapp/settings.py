@@ -94,6 +94,19 @@ DATABASES = {
         conn_health_checks=True,
     )
 }
+# --- SQLite for concurrent use (issue 11, item 3) ---
+# make run's web server threads and its worker's threads write one SQLite file at once. WAL lets
+# readers and one writer work side by side; IMMEDIATE takes the write lock when a transaction
+# begins, where the busy timeout waits for it (a deferred transaction that must upgrade its read
+# lock to a write lock fails at once with "database is locked", whatever the timeout). sqlite3's
+# "timeout" is SQLite's busy timeout. With WAL, synchronous=NORMAL never corrupts the file (a
+# power cut may lose the last commits) and spares an fsync per commit.
+if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
+    DATABASES["default"]["OPTIONS"] = {
+        "transaction_mode": "IMMEDIATE",
+        "timeout": 20,
+        "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL",
+    }
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 REDIS_URL = env_str("REDIS_URL")
@@ -147,10 +160,13 @@ S3_BUCKET = env_str("S3_BUCKET")
 _default_storage: dict[str, Any]
 if S3_BUCKET:
     _default_storage = {
-        "BACKEND": "storages.backends.s3.S3Storage",
+        "BACKEND": "avatarapp.s3storage.PublicEndpointS3Storage",
         "OPTIONS": {
             "bucket_name": S3_BUCKET,
             "endpoint_url": env_str("S3_ENDPOINT_URL"),
+            # Where browsers fetch presigned URLs when the server reaches S3 by an internal name
+            # (compose's http://minio:9000); used only to sign them (issue 11, item 7).
+            "public_endpoint_url": env_str("S3_PUBLIC_ENDPOINT_URL") or None,
             "region_name": env_str("S3_REGION", "us-east-1"),
             "access_key": env_str("S3_ACCESS_KEY_ID"),
             "secret_key": env_str("S3_SECRET_ACCESS_KEY"),
@@ -174,6 +190,13 @@ STORAGES = {
         )
     },
 }
+
+# --- Client address behind a proxy (issue 11, item 7) ---
+# allauth throttles failed logins per client IP. Behind a proxy every request comes from the
+# proxy's address, so everyone would share one bucket. Each of the N proxies in front appends the
+# address it saw to X-Forwarded-For, so the client is the Nth entry from the right; anything left
+# of it came from the client and is ignored. 0: no proxy, the header is ignored (REMOTE_ADDR).
+ALLAUTH_TRUSTED_PROXY_COUNT = env_int("TRUSTED_PROXY_COUNT", 0, minimum=0)
 
 # Production hardening; `manage.py check --deploy` is clean when DEBUG is off.
 SECURE_SSL_REDIRECT = env_bool("SECURE_SSL_REDIRECT", not DEBUG)

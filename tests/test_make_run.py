@@ -1,117 +1,145 @@
-"""`make run`'s script on embedded defaults: it serves the login page, the printed demo login works,
-a portrait of the demo persona is made by the worker it started (filesystem broker, SQLite, local
-media, image processes beside the worker), and one Ctrl-C stops everything it started."""
+"""`make run`'s script on embedded defaults (filesystem broker, SQLite, local media, a threads-pool
+worker with image processes beside it): it serves the login page, the printed demo login works,
+the worker it started makes a portrait of the demo persona, bursts of Generate posts are all
+answered without a server error while the worker writes, and one Ctrl-C stops everything it
+started. The tests share one running app (starting it is most of their time), in this order."""
 
 from __future__ import annotations
 
-import os
 import re
-import signal
-import socket
 import subprocess
-import sys
 import time
-from pathlib import Path
+from collections.abc import Iterator
+from concurrent.futures import ThreadPoolExecutor
+from functools import partial
 
 import httpx
+import pytest
 
-ROOT = Path(__file__).resolve().parent.parent
-SERVER_ONLY = ("DATABASE_URL", "REDIS_URL", "S3_BUCKET", "DJANGO_ALLOW_ASYNC_UNSAFE")
+from tests.make_run_support import (
+    RunningApp,
+    csrf,
+    generate_form,
+    make_run,
+    post_generate,
+    signed_in,
+    wait_until,
+)
+
+BURST = 25
+BURST_SECONDS = 2.5
+# Deadlines on conditions, generous for a busy 2-core machine; the run takes far less.
+BATCH_STARTS_SECONDS = 60
+IMAGES_END_SECONDS = 240
 
 
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return int(s.getsockname()[1])
+def _burst(browser: httpx.Client, form: dict[str, str | list[str]]) -> list[httpx.Response]:
+    """BURST posts of the form from one signed-in user, one every BURST_SECONDS / BURST seconds,
+    each on its own connection (a person clicking Generate faster than the page answers)."""
+    with ThreadPoolExecutor(max_workers=BURST) as pool:
+        sent = []
+        for _ in range(BURST):
+            sent.append(pool.submit(post_generate, browser, form))
+            time.sleep(BURST_SECONDS / BURST)  # pacing the clicks, not waiting for an outcome
+        return [answer.result() for answer in sent]
 
 
-def _csrf(page: str) -> str:
-    return re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', page).group(1)  # type: ignore[union-attr]
+def _accepted_jobs(answers: list[httpx.Response]) -> list[str]:
+    """The job pages of the accepted posts; every other answer must be a refusal a person can act
+    on (429: slow down), never a server error."""
+    statuses = [answer.status_code for answer in answers]
+    errors = [status for status in statuses if status >= 500]
+    assert errors == [], f"{len(errors)} of {len(statuses)} posts failed: {statuses}"
+    assert set(statuses) <= {302, 429}, statuses
+    jobs = [answer.headers["location"] for answer in answers if answer.status_code == 302]
+    assert jobs, "the burst made at least one batch"
+    return jobs
 
 
-def _generate_with_the_builtin_renderer(browser: httpx.Client, base: str) -> str:
-    """Submit the Generate form as a person would: the first persona, one style, the built-in
-    renderer. Returns the job page's path."""
+def _progress(browser: httpx.Client, job_page: str) -> tuple[int, int, int]:
+    """(ended, total, succeeded) as the job page's progress bar reads them."""
+    text = browser.get(f"{job_page}progress/").text
+    ended, total = map(int, re.search(r"(\d+) of (\d+) finished", text).groups())  # type: ignore[union-attr]
+    done = re.search(r"\((\d+) done\)", text)
+    return ended, total, int(done.group(1)) if done else ended
+
+
+def _finished(browser: httpx.Client, job_page: str) -> bool:
+    ended, total, _ = _progress(browser, job_page)
+    return ended == total
+
+
+def _a_second_persona(browser: httpx.Client) -> None:
+    """Duplicate the demo persona (two personas x eight styles x four = a 64-image batch)."""
     page = browser.get("/generate/").text
     persona = re.search(r'name="personas" value="([^"]+)"', page).group(1)  # type: ignore[union-attr]
-    style = re.search(r'name="styles" value="([^"]+)"', page).group(1)  # type: ignore[union-attr]
-    submitted = browser.post(
-        "/generate/",
-        data={
-            "csrfmiddlewaretoken": _csrf(page),
-            "personas": persona,
-            "styles": style,
-            "models": "builtin",
-            "per_combination": "1",
-            "aspect_ratio": "1:1",
-            "resolution": "1K",
-            "quality": "medium",
-        },
-        headers={"Referer": f"{base}/generate/"},
+    copied = browser.post(
+        f"/personas/{persona}/duplicate/",
+        data={"csrfmiddlewaretoken": csrf(page)},
+        headers={"Referer": f"{browser.base_url}generate/"},
     )
-    assert "/jobs/" in submitted.url.path, submitted.text[:500]
-    return submitted.url.path
+    assert copied.status_code == 200
+    assert "This is the copy" in copied.text
 
 
-def test_run_serves_the_app_with_a_working_demo_login(tmp_path: Path) -> None:
-    port = _free_port()
-    env = {k: v for k, v in os.environ.items() if k not in SERVER_ONLY}
-    env.update({"AVATARAPP_VAR_DIR": str(tmp_path), "RUN_ADDRESS": f"127.0.0.1:{port}"})
-    log = (tmp_path / "run.log").open("w+")
-    process = subprocess.Popen(
-        [sys.executable, "scripts/run.py"],
-        cwd=ROOT,
-        env=env,
-        stdout=log,
-        stderr=subprocess.STDOUT,
-        start_new_session=True,
-    )
-    base = f"http://127.0.0.1:{port}"
-    try:
-        deadline = time.monotonic() + 90
-        login_page = None
-        while time.monotonic() < deadline and login_page is None:
-            try:
-                login_page = httpx.get(f"{base}/accounts/login/", timeout=2)
-            except httpx.TransportError:
-                time.sleep(0.5)
-        assert login_page is not None
-        assert login_page.status_code == 200
-        output = Path(log.name).read_text()
-        email, password = re.search(r"Demo login: (\S+) / (\S+)", output).groups()  # type: ignore[union-attr]
+@pytest.fixture(scope="module")
+def app(tmp_path_factory: pytest.TempPathFactory) -> Iterator[RunningApp]:
+    with make_run(tmp_path_factory.mktemp("make-run")) as running:
+        yield running
 
-        with httpx.Client(base_url=base, follow_redirects=True) as browser:
-            form = browser.get("/accounts/login/")
-            token = _csrf(form.text)
-            landed = browser.post(
-                "/accounts/login/",
-                data={"login": email, "password": password, "csrfmiddlewaretoken": token},
-                headers={"Referer": f"{base}/accounts/login/"},
-            )
-            assert landed.url.path == "/personas/"
-            assert "Demo team" in landed.text
-            assert "Maya Costa" in landed.text  # a demo persona, ready for the built-in renderer
-            while time.monotonic() < deadline and " ready." not in Path(log.name).read_text():
-                time.sleep(0.5)
-            assert " ready." in Path(log.name).read_text(), "the worker started beside the web"
-            job_page = _generate_with_the_builtin_renderer(browser, base)
-            card = ""
-            while time.monotonic() < deadline and "status-succeeded" not in card:
-                time.sleep(0.5)
-                card = browser.get(job_page).text
-            assert "status-succeeded" in card, "the worker made the portrait"
-            thumbnail = re.search(r'<img src="([^"]+/thumbnail/?)"', card).group(1)  # type: ignore[union-attr]
-            image = browser.get(thumbnail)
-            assert image.status_code == 200
-            assert image.content[8:12] == b"WEBP"
-    finally:
-        os.killpg(process.pid, signal.SIGINT)  # what one Ctrl-C in the terminal sends
-        process.wait(timeout=30)
-        log.close()
-    time.sleep(1)
-    leftovers = subprocess.run(
-        ["pgrep", "-f", f"(runserver 127.0.0.1:{port}|celerybeat-schedule.*{tmp_path})"],
-        capture_output=True,
-        text=True,
-    )
-    assert leftovers.stdout.strip() == "", "Ctrl-C left processes running"
+
+def test_run_serves_the_app_with_a_working_demo_login(app: RunningApp) -> None:
+    with signed_in(app) as browser:
+        landing = browser.get("/personas/")
+        assert "Demo team" in landing.text
+        assert "Maya Costa" in landing.text  # a demo persona, ready for the built-in renderer
+        submitted = post_generate(browser, generate_form(browser))
+        assert submitted.status_code == 302, submitted.text[:500]
+        job_page = submitted.headers["location"]
+        assert "/jobs/" in job_page
+
+        def succeeded_card() -> str:
+            page = browser.get(job_page).text
+            return page if "status-succeeded" in page else ""
+
+        card = wait_until(succeeded_card, 90)
+        assert "status-succeeded" in card, "the worker made the portrait"
+        thumbnail = re.search(r'<img src="([^"]+/thumbnail/?)"', card).group(1)  # type: ignore[union-attr]
+        image = browser.get(thumbnail)
+        assert image.status_code == 200
+        assert image.content[8:12] == b"WEBP"
+
+
+def test_bursts_of_generate_posts_on_sqlite_get_no_server_error(app: RunningApp) -> None:
+    """Issue 11, item 3: runserver's threads and the worker's threads share one SQLite file."""
+    with signed_in(app) as browser:
+        jobs = _accepted_jobs(_burst(browser, generate_form(browser)))
+
+        _a_second_persona(browser)
+        big = post_generate(
+            browser, generate_form(browser, personas=2, styles=8, per_combination=4)
+        )
+        assert big.status_code == 302, big.text[:500]
+        batch = big.headers["location"]
+        started = wait_until(lambda: _progress(browser, batch)[0] > 0, BATCH_STARTS_SECONDS, 0.2)
+        assert started, "the worker began the 64-image batch"
+        ended, total, _ = _progress(browser, batch)
+        assert total == 64
+        assert ended < total, "the second burst meets the batch while the worker writes it"
+        jobs += _accepted_jobs(_burst(browser, generate_form(browser)))
+
+        for job in [batch, *jobs]:
+            assert wait_until(partial(_finished, browser, job), IMAGES_END_SECONDS), job
+            ended, total, succeeded = _progress(browser, job)
+            assert succeeded == total, f"{job}: {succeeded} of {total} images made"
+        assert "database is locked" not in app.output()
+
+
+def test_one_ctrl_c_stops_everything_it_started(app: RunningApp) -> None:
+    app.ctrl_c()
+
+    def leftovers() -> str:
+        pattern = f"(runserver 127.0.0.1:{app.port}|celerybeat-schedule.*{app.log.parent})"
+        return subprocess.run(["pgrep", "-f", pattern], capture_output=True, text=True).stdout
+
+    assert wait_until(lambda: not leftovers().strip(), 10), "Ctrl-C left processes running"

@@ -148,3 +148,26 @@ def test_worker_refuses_to_start_with_a_short_visibility_timeout() -> None:
     )
     assert result.returncode != 0
     assert "CELERY_VISIBILITY_TIMEOUT is 100s but CELERY_TASK_TIME_LIMIT is 300s" in result.stderr
+
+
+def _setting_with(name: str, env: dict[str, str | None]) -> str:
+    """The value settings.py gives `name` in a fresh process with `env` on top of this one's
+    (None: the variable is unset)."""
+    merged = {**os.environ, **env}
+    result = subprocess.run(
+        [sys.executable, "-c", f"import avatarapp.settings as s; print(s.{name})"],
+        cwd=ROOT,
+        env={key: value for key, value in merged.items() if value is not None},
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    assert result.returncode == 0, result.stderr
+    return result.stdout.strip()
+
+
+@pytest.mark.parametrize(("value", "count"), [(None, "0"), ("1", "1")])
+def test_trusted_proxy_count_comes_from_the_environment(value: str | None, count: str) -> None:
+    """Login throttling keys on the client address allauth derives (tests/test_login_throttling.py);
+    behind compose's TLS proxy it must be told that one proxy appends to X-Forwarded-For."""
+    assert _setting_with("ALLAUTH_TRUSTED_PROXY_COUNT", {"TRUSTED_PROXY_COUNT": value}) == count

@@ -12,7 +12,7 @@ import pytest
 from playwright.sync_api import Browser, ConsoleMessage, Page, expect
 
 from avatarapp.workspaces.services import create_team_workspace
-from tests.browser.support import check_page
+from tests.browser.support import check_page, wait_for_images
 from tests.conftest import PASSWORD, make_user
 from tests.keys.conftest import keyring_entry
 from tests.site_pages import ANONYMOUS_PAGES, MEMBER_PAGES, Site, build_site
@@ -28,11 +28,6 @@ document.addEventListener("securitypolicyviolation", (event) => {
     `(${event.sourceFile}:${event.lineNumber})`
   );
 });
-"""
-# Non-lazy images have all arrived, and none is broken (a refused one would be).
-IMAGES_LOADED = """
-[...document.images].filter((image) => image.loading !== "lazy")
-  .every((image) => image.complete && image.naturalWidth > 0)
 """
 
 
@@ -51,7 +46,7 @@ class CspWatch:
 
     def visit(self, url: str) -> None:
         self.page.goto(url)
-        self.page.wait_for_function(IMAGES_LOADED)
+        wait_for_images(self.page.locator("img:not([loading=lazy])"))  # a refused one fails
         self.assert_clean(url)
 
     def assert_clean(self, where: str) -> None:

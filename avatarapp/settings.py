@@ -16,6 +16,7 @@ from django.core.exceptions import ImproperlyConfigured
 from kombu import Queue
 
 from avatarapp.broker_timing import BrokerTiming, check_broker_timing
+from avatarapp.csp import NONE, SELF, s3_image_origins
 from avatarapp.env import env_bool, env_int, env_list, env_str
 from avatarapp.keys.keyring import check_fingerprint_secret, parse_keyring
 
@@ -55,12 +56,14 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    "avatarapp.csp.ContentSecurityPolicyMiddleware",  # first, so every response has SECURE_CSP
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "avatarapp.caching.NoStoreForUsersMiddleware",  # logged-in pages: Cache-Control: no-store
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
@@ -341,4 +344,35 @@ LOGGING = {
         "django": {"handlers": [], "level": "INFO", "propagate": True},
         "django.server": {"handlers": [], "level": "INFO", "propagate": True},
     },
+}
+
+
+# --- Content-Security-Policy (QUALITY.md section 11), sent by avatarapp/csp.py -------------------
+# No inline script, style or event handler anywhere: behaviour lives in static/js, looks in
+# static/css, and htmx is told not to inject its indicator <style> (base.html, htmx-config).
+
+
+def presigned_image_origins() -> list[str]:
+    """Where browsers fetch private images from when S3 holds them: the host of the presigned
+    URLs. S3_PUBLIC_ENDPOINT_URL (the endpoint used only for presigning, where one is set) wins
+    over the endpoint the app itself talks to. Read here, at the end of the settings, so it is
+    seen wherever it is defined above."""
+    if not S3_BUCKET:
+        return []  # local files come from this site itself
+    endpoint = (
+        globals().get("S3_PUBLIC_ENDPOINT_URL") or _default_storage["OPTIONS"]["endpoint_url"]
+    )
+    return s3_image_origins(endpoint, _default_storage["OPTIONS"]["region_name"])
+
+
+SECURE_CSP = {
+    "default-src": [SELF],
+    "script-src": [SELF],
+    "style-src": [SELF],
+    "img-src": [SELF, "data:", *presigned_image_origins()],
+    "connect-src": [SELF],
+    "form-action": [SELF],
+    "frame-ancestors": [NONE],
+    "base-uri": [NONE],
+    "object-src": [NONE],
 }

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import os
 import re
 import subprocess
@@ -115,6 +116,17 @@ def test_deploy_check_is_clean_with_production_settings() -> None:
     result = _manage("check", "--deploy", "--fail-level", "WARNING", env=PRODUCTION_ENV)
     assert result.returncode == 0, result.stdout + result.stderr
     assert "no issues" in result.stdout
+
+
+def test_production_policy_lets_images_come_from_the_s3_endpoint_only() -> None:
+    env = {**PRODUCTION_ENV, "S3_BUCKET": "avatarapp", "S3_ENDPOINT_URL": "https://s3.example.com/"}
+    show = "import json; from django.conf import settings; print(json.dumps(settings.SECURE_CSP))"
+    result = _manage("shell", "--verbosity", "0", "-c", show, env=env)
+    assert result.returncode == 0, result.stderr
+    policy = json.loads(result.stdout)
+    assert policy["img-src"] == ["'self'", "data:", "https://s3.example.com"]
+    assert policy["script-src"] == policy["style-src"] == ["'self'"]
+    assert policy["frame-ancestors"] == ["'none'"]
 
 
 @pytest.mark.parametrize(

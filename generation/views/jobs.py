@@ -9,13 +9,12 @@ from decimal import Decimal
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.files.storage import default_storage
 from django.db.models import Count, Q, Sum
-from django.http import FileResponse, Http404, HttpResponse, HttpResponseBase
+from django.http import Http404, HttpResponse, HttpResponseBase
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_GET, require_POST
-from storages.backends.s3 import S3Storage
 
+from avatarapp.caching import serve_private_file
 from avatarapp.http import WorkspaceRequest
 from avatarapp.workspaces.roles import Role, at_least
 from generation import pipeline, services
@@ -82,9 +81,7 @@ def job_progress(request: WorkspaceRequest, job_id: uuid.UUID) -> HttpResponse:
 
 
 def _card(request: WorkspaceRequest, image: Image, can_edit: bool) -> HttpResponse:
-    response = render(request, "generation/job.html#card", {"image": image, "can_edit": can_edit})
-    response["Cache-Control"] = "no-store"
-    return response
+    return render(request, "generation/job.html#card", {"image": image, "can_edit": can_edit})
 
 
 @require_GET
@@ -130,13 +127,10 @@ def image_retry(request: WorkspaceRequest, image_id: uuid.UUID) -> HttpResponse:
 @require_GET
 @login_required
 def image_file(request: WorkspaceRequest, image_id: uuid.UUID, variant: str) -> HttpResponseBase:
-    """Private files: S3 answers with a short-lived presigned URL; the local folder is streamed."""
+    """The stored files behind an ownership check (see avatarapp/caching.py for how long a
+    browser may keep them)."""
     _, image = get_image_for_member(request, image_id)
     name = {"original": image.original.name, "thumbnail": image.thumbnail.name}.get(variant)
     if not name:
         raise Http404("No such file.")
-    if isinstance(default_storage, S3Storage):
-        return redirect(default_storage.url(name))
-    response = FileResponse(default_storage.open(name))
-    response["Cache-Control"] = "private, max-age=300"
-    return response
+    return serve_private_file(name)

@@ -6,13 +6,13 @@ import uuid
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.files.storage import default_storage
-from django.http import FileResponse, Http404, HttpResponse
+from django.http import Http404, HttpResponse
 from django.http.response import HttpResponseBase
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_GET, require_POST
 
+from avatarapp.caching import serve_private_file
 from avatarapp.http import WorkspaceRequest
 from avatarapp.workspaces.roles import Role
 from personas import services
@@ -78,13 +78,4 @@ def reference_file(
     if variant not in ("image", "thumb"):
         raise Http404("No such image.")
     name = reference.storage_name if variant == "image" else reference.thumbnail_name
-    if getattr(default_storage, "querystring_auth", False):
-        # S3: a short-lived presigned URL; the bytes never pass through the web server. Only a
-        # signed URL is ever handed out: a storage with public URLs is streamed like local files.
-        return redirect(default_storage.url(name))
-    # Local storage has no public URL (user images are private): stream it after the check above.
-    content_type = services.content_type_of(name)
-    response = FileResponse(default_storage.open(name), content_type=content_type)
-    response["Cache-Control"] = "private, max-age=3600"
-    response["Content-Disposition"] = "inline"
-    return response
+    return serve_private_file(name, services.content_type_of(name))

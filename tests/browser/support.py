@@ -6,7 +6,7 @@ import os
 from pathlib import Path
 
 from axe_playwright_python.sync_playwright import Axe
-from playwright.sync_api import Page, ViewportSize
+from playwright.sync_api import Locator, Page, ViewportSize
 
 ARTIFACTS = Path(os.environ.get("TEST_ARTIFACTS_DIR", "test-artifacts"))
 SCREENSHOTS = ARTIFACTS / "screenshots"
@@ -15,6 +15,24 @@ PHONE: ViewportSize = {"width": 375, "height": 812}
 BLOCKING_IMPACTS = {"serious", "critical"}
 
 _axe = Axe()
+
+# The page's own decode() promises do the waiting. page.wait_for_function would not do: it polls
+# with eval inside the page, which the Content-Security-Policy refuses (no 'unsafe-eval').
+_DECODE_ALL = """
+(images, ms) => Promise.race([
+  Promise.all(images.map((image) => image.decode())),
+  new Promise((_, reject) => {
+    setTimeout(() => reject(new Error(`images not loaded in ${ms} ms`)), ms);
+  }),
+])
+"""
+
+
+def wait_for_images(images: Locator, timeout_ms: int = 30_000) -> None:
+    """Wait until every image `images` finds has arrived and decoded; a broken one (refused,
+    missing, not an image) fails the test. Images behind a redirect to the S3 server arrive a
+    moment after their element."""
+    images.evaluate_all(_DECODE_ALL, timeout_ms)
 
 
 def accessibility_violations(page: Page) -> list[str]:

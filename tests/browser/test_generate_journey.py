@@ -11,7 +11,7 @@ import pytest
 from playwright.sync_api import Browser, expect
 
 from generation.models import Image
-from tests.browser.support import check_page
+from tests.browser.support import check_page, wait_for_images
 from tests.conftest import PASSWORD, make_user
 from tests.generation.conftest import providers, worker  # noqa: F401 - fixtures
 
@@ -75,7 +75,7 @@ def test_key_persona_generate_and_watch(live_server, browser: Browser, providers
     expect(page.locator(".image-card.status-succeeded")).to_have_count(8, timeout=60_000)
     expect(page.locator("#job-progress")).to_contain_text("8 of 8 finished")
     expect(page.locator(".image-card img")).to_have_count(8)
-    page.wait_for_function("[...document.images].every(i => i.complete && i.naturalWidth > 0)")
+    wait_for_images(page.locator("img"))
     check_page(page, "21-job-done")
     spent = sum(image.actual_usd for image in Image.objects.all())
     assert spent > 0

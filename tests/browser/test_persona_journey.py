@@ -11,7 +11,7 @@ import pytest
 from playwright.sync_api import Browser, Page, expect
 
 from personas.models import Persona
-from tests.browser.support import check_page
+from tests.browser.support import check_page, wait_for_images
 from tests.conftest import PASSWORD, make_user
 from tests.personas import images
 
@@ -33,13 +33,10 @@ def _log_in(page: Page, base: str, email: str) -> None:
 
 
 def wait_for_image(page: Page, selector: str) -> None:
-    """Wait (up to Playwright's timeout, failing the test) for the first image to decode;
-    images behind a redirect to the S3 server arrive a moment after the element."""
-    page.wait_for_function(
-        "s => { const i = document.querySelector(s); "
-        "return !!i && i.complete && i.naturalWidth > 0 }",
-        arg=selector,
-    )
+    """Wait (failing the test after a while) for the first image `selector` finds to decode."""
+    image = page.locator(selector).first
+    expect(image).to_be_attached()
+    wait_for_images(image)
 
 
 def test_define_a_persona_pick_styles_and_see_prompts(live_server, browser: Browser) -> None:

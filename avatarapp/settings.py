@@ -354,15 +354,12 @@ LOGGING = {
 
 def presigned_image_origins() -> list[str]:
     """Where browsers fetch private images from when S3 holds them: the host of the presigned
-    URLs. S3_PUBLIC_ENDPOINT_URL (the endpoint used only for presigning, where one is set) wins
-    over the endpoint the app itself talks to. Read here, at the end of the settings, so it is
-    seen wherever it is defined above."""
+    URLs, that is the public presigning endpoint where one is set, else the app's own."""
     if not S3_BUCKET:
         return []  # local files come from this site itself
-    endpoint = (
-        globals().get("S3_PUBLIC_ENDPOINT_URL") or _default_storage["OPTIONS"]["endpoint_url"]
-    )
-    return s3_image_origins(endpoint, _default_storage["OPTIONS"]["region_name"])
+    options = _default_storage["OPTIONS"]
+    endpoint = options["public_endpoint_url"] or options["endpoint_url"]
+    return s3_image_origins(endpoint, options["region_name"])
 
 
 SECURE_CSP = {

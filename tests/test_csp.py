@@ -131,10 +131,13 @@ def test_the_public_presigning_endpoint_wins_when_settings_have_one(
     """S3_PUBLIC_ENDPOINT_URL (used only for presigning) is what browsers see in image URLs."""
     from avatarapp import settings as settings_module
 
-    storage = {"OPTIONS": {"endpoint_url": "http://minio:9000", "region_name": "us-east-1"}}
+    options = {
+        "endpoint_url": "http://minio:9000",
+        "public_endpoint_url": None,
+        "region_name": "us-east-1",
+    }
     monkeypatch.setattr(settings_module, "S3_BUCKET", "avatarapp")
-    monkeypatch.setattr(settings_module, "_default_storage", storage)
+    monkeypatch.setattr(settings_module, "_default_storage", {"OPTIONS": options})
     assert settings_module.presigned_image_origins() == ["http://minio:9000"]
-    public = "https://files.example.com"
-    monkeypatch.setattr(settings_module, "S3_PUBLIC_ENDPOINT_URL", public, raising=False)
-    assert settings_module.presigned_image_origins() == [public]
+    options["public_endpoint_url"] = "https://files.example.com"
+    assert settings_module.presigned_image_origins() == ["https://files.example.com"]

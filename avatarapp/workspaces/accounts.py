@@ -1,5 +1,6 @@
-"""django-allauth hooks: a new account gets its personal workspace in the same transaction, and
-sign-up for a known address looks and takes like sign-up for a new one."""
+"""django-allauth hooks: a new account gets its personal workspace in the same transaction;
+sign-up for a known address looks and takes like sign-up for a new one; confirming an address an
+invitation waits for leads back to the invitation."""
 
 from __future__ import annotations
 
@@ -7,11 +8,13 @@ import secrets
 from typing import Any
 
 from allauth.account.adapter import DefaultAccountAdapter
+from allauth.account.models import EmailAddress
 from django.contrib.auth.hashers import make_password
 from django.db import transaction
 from django.http import HttpRequest
 
 from avatarapp.workspaces.access import SESSION_KEY
+from avatarapp.workspaces.address_confirmation import invitation_to_resume
 from avatarapp.workspaces.services import create_personal_workspace
 
 
@@ -34,3 +37,7 @@ class AccountAdapter(DefaultAccountAdapter):
         # telling a stopwatch what the page no longer says.
         make_password(secrets.token_urlsafe())
         super().send_account_already_exists_mail(email)
+
+    def get_email_verification_redirect_url(self, email_address: EmailAddress) -> str:
+        resume = invitation_to_resume(self.request, email_address)
+        return resume or super().get_email_verification_redirect_url(email_address)

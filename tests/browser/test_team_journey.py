@@ -108,5 +108,10 @@ def test_sign_up_create_team_invite_and_accept(live_server, browser: Browser) ->
     api_response = charlie_page.request.post(f"{base}/workspaces/{team.pk}/switch/")
     assert api_response.status in (403, 404)  # no CSRF token from outside: refused either way
     assert not Membership.objects.filter(workspace=team, user__email="charlie@example.com").exists()
+    # Alice opens "Where you're signed in" from her user menu.
+    page.locator(".usermenu summary").click()
+    page.get_by_role("link", name="Where you're signed in").click()
+    expect(page.get_by_role("heading", name="Where you're signed in")).to_be_visible()
+    check_page(page, "07-where-signed-in")
     for context in (alice, bob, charlie):
         context.close()

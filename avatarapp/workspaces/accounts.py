@@ -1,15 +1,26 @@
-"""django-allauth hooks: a new account gets its personal workspace in the same transaction."""
+"""django-allauth hooks: a new account gets its personal workspace in the same transaction;
+sign-up for a known address looks and takes like sign-up for a new one; confirming an address an
+invitation waits for leads back to the invitation."""
 
 from __future__ import annotations
 
+import secrets
 from typing import Any
 
 from allauth.account.adapter import DefaultAccountAdapter
+from allauth.account.models import EmailAddress
+from django.contrib.auth.hashers import make_password
 from django.db import transaction
 from django.http import HttpRequest
 
 from avatarapp.workspaces.access import SESSION_KEY
+from avatarapp.workspaces.address_confirmation import invitation_to_resume
 from avatarapp.workspaces.services import create_personal_workspace
+
+
+def user_display(user: Any) -> str:
+    """How pages and mails name an account: its email, not the username allauth makes up."""
+    return str(user.email or user.get_username())
 
 
 class AccountAdapter(DefaultAccountAdapter):
@@ -19,3 +30,14 @@ class AccountAdapter(DefaultAccountAdapter):
             workspace = create_personal_workspace(user)
         request.session[SESSION_KEY] = str(workspace.pk)
         return user
+
+    def send_account_already_exists_mail(self, email: str) -> None:
+        # Sign-up for a known address creates nothing. Without this, it would answer faster than
+        # sign-up for a new one by the time one password hash takes (a large share of a second),
+        # telling a stopwatch what the page no longer says.
+        make_password(secrets.token_urlsafe())
+        super().send_account_already_exists_mail(email)
+
+    def get_email_verification_redirect_url(self, email_address: EmailAddress) -> str:
+        resume = invitation_to_resume(self.request, email_address)
+        return resume or super().get_email_verification_redirect_url(email_address)

@@ -11,6 +11,7 @@ from django.views.decorators.http import require_GET, require_POST
 from avatarapp.http import WorkspaceRequest
 from avatarapp.workspaces import services
 from avatarapp.workspaces.access import SESSION_KEY
+from avatarapp.workspaces.address_confirmation import ask_to_confirm
 
 
 @require_GET
@@ -26,13 +27,23 @@ def invitation(request: WorkspaceRequest, token: str) -> HttpResponse:
     # A used, expired or withdrawn link is gone for everyone (410); an email-bound one is only
     # refused to the wrong account, which may log in with the right one.
     gone = services.status_refusal(found)
-    refusal = gone
+    refusal, unconfirmed_email = gone, None
     if refusal is None and request.user.is_authenticated:
-        refusal = services.refusal_for(found, request.user)
+        try:
+            services.check_may_use(found, request.user)
+        except services.AddressNotConfirmed as error:
+            unconfirmed_email = error.email
+        except services.WorkspaceError as error:
+            refusal = str(error)
     return render(
         request,
         "workspaces/invitation.html",
-        {"invitation": found, "token": token, "refusal": refusal},
+        {
+            "invitation": found,
+            "token": token,
+            "refusal": refusal,
+            "unconfirmed_email": unconfirmed_email,
+        },
         status=410 if gone else 200,
     )
 
@@ -42,6 +53,9 @@ def invitation(request: WorkspaceRequest, token: str) -> HttpResponse:
 def accept(request: WorkspaceRequest, token: str) -> HttpResponse:
     try:
         membership = services.accept_invitation(token, request.user)
+    except services.AddressNotConfirmed as error:
+        messages.error(request, ask_to_confirm(request, request.user, error.email, token))
+        return redirect("invitation", token=token)
     except services.WorkspaceError as error:
         messages.error(request, str(error))
         return redirect("invitation", token=token)

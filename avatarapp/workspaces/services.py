@@ -96,16 +96,39 @@ def find_invitation(token: str) -> Invitation | None:
     )
 
 
-def _email_matches(invitation: Invitation, user: User) -> bool:
+class AddressNotConfirmed(WorkspaceError):
+    """The invitation is bound to an address the user has added but not yet confirmed."""
+
+    def __init__(self, email: str) -> None:
+        super().__init__(
+            f"This invitation is for {email}, which is on your account but not confirmed yet. "
+            "Confirm it first."
+        )
+        self.email = email
+
+
+def _check_bound_address(invitation: Invitation, user: User) -> None:
+    """An invitation bound to an email is for whoever has verified that address: holding the link
+    and typing the address into one's own account is not enough."""
     if not invitation.email:
-        return True
+        return
     from allauth.account.models import EmailAddress
 
-    addresses = {
-        e.lower() for e in EmailAddress.objects.filter(user=user).values_list("email", flat=True)
-    }
-    addresses.add((getattr(user, "email", "") or "").lower())
-    return invitation.email.lower() in addresses
+    verified = (
+        EmailAddress.objects.filter(user=user, email__iexact=invitation.email)
+        .values_list("verified", flat=True)
+        .order_by("-verified")
+        .first()
+    )
+    if verified:
+        return
+    # An account made outside sign-up (createsuperuser) may have the address on the user alone.
+    if verified is not None or (user.email or "").lower() == invitation.email.lower():
+        raise AddressNotConfirmed(invitation.email)
+    raise WorkspaceError(
+        "This invitation was sent to another email address. Log in with the address it was "
+        "sent to, or ask for an invitation for your own."
+    )
 
 
 def status_refusal(invitation: Invitation) -> str | None:
@@ -122,16 +145,20 @@ def status_refusal(invitation: Invitation) -> str | None:
     return None
 
 
-def refusal_for(invitation: Invitation, user: User) -> str | None:
-    """Why `user` cannot accept `invitation` right now, or None if they can."""
+def check_may_use(invitation: Invitation, user: User) -> None:
+    """Raise the reason `user` cannot accept or decline `invitation` right now, if there is one."""
     refusal = status_refusal(invitation)
     if refusal:
-        return refusal
-    if not _email_matches(invitation, user):
-        return (
-            "This invitation was sent to another email address. Log in with the address it was "
-            "sent to, or ask for an invitation for your own."
-        )
+        raise WorkspaceError(refusal)
+    _check_bound_address(invitation, user)
+
+
+def refusal_for(invitation: Invitation, user: User) -> str | None:
+    """Why `user` cannot accept `invitation` right now, or None if they can."""
+    try:
+        check_may_use(invitation, user)
+    except WorkspaceError as error:
+        return str(error)
     return None
 
 
@@ -145,9 +172,8 @@ def accept_invitation(token: str, user: User) -> Membership:
         )
         if invitation is None:
             raise WorkspaceError("This invitation link is not valid.")
-        refusal = refusal_for(invitation, user)
-        if refusal:
-            raise WorkspaceError(refusal)
+        # Checked under the row lock, in the transaction that accepts: no page seen earlier counts.
+        check_may_use(invitation, user)
         existing = Membership.objects.filter(workspace=invitation.workspace, user=user).first()
         if existing is not None:
             raise WorkspaceError(f"You are already a member of {invitation.workspace.name}.")
@@ -166,9 +192,7 @@ def decline_invitation(token: str, user: User) -> Invitation:
         )
         if invitation is None:
             raise WorkspaceError("This invitation link is not valid.")
-        refusal = refusal_for(invitation, user)
-        if refusal:
-            raise WorkspaceError(refusal)
+        check_may_use(invitation, user)
         invitation.declined_at = timezone.now()
         invitation.save(update_fields=["declined_at"])
         return invitation

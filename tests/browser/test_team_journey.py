@@ -1,4 +1,5 @@
-"""Journey 1 in Debian's Chromium: sign up, land in a workspace, build a team, invite by link."""
+"""Journey 1 in Debian's Chromium: sign up and confirm the address, land in a workspace, build a
+team, invite by link."""
 
 from __future__ import annotations
 
@@ -10,16 +11,29 @@ from playwright.sync_api import Browser, Page, expect
 from avatarapp.workspaces.models import Membership, Workspace
 from tests.browser.support import check_page
 from tests.conftest import PASSWORD, make_user
+from tests.workspaces.mail import confirmation_link
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 
-def _sign_up(page: Page, base: str, email: str, path: str = "/accounts/signup/") -> None:
+def _sign_up(
+    page: Page, base: str, email: str, path: str = "/accounts/signup/", shots: str = ""
+) -> None:
+    """Sign up, then open the confirmation link from the mail (the live server runs in this
+    process, so its mails land in django.core.mail.outbox) and confirm."""
     page.goto(base + path)
     page.get_by_label("Email").fill(email)
     page.get_by_label("Password:", exact=True).fill(PASSWORD)
     page.get_by_label("Password (again):").fill(PASSWORD)
     page.get_by_role("button", name="Sign Up").click()
+    expect(page.get_by_role("heading", name="Check your inbox")).to_be_visible()
+    if shots:
+        check_page(page, f"{shots}-check-your-inbox")
+    page.goto(base + confirmation_link(email))
+    expect(page.get_by_text(f"Confirm that {email} is yours.")).to_be_visible()
+    if shots:
+        check_page(page, f"{shots}-confirm-address")
+    page.get_by_role("button", name="Confirm").click()
 
 
 def test_sign_up_create_team_invite_and_accept(live_server, browser: Browser) -> None:
@@ -30,7 +44,7 @@ def test_sign_up_create_team_invite_and_accept(live_server, browser: Browser) ->
     page = alice.new_page()
     page.goto(base + "/accounts/signup/")
     check_page(page, "01-signup")
-    _sign_up(page, base, "alice@example.com")
+    _sign_up(page, base, "alice@example.com", shots="01")
     expect(page.get_by_role("heading", name="Personas", exact=True)).to_be_visible()
     expect(page.locator(".switcher summary")).to_contain_text("Personal")
     check_page(page, "02-personal-workspace")
@@ -94,5 +108,10 @@ def test_sign_up_create_team_invite_and_accept(live_server, browser: Browser) ->
     api_response = charlie_page.request.post(f"{base}/workspaces/{team.pk}/switch/")
     assert api_response.status in (403, 404)  # no CSRF token from outside: refused either way
     assert not Membership.objects.filter(workspace=team, user__email="charlie@example.com").exists()
+    # Alice opens "Where you're signed in" from her user menu.
+    page.locator(".usermenu summary").click()
+    page.get_by_role("link", name="Where you're signed in").click()
+    expect(page.get_by_role("heading", name="Where you're signed in")).to_be_visible()
+    check_page(page, "07-where-signed-in")
     for context in (alice, bob, charlie):
         context.close()

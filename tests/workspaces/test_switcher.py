@@ -19,12 +19,20 @@ def test_switching_changes_the_workspace_every_page_shows(world: World, client_a
 
 
 def test_removed_member_falls_back_to_their_personal_workspace(world: World, client_as) -> None:
+    """A member removed while signed in loses the workspace on their very next request: the
+    session is not trusted for membership, which is re-read every time."""
     client = client_as("editor")
     client.post(reverse("workspaces:switch", args=[world.team.pk]))
-    Membership.objects.filter(workspace=world.team, user=world.editor).delete()
+    members_url = reverse("workspaces:members", args=[world.team.pk])
+    assert client.get(members_url).status_code == 200
+    client_as("owner").post(
+        reverse("workspaces:remove_member", args=[world.team.pk, world.membership("editor").pk])
+    )
+    assert not Membership.objects.filter(workspace=world.team, user=world.editor).exists()
     page = client.get(reverse("personas:list"))
     assert page.context["current_workspace"].is_personal
     assert "Acme marketing" not in page.content.decode()
+    assert client.get(members_url).status_code == 404
 
 
 def test_a_workspace_id_planted_in_the_session_gives_nothing_away(world: World, client_as) -> None:

@@ -14,14 +14,24 @@ from avatarapp.workspaces.roles import Role, at_least
 from generation import ledger, services
 from generation.forms import BatchForm, model_groups
 
+PAGE = "generation/generate.html"
+
 
 def _estimate(request: WorkspaceRequest, form: BatchForm) -> dict[str, Any]:
-    """What the batch would make and cost, or why it cannot be submitted."""
+    """What the batch would make and cost, or why it cannot be submitted: each field's own
+    message (`problems`), or one `problem` about the batch as a whole."""
     if not form.is_valid():
-        return {"problem": "Choose at least one persona, one style and one model."}
+        if form.unfinished():
+            return {"problem": services.NOTHING_CHOSEN}
+        if problems := form.field_problems():
+            return {"problems": problems}
+        # Only a refusal of the whole batch (shown above the form): price what was chosen.
     try:
         plan = services.plan_batch(request.membership, form.batch())
     except services.SubmitError as error:
+        if error.field:
+            form.add_refusal(error)
+            return {"problems": form.field_problems()}
         return {"problem": str(error)}
     budget = ledger.budget_status(request.workspace)
     over = budget.left is not None and plan.total > budget.left
@@ -52,18 +62,15 @@ def generate(request: WorkspaceRequest) -> HttpResponse:
             try:
                 job = services.submit(request.membership, form.batch())
             except services.SubmitError as error:
-                form.add_error(None, str(error))
+                form.add_refusal(error)
             else:
                 return redirect("generation:job", job_id=job.pk)
-        estimate = _estimate(request, form) if form.is_bound else {}
-        return render(
-            request, "generation/generate.html", _context(request, form, estimate=estimate)
-        )
+        return render(request, PAGE, _context(request, form, estimate=_estimate(request, form)))
     initial: dict[str, Any] = {}
     if persona := request.GET.get("persona"):
         initial["personas"] = [persona]
     form = BatchForm(initial=initial, workspace=request.workspace)
-    return render(request, "generation/generate.html", _context(request, form, estimate={}))
+    return render(request, PAGE, _context(request, form, estimate={}))
 
 
 @require_POST
@@ -71,4 +78,4 @@ def generate(request: WorkspaceRequest) -> HttpResponse:
 def estimate(request: WorkspaceRequest) -> HttpResponse:
     form = BatchForm(request.POST, workspace=request.workspace)
     context = _context(request, form, estimate=_estimate(request, form))
-    return render(request, "generation/generate.html#estimate", context)
+    return render(request, f"{PAGE}#estimate", context)

@@ -9,6 +9,7 @@ from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_http_methods, require_POST
 
+from avatarapp import ratelimit
 from avatarapp.http import WorkspaceRequest
 from avatarapp.workspaces.roles import Role, at_least
 from generation import ledger, services
@@ -42,6 +43,10 @@ def _estimate(request: WorkspaceRequest, form: BatchForm) -> dict[str, Any]:
     }
 
 
+def _hit(request: WorkspaceRequest, action: str) -> ratelimit.Verdict:
+    return ratelimit.hit(action, user_id=request.user.pk, workspace_id=request.workspace.pk)
+
+
 def _context(request: WorkspaceRequest, form: BatchForm, **extra: Any) -> dict[str, Any]:
     return {
         "form": form,
@@ -59,6 +64,12 @@ def generate(request: WorkspaceRequest) -> HttpResponse:
     if request.method == "POST":
         form = BatchForm(request.POST, workspace=request.workspace)
         if form.is_valid():
+            verdict = _hit(request, "generate")
+            if not verdict.allowed:
+                form.add_error(None, ratelimit.refusal("generating", verdict))
+                # No estimate here: the page prices the batch itself once it loads.
+                page = render(request, PAGE, _context(request, form, estimate={}))
+                return ratelimit.limited(page, verdict)
             try:
                 job = services.submit(request.membership, form.batch())
             except services.SubmitError as error:
@@ -76,6 +87,11 @@ def generate(request: WorkspaceRequest) -> HttpResponse:
 @require_POST
 @login_required
 def estimate(request: WorkspaceRequest) -> HttpResponse:
+    verdict = _hit(request, "estimate")
     form = BatchForm(request.POST, workspace=request.workspace)
+    if not verdict.allowed:
+        refused = {"problem": ratelimit.refusal("pricing batches", verdict)}
+        fragment = render(request, f"{PAGE}#estimate", _context(request, form, estimate=refused))
+        return ratelimit.limited(fragment, verdict)
     context = _context(request, form, estimate=_estimate(request, form))
     return render(request, f"{PAGE}#estimate", context)

@@ -16,6 +16,7 @@ from django.shortcuts import redirect, render
 from django.views.decorators.http import require_GET, require_POST
 from storages.backends.s3 import S3Storage
 
+from avatarapp import ratelimit
 from avatarapp.http import WorkspaceRequest
 from avatarapp.workspaces.roles import Role, at_least
 from generation import pipeline, services
@@ -118,6 +119,11 @@ def image_cancel(request: WorkspaceRequest, image_id: uuid.UUID) -> HttpResponse
 @login_required
 def image_retry(request: WorkspaceRequest, image_id: uuid.UUID) -> HttpResponse:
     membership, image = get_image_for_member(request, image_id, Role.EDITOR)
+    verdict = ratelimit.hit("retry", user_id=request.user.pk, workspace_id=image.workspace_id)
+    if not verdict.allowed:
+        messages.error(request, ratelimit.refusal("retrying images", verdict))
+        page = render(request, "generation/job.html", _job_context(request, image.job, True))
+        return ratelimit.limited(page, verdict)
     try:
         services.retry(membership, image)
     except services.SubmitError as error:

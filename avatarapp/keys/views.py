@@ -78,24 +78,20 @@ def add(request: WorkspaceRequest, workspace_id: uuid.UUID) -> HttpResponse:
     elif not access.can_add_workspace_key(membership):
         raise PermissionDenied(role_required_message(access.MANAGE_WORKSPACE_KEYS))
     form = AddKeyForm(request.POST, membership=membership)
-    verdict = None
+    # Counted only once the form is valid: only then would the provider be asked.
+    verdict = _hit_key_check(request, membership.workspace_id) if form.is_valid() else None
+    if verdict and not verdict.allowed:
+        form.add_error(None, ratelimit.refusal(CHECKING, verdict))
     if form.is_valid():
-        verdict = _hit_key_check(request, membership.workspace_id)
-        if not verdict.allowed:
-            form.add_error(None, ratelimit.refusal(CHECKING, verdict))
+        try:
+            key, check = services.add_key(membership, form.new_key(), form.cleaned_data["api_key"])
+        except services.KeyNotSavedError as error:
+            form.add_error(error.field, str(error))
         else:
-            try:
-                key, check = services.add_key(
-                    membership, form.new_key(), form.cleaned_data["api_key"]
-                )
-            except services.KeyNotSavedError as error:
-                form.add_error(error.field, str(error))
-            else:
-                level = messages.SUCCESS if check.valid else messages.WARNING
-                sentence = services.outcome_sentence(key, check)
-                messages.add_message(request, level, "Saved. " + sentence)
-                target = reverse("keys:workspace", args=[membership.workspace_id])
-                return HttpResponseClientRedirect(target) if request.htmx else redirect(target)
+            level = messages.SUCCESS if check.valid else messages.WARNING
+            messages.add_message(request, level, "Saved. " + services.outcome_sentence(key, check))
+            target = reverse("keys:workspace", args=[membership.workspace_id])
+            return HttpResponseClientRedirect(target) if request.htmx else redirect(target)
     context = _page(request, membership, form=form)
     template = "keys/list.html#add-form" if request.htmx else "keys/list.html"
     response = render(request, template, context)

@@ -19,6 +19,7 @@ from avatarapp.broker_timing import BrokerTiming, check_broker_timing
 from avatarapp.csp import NONE, SELF, s3_image_origins
 from avatarapp.env import env_bool, env_int, env_list, env_str
 from avatarapp.keys.keyring import check_fingerprint_secret, parse_keyring
+from avatarapp.ratelimit import Rate, parse_rates
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 # Everything the app writes locally with embedded defaults (SQLite, media, broker folders).
@@ -113,9 +114,19 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 REDIS_URL = env_str("REDIS_URL")
+CACHES: dict[str, dict[str, Any]]
 if REDIS_URL:
     CACHES = {
         "default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL}
+    }
+else:
+    # Embedded default: memory of the one web process (make run). Room for the rate-limit
+    # counters: at Django's default of 300 entries, culling would forget them early.
+    CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
+            "OPTIONS": {"MAX_ENTRIES": 10_000},
+        }
     }
 
 AUTHENTICATION_BACKENDS = [
@@ -287,6 +298,37 @@ if not DEBUG and {BFL_POLL_SCHEME, BFL_DELIVERY_SCHEME} != {"https"}:
     raise ImproperlyConfigured(
         "BFL_POLL_SCHEME and BFL_DELIVERY_SCHEME must be https when DEBUG is false."
     )
+
+# --- Rate limits (QUALITY.md section 11; avatarapp/ratelimit.py) --------------------------------
+# Per action, per user and per workspace: fixed windows, "N/second|minute|hour|day", comma-
+# separated (a burst and a sustained rate), or "off". Counted in the cache above: Redis when
+# REDIS_URL is set, else the memory of the one web process (so several processes need Redis).
+_RATE_LIMIT_DEFAULTS = {
+    # One submit is a whole batch (up to 64 images). A person reviews between submits; the
+    # issue's own "light use" (25 posts in 2.5 s) passes, a runaway script stops within a minute,
+    # and the hour caps a stolen session at 5 batches a minute on average.
+    "generate": ("30/minute, 300/hour", "60/minute, 1200/hour"),
+    # Fires on every change of the Generate form (and on page load): a person clicking tiles
+    # makes a few a second at most, so 5 a second for a whole minute never gets in the way.
+    "estimate": ("300/minute, 6000/hour", "1200/minute, 30000/hour"),
+    # One click per failed card: a failed 64-image batch retried card by card fits a minute.
+    "retry": ("60/minute, 600/hour", "120/minute, 2400/hour"),
+    # Each is a live request to the provider with the customer's key (adding one, Check now):
+    # enough to set up a workspace's keys, too few to use the app to test stolen keys or to get
+    # the customer's key throttled by the provider.
+    "key_check": ("20/minute, 100/hour", "40/minute, 300/hour"),
+}
+
+
+def _rates(action: str, scope: str, default: str) -> tuple[Rate, ...]:
+    name = f"RATE_LIMIT_{action.upper()}_{scope.upper()}"  # e.g. RATE_LIMIT_GENERATE_USER
+    return parse_rates(name, env_str(name) or default)
+
+
+RATE_LIMITS = {
+    action: {"user": _rates(action, "user", user), "workspace": _rates(action, "workspace", team)}
+    for action, (user, team) in _RATE_LIMIT_DEFAULTS.items()
+}
 
 # The sweeper (QUALITY.md section 3): how often it runs, and how long a row may sit untouched in
 # a non-final state before it acts on it.

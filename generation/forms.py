@@ -3,11 +3,26 @@ from __future__ import annotations
 from typing import Any
 
 from django import forms
+from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
 from django.utils import timezone
 
 from avatarapp.workspaces.models import Workspace
-from generation.catalog import ASPECT_RATIOS, RESOLUTIONS, CatalogModel, Family, available_models
-from generation.services import MAX_PER_COMBINATION, BatchRequest
+from generation.catalog import (
+    ASPECT_RATIOS,
+    RESOLUTIONS,
+    CatalogError,
+    CatalogModel,
+    Family,
+    available_models,
+    check_available,
+    get_model,
+)
+from generation.services import (
+    MAX_PER_COMBINATION,
+    PER_COMBINATION_RANGE,
+    BatchRequest,
+    SubmitError,
+)
 from personas.library import BUILTIN_STYLES
 from personas.models import Persona, Style
 
@@ -42,24 +57,88 @@ def model_groups() -> list[tuple[str, list[tuple[str, str]]]]:
     return [(PROVIDER_GROUPS[name], models) for name, models in groups.items() if models]
 
 
+def unavailable_reason(model_id: str) -> str:
+    """Why a model is not on offer, in the catalog's words ("gpt-image-1 was shut down on
+    2026-10-23; use GPT Image 2 instead.") - a page opened before a shutdown still posts it."""
+    try:
+        check_available(model_id, timezone.now().date())
+        model = get_model(model_id)
+    except CatalogError as error:
+        return error.user_message
+    return f"{model.display_name} cannot be used for generating yet; choose another model."
+
+
+class ModelsField(forms.MultipleChoiceField):
+    """Refuses a model that is not on offer with the reason, not "Select a valid choice"."""
+
+    def validate(self, value: Any) -> None:
+        if self.required and not value:
+            raise ValidationError(self.error_messages["required"], code="required")
+        refusals = [
+            ValidationError(unavailable_reason(model_id), code="unavailable")
+            for model_id in value
+            if not self.valid_value(model_id)
+        ]
+        if refusals:
+            raise ValidationError(refusals)
+
+
+def _choices_sentence(what: str, options: tuple[str, ...]) -> dict[str, str]:
+    """A setting's messages: what it offers, in a sentence (a posted value may be anything)."""
+    offered = f"{', '.join(options[:-1])} or {options[-1]}"
+    return {
+        "required": f"Choose {offered}.",
+        "invalid_choice": f"“%(value)s” is not {what} on offer here; choose {offered}.",
+    }
+
+
+# The general "Choose at least one persona, one style and one model" is for a form that is only
+# unfinished: nothing wrong, just these still empty (see BatchForm.unfinished).
+PICKS = ("personas", "styles", "models")
+# SubmitError.field names a BatchRequest field; these three are named differently here.
+BATCH_FIELDS = {"persona_ids": "personas", "style_keys": "styles", "model_ids": "models"}
+
+
 class BatchForm(forms.Form):
-    personas = forms.MultipleChoiceField(widget=forms.CheckboxSelectMultiple, label="Personas")
-    styles = forms.MultipleChoiceField(widget=forms.CheckboxSelectMultiple, label="Styles")
-    models = forms.MultipleChoiceField(widget=forms.CheckboxSelectMultiple, label="Models")
+    personas = forms.MultipleChoiceField(
+        widget=forms.CheckboxSelectMultiple,
+        label="Personas",
+        error_messages={"required": "Choose at least one persona."},
+    )
+    styles = forms.MultipleChoiceField(
+        widget=forms.CheckboxSelectMultiple,
+        label="Styles",
+        error_messages={"required": "Choose at least one style."},
+    )
+    models = ModelsField(
+        widget=forms.CheckboxSelectMultiple,
+        label="Models",
+        error_messages={"required": "Choose at least one model."},
+    )
     per_combination = forms.TypedChoiceField(
         label="Images per combination",
         coerce=int,
         choices=[(n, str(n)) for n in range(1, MAX_PER_COMBINATION + 1)],
         initial=1,
+        error_messages={"required": PER_COMBINATION_RANGE, "invalid_choice": PER_COMBINATION_RANGE},
     )
     aspect_ratio = forms.ChoiceField(
-        label="Aspect ratio", choices=[(a, a) for a in ASPECT_RATIOS], initial="4:5"
+        label="Aspect ratio",
+        choices=[(a, a) for a in ASPECT_RATIOS],
+        initial="4:5",
+        error_messages=_choices_sentence("an aspect ratio", ASPECT_RATIOS),
     )
     resolution = forms.ChoiceField(
-        label="Resolution", choices=[(r, r) for r in RESOLUTIONS], initial="1K"
+        label="Resolution",
+        choices=[(r, r) for r in RESOLUTIONS],
+        initial="1K",
+        error_messages=_choices_sentence("a resolution", RESOLUTIONS),
     )
     quality = forms.ChoiceField(
-        label="Quality", choices=[(q, q.capitalize()) for q in USER_QUALITIES], initial="medium"
+        label="Quality",
+        choices=[(q, q.capitalize()) for q in USER_QUALITIES],
+        initial="medium",
+        error_messages=_choices_sentence("a quality", USER_QUALITIES),
     )
 
     def __init__(self, *args: Any, workspace: Workspace, **kwargs: Any) -> None:
@@ -80,6 +159,28 @@ class BatchForm(forms.Form):
         field = self.fields[name]
         assert isinstance(field, forms.ChoiceField)
         field.choices = choices
+
+    def unfinished(self) -> bool:
+        """True when the only errors are personas, styles or models not chosen yet."""
+        errors = self.errors.as_data()
+        return bool(errors) and all(
+            name in PICKS and all(error.code == "required" for error in field_errors)
+            for name, field_errors in errors.items()
+        )
+
+    def field_problems(self) -> list[tuple[str, str]]:
+        """(field label, message) for every error that belongs to a field."""
+        return [
+            (str(self.fields[name].label), str(message))
+            for name, messages in self.errors.items()
+            if name != NON_FIELD_ERRORS
+            for message in messages
+        ]
+
+    def add_refusal(self, error: SubmitError) -> None:
+        """A refusal from planning or submitting, beside the field it is about if it has one."""
+        field = BATCH_FIELDS.get(error.field, error.field) if error.field else None
+        self.add_error(field, str(error))
 
     def batch(self) -> BatchRequest:
         data = self.cleaned_data

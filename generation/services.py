@@ -17,6 +17,7 @@ from avatarapp.workspaces.roles import Role, at_least
 from generation import ledger
 from generation.catalog import (
     CatalogError,
+    UnsupportedParamsError,
     check_available,
     check_references,
     estimate,
@@ -52,8 +53,27 @@ MAX_IMAGES_PER_JOB = 64
 IMAGE_DEADLINE = timedelta(minutes=30)
 
 
+NOTHING_CHOSEN = "Choose at least one persona, one style and one model."
+PER_COMBINATION_RANGE = f"Make between 1 and {MAX_PER_COMBINATION} images per combination."
+
+
 class SubmitError(Exception):
-    """A batch that cannot be submitted; the message says what to change."""
+    """A batch that cannot be submitted; the message says what to change. `field` names the
+    BatchRequest field the message is about (None: the batch as a whole), so the Generate form
+    can show it beside that choice."""
+
+    def __init__(self, message: str, *, field: str | None = None) -> None:
+        super().__init__(message)
+        self.field = field
+
+
+def _catalog_refusal(error: CatalogError) -> SubmitError:
+    """The catalog's sentence, on the choice it is about: a size, ratio or quality the model
+    cannot make, or else the model itself (shut down, unknown, too many references)."""
+    field = "model_ids"
+    if isinstance(error, UnsupportedParamsError) and error.param != "references":
+        field = error.param
+    return SubmitError(error.user_message, field=field)
 
 
 @dataclass(frozen=True)
@@ -96,12 +116,14 @@ def resolve_style(membership: Membership, key: str) -> StyleSpec:
     if style_id is not None:
         style = Style.objects.filter(workspace_id=membership.workspace_id, pk=style_id).first()
         if style is None:
-            raise SubmitError("One of the chosen styles does not exist in this workspace.")
+            raise SubmitError(
+                "One of the chosen styles does not exist in this workspace.", field="style_keys"
+            )
         return spec_from_style(style)
     try:
         return builtin_style(key.removeprefix("builtin:"))
     except UnknownStyleError:
-        raise SubmitError(f"There is no style called {key!r}.") from None
+        raise SubmitError(f"There is no style called {key!r}.", field="style_keys") from None
 
 
 def plan_batch(membership: Membership, batch: BatchRequest) -> BatchPlan:
@@ -109,18 +131,20 @@ def plan_batch(membership: Membership, batch: BatchRequest) -> BatchPlan:
     if not at_least(membership.role, Role.EDITOR):
         raise SubmitError("Generating needs the editor role. Ask an admin to change your role.")
     if not batch.persona_ids or not batch.style_keys or not batch.model_ids:
-        raise SubmitError("Choose at least one persona, one style and one model.")
+        raise SubmitError(NOTHING_CHOSEN)
     if len(set(batch.model_ids)) > MAX_MODELS:
-        raise SubmitError(f"Compare at most {MAX_MODELS} models at once.")
+        raise SubmitError(f"Compare at most {MAX_MODELS} models at once.", field="model_ids")
     if not 1 <= batch.per_combination <= MAX_PER_COMBINATION:
-        raise SubmitError(f"Make between 1 and {MAX_PER_COMBINATION} images per combination.")
+        raise SubmitError(PER_COMBINATION_RANGE, field="per_combination")
     personas = list(
         Persona.objects.filter(
             workspace_id=membership.workspace_id, pk__in=batch.persona_ids, archived_at=None
         ).prefetch_related("references")
     )
     if len(personas) != len(set(batch.persona_ids)):
-        raise SubmitError("One of the chosen personas does not exist in this workspace.")
+        raise SubmitError(
+            "One of the chosen personas does not exist in this workspace.", field="persona_ids"
+        )
     styles = [resolve_style(membership, key) for key in dict.fromkeys(batch.style_keys)]
     count = len(personas) * len(styles) * len(set(batch.model_ids)) * batch.per_combination
     if count > MAX_IMAGES_PER_JOB:
@@ -132,7 +156,7 @@ def plan_batch(membership: Membership, batch: BatchRequest) -> BatchPlan:
             warning = check_available(model_id, today)
             params = resolve_params(model_id, batch.aspect_ratio, batch.resolution, batch.quality)
         except CatalogError as error:
-            raise SubmitError(error.user_message) from None
+            raise _catalog_refusal(error) from None
         if warning:
             plan.warnings.append(warning)
         model = get_model(model_id)
@@ -147,7 +171,7 @@ def plan_batch(membership: Membership, batch: BatchRequest) -> BatchPlan:
                 try:
                     check_references(model_id, references)
                 except CatalogError as error:
-                    raise SubmitError(error.user_message) from None
+                    raise _catalog_refusal(error) from None
             usable_refs = min(references, model.capabilities.max_references)
             for style in styles:
                 prompt = compose_for_model(persona, style, model_id, references=usable_refs).text

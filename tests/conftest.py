@@ -5,6 +5,7 @@ from __future__ import annotations
 import ipaddress
 import os
 import socket
+import uuid
 from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import Any
@@ -21,7 +22,7 @@ from avatarapp.workspaces.services import create_personal_workspace, create_team
 # there are still synchronous and safe.
 os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
 
-pytest_plugins = ["tests.emulator.pytest_plugin", "tests.skip_policy"]
+pytest_plugins = ["tests.emulator.pytest_plugin", "tests.skip_policy", "tests.ratelimits"]
 
 PASSWORD = "correct-horse-battery-staple-test"
 
@@ -69,6 +70,16 @@ def offline() -> Iterator[None]:
 def fast_password_hashing(settings: Any) -> None:
     # PBKDF2 at production strength costs ~0.3 s per user; tests make many users.
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
+@pytest.fixture(autouse=True)
+def fresh_cache_keys(settings: Any) -> None:
+    """Every test counts from zero in the cache (rate limits, allauth's throttles): a key prefix
+    of its own, because Redis outlives a test and is shared with the broker, so no flushing.
+    Without it, a rerun's users (ids start again at 1) would inherit the last run's counts."""
+    settings.CACHES = {
+        name: {**config, "KEY_PREFIX": uuid.uuid4().hex} for name, config in settings.CACHES.items()
+    }
 
 
 @pytest.fixture(autouse=True, scope="session")

@@ -45,15 +45,13 @@ def _burst(browser: httpx.Client, form: dict[str, str | list[str]]) -> list[http
 
 
 def _accepted_jobs(answers: list[httpx.Response]) -> list[str]:
-    """The job pages of the accepted posts; every other answer must be a refusal a person can act
-    on (429: slow down), never a server error."""
+    """The job pages of the posts: every one is accepted (rate limits are off for this app), so
+    anything else, a server error above all, fails."""
     statuses = [answer.status_code for answer in answers]
     errors = [status for status in statuses if status >= 500]
     assert errors == [], f"{len(errors)} of {len(statuses)} posts failed: {statuses}"
-    assert set(statuses) <= {302, 429}, statuses
-    jobs = [answer.headers["location"] for answer in answers if answer.status_code == 302]
-    assert jobs, "the burst made at least one batch"
-    return jobs
+    assert set(statuses) == {302}, statuses
+    return [answer.headers["location"] for answer in answers]
 
 
 def _progress(browser: httpx.Client, job_page: str) -> tuple[int, int, int]:

@@ -21,6 +21,7 @@ from django.views.decorators.debug import sensitive_post_parameters
 from django.views.decorators.http import require_GET, require_POST
 from django_htmx.http import HttpResponseClientRedirect
 
+from avatarapp import ratelimit
 from avatarapp.http import WorkspaceRequest
 from avatarapp.keys import access, services
 from avatarapp.keys.crypto import KeyUnavailableError
@@ -32,6 +33,7 @@ from avatarapp.workspaces.roles import Role
 from generation.ledger import key_spend_this_month
 
 TRAIL_LENGTH = 100
+CHECKING = "checking keys"  # "You are checking keys faster than this workspace allows. ..."
 
 
 def _page(request: WorkspaceRequest, membership: Membership, **extra: Any) -> dict[str, Any]:
@@ -76,6 +78,10 @@ def add(request: WorkspaceRequest, workspace_id: uuid.UUID) -> HttpResponse:
     elif not access.can_add_workspace_key(membership):
         raise PermissionDenied(role_required_message(access.MANAGE_WORKSPACE_KEYS))
     form = AddKeyForm(request.POST, membership=membership)
+    # Counted only once the form is valid: only then would the provider be asked.
+    verdict = _hit_key_check(request, membership.workspace_id) if form.is_valid() else None
+    if verdict and not verdict.allowed:
+        form.add_error(None, ratelimit.refusal(CHECKING, verdict))
     if form.is_valid():
         try:
             key, check = services.add_key(membership, form.new_key(), form.cleaned_data["api_key"])
@@ -88,7 +94,8 @@ def add(request: WorkspaceRequest, workspace_id: uuid.UUID) -> HttpResponse:
             return HttpResponseClientRedirect(target) if request.htmx else redirect(target)
     context = _page(request, membership, form=form)
     template = "keys/list.html#add-form" if request.htmx else "keys/list.html"
-    return render(request, template, context)
+    response = render(request, template, context)
+    return ratelimit.limited(response, verdict) if verdict and not verdict.allowed else response
 
 
 @require_GET
@@ -120,10 +127,32 @@ def _back(request: WorkspaceRequest, key: ProviderKey) -> str:
     return reverse("keys:detail", args=[key.pk])
 
 
+def _hit_key_check(request: WorkspaceRequest, workspace_id: uuid.UUID) -> ratelimit.Verdict:
+    return ratelimit.hit("key_check", user_id=request.user.pk, workspace_id=workspace_id)
+
+
+def _check_refused(
+    request: WorkspaceRequest, membership: Membership, key: ProviderKey, verdict: ratelimit.Verdict
+) -> HttpResponse:
+    """The key's card (htmx) or its page, saying when to try again; the provider is not asked."""
+    sentence = ratelimit.refusal(CHECKING, verdict)
+    view = access.key_view(membership, key)
+    if request.htmx:
+        context = {"kv": view, "flash": sentence, "flash_ok": False, "next": _back(request, key)}
+        return render(request, "keys/list.html#key-card", context)
+    messages.error(request, sentence)
+    # Rendered at the check URL: the card's next check must still come back to this page.
+    context = _detail(membership, key, view, next=reverse("keys:detail", args=[key.pk]))
+    return render(request, "keys/detail.html", context)
+
+
 @require_POST
 @login_required
 def check(request: WorkspaceRequest, key_id: uuid.UUID) -> HttpResponse:
     membership, key = access.get_key_for_manager(request, key_id)
+    verdict = _hit_key_check(request, key.workspace_id)
+    if not verdict.allowed:
+        return ratelimit.limited(_check_refused(request, membership, key, verdict), verdict)
     try:
         outcome = services.check_now(key, request.user)
     except KeyUnavailableError as error:

@@ -74,8 +74,16 @@ class ModelUnavailableError(CatalogError):
         self.replacement = replacement
 
 
+Param = Literal["aspect_ratio", "resolution", "quality", "references"]
+
+
 class UnsupportedParamsError(CatalogError):
-    """The model cannot do this aspect ratio / resolution / quality / reference count."""
+    """The model cannot do this aspect ratio / resolution / quality / reference count. `param`
+    names which one, so a form can show the sentence beside the choice it is about."""
+
+    def __init__(self, user_message: str, *, param: Param) -> None:
+        super().__init__(user_message)
+        self.param = param
 
 
 # --- Capabilities: how a model takes its size -----------------------------------------------------

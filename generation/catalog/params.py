@@ -17,6 +17,7 @@ from .models import (
     RESOLUTIONS,
     CatalogModel,
     FixedSizes,
+    Param,
     PixelGrid,
     RatioOnly,
     ResolvedParams,
@@ -32,13 +33,17 @@ def _either(options: Sequence[str], word: str = "or") -> str:
 
 
 def _check_vocabulary(aspect_ratio: str, resolution: str, quality: str) -> None:
-    for value, allowed, what in (
-        (aspect_ratio, ASPECT_RATIOS, "aspect ratio"),
+    checks: tuple[tuple[str, tuple[str, ...], Param], ...] = (
+        (aspect_ratio, ASPECT_RATIOS, "aspect_ratio"),
         (resolution, RESOLUTIONS, "resolution"),
         (quality, QUALITIES, "quality"),
-    ):
+    )
+    for value, allowed, param in checks:
         if value not in allowed:
-            raise UnsupportedParamsError(f"Unknown {what} '{value}'; choose {_either(allowed)}.")
+            what = param.replace("_", " ")
+            raise UnsupportedParamsError(
+                f"Unknown {what} '{value}'; choose {_either(allowed)}.", param=param
+            )
 
 
 def _api_quality(model: CatalogModel, quality: str) -> str | None:
@@ -47,7 +52,9 @@ def _api_quality(model: CatalogModel, quality: str) -> str | None:
         return None
     if quality not in quality_map:
         raise UnsupportedParamsError(
-            f"{model.display_name} has no '{quality}' quality; choose {_either(list(quality_map))}."
+            f"{model.display_name} has no '{quality}' quality; "
+            f"choose {_either(list(quality_map))}.",
+            param="quality",
         )
     return quality_map[quality]
 
@@ -56,7 +63,8 @@ def _refuse_ratio(model: CatalogModel, aspect_ratio: str, allowed: Sequence[str]
     if aspect_ratio not in allowed:
         raise UnsupportedParamsError(
             f"{model.display_name} cannot make {aspect_ratio} images; it makes "
-            f"{_either(allowed, 'and')} only. Choose one of those."
+            f"{_either(allowed, 'and')} only. Choose one of those.",
+            param="aspect_ratio",
         )
 
 
@@ -74,7 +82,8 @@ def resolve_params(
     if resolution not in sizing.resolutions:
         raise UnsupportedParamsError(
             f"{model.display_name} cannot make {resolution} images; {sizing.limit_note}. "
-            f"Choose {_either(sizing.resolutions)}."
+            f"Choose {_either(sizing.resolutions)}.",
+            param="resolution",
         )
     base = ResolvedParams(
         model_id=model.id,
@@ -89,7 +98,8 @@ def resolve_params(
             size = fit_size(sizing, aspect_ratio, resolution)
             if size is None:  # pragma: no cover - every grid in the catalog fits every ratio
                 raise UnsupportedParamsError(
-                    f"{model.display_name} cannot make {aspect_ratio} images at {resolution}."
+                    f"{model.display_name} cannot make {aspect_ratio} images at {resolution}.",
+                    param="aspect_ratio",
                 )
             return replace(base, width=size[0], height=size[1])
         case FixedSizes():
@@ -112,9 +122,11 @@ def check_references(model_id: str, count: int) -> None:
     if limit == 0:
         raise UnsupportedParamsError(
             f"{model.display_name} cannot use reference images; remove them or choose "
-            "another model."
+            "another model.",
+            param="references",
         )
     plural = "image" if limit == 1 else "images"
     raise UnsupportedParamsError(
-        f"{model.display_name} takes at most {limit} reference {plural}; this job has {count}."
+        f"{model.display_name} takes at most {limit} reference {plural}; this job has {count}.",
+        param="references",
     )

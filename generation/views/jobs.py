@@ -14,6 +14,7 @@ from django.http import Http404, HttpResponse, HttpResponseBase
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_GET, require_POST
 
+from avatarapp import ratelimit
 from avatarapp.caching import serve_private_file
 from avatarapp.http import WorkspaceRequest
 from avatarapp.workspaces.roles import Role, at_least
@@ -115,6 +116,11 @@ def image_cancel(request: WorkspaceRequest, image_id: uuid.UUID) -> HttpResponse
 @login_required
 def image_retry(request: WorkspaceRequest, image_id: uuid.UUID) -> HttpResponse:
     membership, image = get_image_for_member(request, image_id, Role.EDITOR)
+    verdict = ratelimit.hit("retry", user_id=request.user.pk, workspace_id=image.workspace_id)
+    if not verdict.allowed:
+        messages.error(request, ratelimit.refusal("retrying images", verdict))
+        page = render(request, "generation/job.html", _job_context(request, image.job, True))
+        return ratelimit.limited(page, verdict)
     try:
         services.retry(membership, image)
     except services.SubmitError as error:

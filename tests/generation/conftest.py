@@ -11,6 +11,8 @@ from typing import Any
 
 import pytest
 from celery.contrib.testing.worker import start_worker
+from django.test import Client
+from django.urls import reverse
 
 from avatarapp.celery import app
 from avatarapp.keys.services import NewKey, add_key
@@ -18,6 +20,7 @@ from avatarapp.workspaces.models import Membership
 from generation import services
 from generation.models import Image, Job
 from personas.models import Persona
+from tests.conftest import World
 from tests.emulator import Emulator
 from tests.providers.conftest import BFL_KEY, GOOGLE_KEY, OPENAI_KEY, bfl_allowlists, gemini_root
 
@@ -103,3 +106,36 @@ def wait_for(condition: Callable[[], bool], seconds: float = 30, what: str = "co
 
 def all_terminal(job_id: uuid.UUID) -> bool:
     return not Image.objects.filter(job_id=job_id).exclude(status__in=Image.TERMINAL).exists()
+
+
+@pytest.fixture
+def in_team(world: World, client_as: Callable[[str], Client]) -> Callable[[str], Client]:
+    """in_team("editor"): a logged-in client whose current workspace is the team."""
+
+    def make(role: str) -> Client:
+        client = client_as(role)
+        client.post(reverse("workspaces:switch", args=[world.team.pk]))
+        return client
+
+    return make
+
+
+@pytest.fixture
+def persona(world: World) -> Persona:
+    """A persona in the team, made by its editor."""
+    return make_persona(world.membership("editor"))
+
+
+def generate_form(persona: Persona, **changes: Any) -> dict[str, Any]:
+    """What the Generate form posts for one image of `persona` by the built-in renderer (no key
+    needed), with `changes` applied."""
+    data = {
+        "personas": [str(persona.pk)],
+        "styles": ["builtin:corporate"],
+        "models": ["builtin"],
+        "per_combination": "1",
+        "aspect_ratio": "1:1",
+        "resolution": "1K",
+        "quality": "low",
+    }
+    return {**data, **changes}

@@ -30,6 +30,7 @@ ANONYMOUS_PAGES: list[Page] = [
     ("account_signup",),
     ("account_reset_password",),
     ("account_reset_password_done",),
+    ("account_email_verification_sent",),
     ("invitation", "invitation_token"),
     ("/no-such-page/",),
 ]
@@ -57,6 +58,7 @@ MEMBER_PAGES: list[Page] = [
     ("workspaces:list",),
     ("account_email",),
     ("account_change_password",),
+    ("usersessions_list",),
     ("invitation", "invitation_token"),
     ("/no-such-page/",),
 ]

@@ -1,14 +1,35 @@
-"""Resolve the current workspace from the session, re-checking membership on every request."""
+"""Resolve the current workspace from the session, re-checking membership on every request, and
+send members who lack two-factor sign-in away from workspaces that require it."""
 
 from __future__ import annotations
 
 from collections.abc import Callable
+from typing import Any
 
+from django.contrib import messages
 from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect
+from django.urls import ResolverMatch, reverse
+from django_htmx.http import HttpResponseClientRedirect
 
+from avatarapp.workspaces import two_factor
 from avatarapp.workspaces.access import SESSION_KEY
-from avatarapp.workspaces.models import Membership
+from avatarapp.workspaces.models import Membership, Workspace
 from avatarapp.workspaces.services import ensure_personal_workspace
+
+# Pages a member may open while their current workspace requires two-factor sign-in they lack:
+# everything under accounts/ (sign-in, the 2FA setup itself, email, password, log out), the
+# workspace list and switcher (to go elsewhere), and invitations (switch checks its target).
+ACCOUNT_PAGES = "accounts/"
+OPEN_WITHOUT_TWO_FACTOR = {
+    "healthz",
+    "workspaces:list",
+    "workspaces:switch",
+    "invitation",
+    "accept_invitation",
+    "decline_invitation",
+}
+TWO_FACTOR_SETUP_URL_NAME = "mfa_activate_totp"
 
 
 def current_membership(request: HttpRequest) -> Membership | None:
@@ -29,6 +50,25 @@ def current_membership(request: HttpRequest) -> Membership | None:
     return membership
 
 
+def _open_without_two_factor(match: ResolverMatch) -> bool:
+    return (
+        match.route.startswith(ACCOUNT_PAGES)
+        or match.view_name in OPEN_WITHOUT_TWO_FACTOR
+        or "admin" in match.namespaces
+    )
+
+
+def two_factor_setup_response(request: HttpRequest, workspace_id: Any) -> HttpResponse:
+    """To the setup page, with a message naming the workspace; htmx follows HX-Redirect with a
+    full page load instead of swapping the setup page into a fragment."""
+    name = Workspace.objects.filter(pk=workspace_id).values_list("name", flat=True).first()
+    messages.warning(request, two_factor.required_message(name or "This workspace"))
+    url = reverse(TWO_FACTOR_SETUP_URL_NAME)
+    if getattr(request, "htmx", False):
+        return HttpResponseClientRedirect(url)
+    return redirect(url)
+
+
 class CurrentWorkspaceMiddleware:
     """Sets `request.membership` (None when anonymous) and `request.workspace`."""
 
@@ -40,3 +80,24 @@ class CurrentWorkspaceMiddleware:
         request.membership = membership  # type: ignore[attr-defined]
         request.workspace = membership.workspace if membership else None  # type: ignore[attr-defined]
         return self.get_response(request)
+
+    def process_view(
+        self, request: HttpRequest, view: Callable[..., Any], args: Any, kwargs: Any
+    ) -> HttpResponse | None:
+        membership: Membership | None = request.membership  # type: ignore[attr-defined]
+        match = request.resolver_match
+        if membership is None or match is None or _open_without_two_factor(match):
+            return None
+        try:
+            two_factor.enforce(
+                request, membership.workspace_id, membership.workspace.require_two_factor
+            )
+        except two_factor.TwoFactorRequired as refused:
+            return two_factor_setup_response(request, refused.workspace_id)
+        return None
+
+    def process_exception(self, request: HttpRequest, exception: Exception) -> HttpResponse | None:
+        # The ownership helpers raise this for an object in a workspace that requires 2FA.
+        if isinstance(exception, two_factor.TwoFactorRequired):
+            return two_factor_setup_response(request, exception.workspace_id)
+        return None

@@ -1,0 +1,224 @@
+"""A member without two-factor sign-in cannot open a workspace that requires it: not its pages,
+not its objects by URL, not its htmx fragments. They keep their other workspaces, their account
+pages and the setup itself."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any
+
+import pytest
+from django.test import Client
+from django.urls import reverse
+
+from avatarapp.workspaces.access import SESSION_KEY
+from tests.conftest import World
+from tests.generation.conftest import submit_builtin
+from tests.keys.factories import store_key
+from tests.mfa.support import enable_totp
+from tests.personas.conftest import make_persona
+
+SETUP_URL = "/accounts/2fa/totp/activate/"
+MESSAGE = "Acme marketing requires two-factor sign-in. Set it up here to open Acme marketing"
+
+
+@dataclass
+class Team:
+    """The team's objects, one of each kind a URL can name."""
+
+    workspace: Any
+    persona: Any
+    job: Any
+    image: Any
+    key: Any
+
+
+@pytest.fixture
+def team(world: World) -> Team:
+    enable_totp(world.owner)
+    world.team.require_two_factor = True
+    world.team.save()
+    owner = world.membership("owner")
+    job = submit_builtin(owner)
+    return Team(
+        workspace=world.team,
+        persona=make_persona(world.team, created_by=world.owner),
+        job=job,
+        image=job.images.get(),
+        key=store_key(owner),
+    )
+
+
+# Pages that show the current workspace (from the session).
+CURRENT_WORKSPACE_PAGES = [
+    "personas:list",
+    "personas:create",
+    "personas:styles",
+    "generation:generate",
+    "generation:gallery",
+    "generation:costs",
+    "keys:list",
+]
+
+# Pages and files that name the team's objects in their URL.
+BY_URL: list[tuple[str, Callable[[Team], list[Any]]]] = [
+    ("workspaces:members", lambda t: [t.workspace.pk]),
+    ("personas:detail", lambda t: [t.persona.pk]),
+    ("personas:edit", lambda t: [t.persona.pk]),
+    ("personas:portrait", lambda t: [t.persona.pk]),
+    ("generation:job", lambda t: [t.job.pk]),
+    ("generation:image_detail", lambda t: [t.image.pk]),
+    ("generation:image_file", lambda t: [t.image.pk, "thumbnail"]),
+    ("keys:workspace", lambda t: [t.workspace.pk]),
+    ("keys:activity", lambda t: [t.workspace.pk]),
+    ("keys:detail", lambda t: [t.key.pk]),
+]
+
+# htmx fragments: (name, args, method, current workspace).
+_FRAGMENTS_BY_URL: list[tuple[str, Callable[[Team], list[Any]], str]] = [
+    ("generation:job_progress", lambda t: [t.job.pk], "get"),
+    ("generation:image_card", lambda t: [t.image.pk], "get"),
+    ("generation:image_cancel", lambda t: [t.image.pk], "post"),
+    ("workspaces:invite", lambda t: [t.workspace.pk], "post"),
+]
+_FRAGMENTS_OF_CURRENT: list[tuple[str, Callable[[Team], list[Any]], str]] = [
+    ("generation:estimate", lambda t: [], "post"),
+    ("personas:create_preview", lambda t: [], "post"),
+]
+FRAGMENTS = [
+    (*fragment, current) for fragment in _FRAGMENTS_BY_URL for current in ("team", "personal")
+] + [(*fragment, "team") for fragment in _FRAGMENTS_OF_CURRENT]
+
+
+def _member(client_as, world: World, *, current: str) -> Client:
+    """The editor, who has no two-factor sign-in, with `current` ("team" or "personal")."""
+    client = client_as("editor")
+    if current == "team":
+        session = client.session
+        session[SESSION_KEY] = str(world.team.pk)
+        session.save()
+    return client
+
+
+def _image_untouched(team: Team) -> bool:
+    team.image.refresh_from_db()
+    return bool(team.image.status != "cancelled")
+
+
+def _assert_sent_to_setup(response: Any) -> None:
+    assert response.status_code == 302, response.status_code
+    assert response["Location"] == SETUP_URL
+
+
+@pytest.mark.parametrize("name", CURRENT_WORKSPACE_PAGES)
+def test_pages_of_the_current_workspace_send_to_setup(
+    name: str, world: World, team: Team, client_as
+) -> None:
+    client = _member(client_as, world, current="team")
+    _assert_sent_to_setup(client.get(reverse(name)))
+
+
+@pytest.mark.parametrize("current", ["team", "personal"])
+@pytest.mark.parametrize(("name", "args"), BY_URL)
+def test_the_workspace_objects_by_url_send_to_setup(
+    name: str, args: Callable[[Team], list[Any]], current: str, world: World, team: Team, client_as
+) -> None:
+    client = _member(client_as, world, current=current)
+    _assert_sent_to_setup(client.get(reverse(name, args=args(team))))
+
+
+@pytest.mark.parametrize(("name", "args", "method", "current"), FRAGMENTS)
+def test_htmx_fragments_answer_with_a_full_page_redirect(
+    name: str,
+    args: Callable[[Team], list[Any]],
+    method: str,
+    current: str,
+    world: World,
+    team: Team,
+    client_as,
+) -> None:
+    client = _member(client_as, world, current=current)
+    response = getattr(client, method)(reverse(name, args=args(team)), HTTP_HX_REQUEST="true")
+    assert response.status_code == 200
+    assert response["HX-Redirect"] == SETUP_URL
+    assert response.content == b""  # no fragment of any page to swap in
+    assert _image_untouched(team)
+
+
+def test_the_message_names_the_workspace_and_nothing_changes(
+    world: World, team: Team, client_as
+) -> None:
+    client = _member(client_as, world, current="team")
+    page = client.post(
+        reverse("generation:image_cancel", args=[team.image.pk]), follow=True
+    ).content.decode()
+    assert MESSAGE in page
+    assert _image_untouched(team)
+
+
+def test_switching_to_the_workspace_sends_to_setup_and_keeps_the_current_one(
+    world: World, team: Team, client_as
+) -> None:
+    client = _member(client_as, world, current="personal")
+    response = client.post(reverse("workspaces:switch", args=[world.team.pk]), {"next": "/"})
+    _assert_sent_to_setup(response)
+    page = client.get(reverse("personas:list"))
+    assert page.status_code == 200
+    assert page.context["current_workspace"].is_personal
+
+
+ALWAYS_OPEN = [
+    "workspaces:list",
+    "account_email",
+    "account_change_password",
+    "mfa_index",
+    "account_reauthenticate",
+]
+
+
+@pytest.mark.parametrize("name", ALWAYS_OPEN)
+def test_account_pages_and_setup_stay_open(name: str, world: World, team: Team, client_as) -> None:
+    client = _member(client_as, world, current="team")
+    response = client.get(reverse(name))
+    assert response.status_code == 200
+    assert "Acme marketing" in response.content.decode()  # the switcher still names it
+
+
+def test_setup_page_is_not_itself_gated(world: World, team: Team, client_as) -> None:
+    client = _member(client_as, world, current="team")
+    response = client.get(SETUP_URL)
+    # allauth first asks for the password again, then shows the setup page.
+    assert response.status_code == 302
+    assert response["Location"].startswith("/accounts/reauthenticate/")
+
+
+def test_log_out_stays_open(world: World, team: Team, client_as) -> None:
+    client = _member(client_as, world, current="team")
+    response = client.post(reverse("account_logout"))
+    assert response.status_code == 302
+    assert "_auth_user_id" not in client.session
+
+
+def test_their_other_workspaces_work_as_before(world: World, team: Team, client_as) -> None:
+    client = _member(client_as, world, current="personal")
+    for name in CURRENT_WORKSPACE_PAGES:
+        assert client.get(reverse(name)).status_code == 200, name
+
+
+def test_members_with_two_factor_open_everything(world: World, team: Team, client_as) -> None:
+    enable_totp(world.editor)
+    client = _member(client_as, world, current="team")
+    for name in CURRENT_WORKSPACE_PAGES:
+        assert client.get(reverse(name)).status_code == 200, name
+    # The owner, who has two-factor sign-in too, reaches every object; the queued image has no
+    # file yet, so its file URL is the view's own 404.
+    owner = client_as("owner")
+    for name, args in BY_URL:
+        expected = 404 if name == "generation:image_file" else 200
+        assert owner.get(reverse(name, args=args(team))).status_code == expected, name
+    card = client.get(
+        reverse("generation:image_card", args=[team.image.pk]), HTTP_HX_REQUEST="true"
+    )
+    assert card.status_code == 200
+    assert "HX-Redirect" not in card

@@ -21,6 +21,11 @@ from django.urls import reverse
 from tests.conftest import PASSWORD
 
 
+def time_step() -> int:
+    """The number of the current 30-second step (RFC 6238's T)."""
+    return int(time.time()) // settings.MFA_TOTP_PERIOD
+
+
 def totp_code(secret: str, *, seconds_left: float = 2) -> str:
     """The code an authenticator app shows now. The server accepts only the current 30-second
     step, so when fewer than `seconds_left` seconds of it remain this waits for the next step
@@ -29,7 +34,7 @@ def totp_code(secret: str, *, seconds_left: float = 2) -> str:
     remaining = period - time.time() % period
     if remaining < seconds_left:
         time.sleep(remaining + 0.05)
-    return format_hotp_value(hotp_value(secret, int(time.time()) // period))
+    return format_hotp_value(hotp_value(secret, time_step()))
 
 
 def enable_totp(user: Any) -> str:

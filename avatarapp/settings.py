@@ -130,12 +130,15 @@ ACCOUNT_SESSION_REMEMBER = None
 ACCOUNT_ADAPTER = "avatarapp.workspaces.accounts.AccountAdapter"
 
 # --- Two-factor sign-in (allauth.mfa; issue 11 item 10) ---------------------------------------
-# An authenticator app (TOTP) with recovery codes. A code is accepted once: allauth marks each
-# used code in the cache above for one period, so replaying it within its window is refused.
-MFA_SUPPORTED_TYPES = ["totp", "recovery_codes"]
+# An authenticator app (TOTP), passkeys and security keys (WebAuthn, as the second factor after
+# the password), and recovery codes. A TOTP code is accepted once: allauth marks each used code
+# in the cache above for one period, so replaying it within its window is refused.
+MFA_SUPPORTED_TYPES = ["totp", "webauthn", "recovery_codes"]
 MFA_TOTP_ISSUER = "avatarapp"  # the name people see in their authenticator app
 MFA_TOTP_PERIOD = 30
-MFA_TOTP_TOLERANCE = 0  # only the current 30-second code: no window for a stolen older one
+# Only the current 30-second code. allauth remembers a used code for one period only, so a
+# tolerance of one step would let a code used early in its 90-second life be replayed later.
+MFA_TOTP_TOLERANCE = 0
 # Refuses removing a member's last authenticator while a workspace of theirs requires 2FA.
 MFA_ADAPTER = "avatarapp.workspaces.mfa.MFAAdapter"
 # Wrong passwords and wrong 2FA codes share allauth's "login_failed" limit: 5 failures per

@@ -1,5 +1,5 @@
 """django-allauth MFA hooks: plain-word errors, a QR code the page can inline, and a member's
-last authenticator stays while a workspace of theirs requires two-factor sign-in (see
+last second factor stays while a workspace of theirs requires two-factor sign-in (see
 avatarapp.workspaces.two_factor)."""
 
 from __future__ import annotations
@@ -8,7 +8,11 @@ from typing import Any
 
 from allauth.mfa.adapter import DefaultMFAAdapter
 from allauth.mfa.models import Authenticator
+from allauth.mfa.webauthn.views import RemoveWebAuthnView
+from django.contrib import messages
 from django.core.exceptions import ValidationError
+from django.http import HttpResponse
+from django.shortcuts import redirect
 
 from avatarapp.workspaces.two_factor import removal_refusal
 
@@ -35,6 +39,7 @@ class MFAAdapter(DefaultMFAAdapter):
         )
 
     def can_delete_authenticator(self, authenticator: Authenticator) -> bool:
+        # allauth asks this before turning off the authenticator app.
         self._refusal = removal_refusal(authenticator)
         return self._refusal is None
 
@@ -45,3 +50,22 @@ class MFAAdapter(DefaultMFAAdapter):
         if code == REFUSED_REMOVAL and refusal:
             return ValidationError(refusal, code=code)
         return super().validation_error(code, *args)
+
+
+class RemovePasskeyView(RemoveWebAuthnView):
+    """allauth's passkey removal, which does not ask the adapter: the same refusal as above."""
+
+    def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
+        context = super().get_context_data(**kwargs)
+        context["refusal"] = removal_refusal(self.object)
+        return context
+
+    def form_valid(self, form: Any) -> HttpResponse:
+        refusal = removal_refusal(self.get_object())
+        if refusal:
+            messages.error(self.request, refusal)
+            return redirect("mfa_list_webauthn")
+        return super().form_valid(form)
+
+
+remove_passkey = RemovePasskeyView.as_view()

@@ -29,7 +29,8 @@ OPEN_WITHOUT_TWO_FACTOR = {
     "accept_invitation",
     "decline_invitation",
 }
-TWO_FACTOR_SETUP_URL_NAME = "mfa_activate_totp"
+# The "Two-factor sign-in" page: it offers an authenticator app and passkeys.
+TWO_FACTOR_SETUP_URL_NAME = "mfa_index"
 
 
 def current_membership(request: HttpRequest) -> Membership | None:

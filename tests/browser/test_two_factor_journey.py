@@ -1,6 +1,8 @@
 """Two-factor sign-in in Debian's Chromium: a marketer turns on an authenticator app by reading
-the setup key the page shows, saves recovery codes, and signs in again with a fresh code; an owner
-requires two-factor sign-in for the team, and a member without it is sent to set it up."""
+the setup key the page shows, saves recovery codes, and signs in again with a fresh code; another
+adds a passkey (Chromium's virtual authenticator, through the DevTools protocol) and signs in with
+it; an owner requires two-factor sign-in for the team, and a member without it is sent to set it
+up."""
 
 from __future__ import annotations
 
@@ -9,7 +11,7 @@ from typing import Any
 
 import pytest
 from django.core.cache import cache
-from playwright.sync_api import Browser, BrowserContext, Page, expect
+from playwright.sync_api import Browser, BrowserContext, CDPSession, Page, expect
 
 from avatarapp.workspaces.models import Membership, Workspace
 from avatarapp.workspaces.roles import Role
@@ -144,6 +146,7 @@ def test_owner_requires_two_factor_and_a_member_without_it_is_sent_to_set_it_up(
     # The team's pages stay closed, even by URL, until he has it.
     bob.goto(members_url)
     expect(bob.get_by_text("Acme marketing requires two-factor sign-in.")).to_be_visible()
+    bob.get_by_role("link", name="Set up an authenticator app").click()
     _confirm_password(bob)
     _set_up_authenticator_app(bob, "mfa-07-member")
 
@@ -154,3 +157,56 @@ def test_owner_requires_two_factor_and_a_member_without_it_is_sent_to_set_it_up(
     ).to_be_visible()
     for context in (owner, member):
         context.close()
+
+
+def _virtual_authenticator(page: Page) -> tuple[CDPSession, str]:
+    """A platform authenticator (like a laptop's fingerprint reader) that says yes by itself."""
+    devtools = page.context.new_cdp_session(page)
+    devtools.send("WebAuthn.enable")
+    added = devtools.send(
+        "WebAuthn.addVirtualAuthenticator",
+        {
+            "options": {
+                "protocol": "ctap2",
+                "transport": "internal",
+                "hasResidentKey": True,
+                "hasUserVerification": True,
+                "isUserVerified": True,
+                "automaticPresenceSimulation": True,
+            }
+        },
+    )
+    return devtools, added["authenticatorId"]
+
+
+def test_add_a_passkey_and_sign_in_with_it(live_server: Any, browser: Browser) -> None:
+    base = live_server.url
+    make_user("alice@example.com")
+    context, page = _signed_in_without_code(browser, base, "alice@example.com")
+    devtools, authenticator_id = _virtual_authenticator(page)
+
+    page.goto(base + "/accounts/2fa/")
+    page.get_by_role("link", name="Add a passkey or security key").click()
+    _confirm_password(page)
+    expect(page.get_by_role("heading", name="Add a passkey or security key")).to_be_visible()
+    check_page(page, "mfa-08-add-passkey")
+    page.get_by_label("Name, to tell your keys apart").fill("Work laptop")
+    page.get_by_role("button", name="Continue").click()
+    expect(page.get_by_text("Passkey added")).to_be_visible()
+    expect(page.get_by_role("heading", name="Recovery codes")).to_be_visible()
+    held = devtools.send("WebAuthn.getCredentials", {"authenticatorId": authenticator_id})
+    assert [credential["rpId"] for credential in held["credentials"]] == ["localhost"]
+
+    page.locator(".usermenu summary").click()
+    page.get_by_role("button", name="Log out").click()
+    _sign_in_with_password(page, base, "alice@example.com")
+    expect(page.get_by_role("heading", name="Enter your code")).to_be_visible()
+    check_page(page, "mfa-09-enter-code-or-passkey")
+    page.get_by_role("button", name="Use a passkey or security key").click()
+    expect(page.get_by_role("heading", name="Personas", exact=True)).to_be_visible()
+
+    page.goto(base + "/accounts/2fa/webauthn/")
+    expect(page.get_by_role("link", name="Remove Work laptop")).to_be_visible()
+    expect(page.locator(".rows li")).to_contain_text("last used")
+    check_page(page, "mfa-10-passkeys")
+    context.close()

@@ -63,3 +63,10 @@ def confirm_password(client: Client) -> None:
     """allauth asks for the password again before any two-factor change."""
     response = client.post(reverse("account_reauthenticate"), {"password": PASSWORD})
     assert response.status_code == 302, response.content.decode()
+
+
+def add_passkey_record(user: Any, name: str = "Work laptop") -> Authenticator:
+    """A passkey row as allauth stores one (the credential itself matters only to a browser)."""
+    return Authenticator.objects.create(
+        user=user, type=Authenticator.Type.WEBAUTHN, data={"name": name, "credential": {}}
+    )

@@ -16,10 +16,10 @@ from avatarapp.workspaces.access import SESSION_KEY
 from tests.conftest import World
 from tests.generation.conftest import submit_builtin
 from tests.keys.factories import store_key
-from tests.mfa.support import enable_totp
+from tests.mfa.support import add_passkey_record, enable_totp
 from tests.personas.conftest import make_persona
 
-SETUP_URL = "/accounts/2fa/totp/activate/"
+SETUP_URL = "/accounts/2fa/"
 MESSAGE = "Acme marketing requires two-factor sign-in. Set it up here to open Acme marketing"
 
 
@@ -185,12 +185,13 @@ def test_account_pages_and_setup_stay_open(name: str, world: World, team: Team, 
     assert "Acme marketing" in response.content.decode()  # the switcher still names it
 
 
-def test_setup_page_is_not_itself_gated(world: World, team: Team, client_as) -> None:
+def test_the_setup_pages_are_not_gated(world: World, team: Team, client_as) -> None:
     client = _member(client_as, world, current="team")
-    response = client.get(SETUP_URL)
-    # allauth first asks for the password again, then shows the setup page.
-    assert response.status_code == 302
-    assert response["Location"].startswith("/accounts/reauthenticate/")
+    for name in ("mfa_activate_totp", "mfa_add_webauthn"):
+        response = client.get(reverse(name))
+        # allauth first asks for the password again, then shows the setup page.
+        assert response.status_code == 302, name
+        assert response["Location"].startswith("/accounts/reauthenticate/"), name
 
 
 def test_log_out_stays_open(world: World, team: Team, client_as) -> None:
@@ -222,3 +223,10 @@ def test_members_with_two_factor_open_everything(world: World, team: Team, clien
     )
     assert card.status_code == 200
     assert "HX-Redirect" not in card
+
+
+def test_a_passkey_counts_as_two_factor_sign_in(world: World, team: Team, client_as) -> None:
+    add_passkey_record(world.editor)
+    client = _member(client_as, world, current="team")
+    assert client.get(reverse("personas:list")).status_code == 200
+    assert client.get(reverse("personas:detail", args=[team.persona.pk])).status_code == 200

@@ -11,7 +11,7 @@ from avatarapp.workspaces.models import Workspace
 from avatarapp.workspaces.roles import Role
 from avatarapp.workspaces.services import create_team_workspace
 from tests.conftest import World
-from tests.mfa.support import confirm_password, enable_totp
+from tests.mfa.support import add_passkey_record, confirm_password, enable_totp
 
 REQUIRED_TEXT = "Acme marketing now requires two-factor sign-in."
 
@@ -140,3 +140,30 @@ def test_without_the_rule_two_factor_can_be_turned_off(world: World, client_as) 
     page = client.post(reverse("mfa_deactivate_totp"), follow=True).content.decode()
     assert "Two-factor sign-in is off" in page
     assert not Authenticator.objects.filter(user=world.editor).exists()
+
+
+def test_last_passkey_stays_while_a_workspace_requires_it(world: World, client_as) -> None:
+    passkey = add_passkey_record(world.editor)
+    Workspace.objects.filter(pk=world.team.pk).update(require_two_factor=True)
+    client = client_as("editor")
+    confirm_password(client)
+    url = reverse("mfa_remove_webauthn", args=[passkey.pk])
+    expected = "You cannot turn off two-factor sign-in while Acme marketing requires it."
+    page = client.get(url).content.decode()
+    assert expected in page
+    assert ">Remove</button>" not in page
+    page = client.post(url, follow=True).content.decode()
+    assert expected in page
+    assert Authenticator.objects.filter(pk=passkey.pk).exists()
+
+
+def test_a_passkey_can_go_while_another_second_factor_stays(world: World, client_as) -> None:
+    enable_totp(world.editor)
+    passkey = add_passkey_record(world.editor)
+    Workspace.objects.filter(pk=world.team.pk).update(require_two_factor=True)
+    client = client_as("editor")
+    confirm_password(client)
+    page = client.post(reverse("mfa_remove_webauthn", args=[passkey.pk]), follow=True)
+    assert "Passkey removed." in page.content.decode()
+    assert not Authenticator.objects.filter(pk=passkey.pk).exists()
+    assert Authenticator.objects.filter(user=world.editor, type="totp").exists()

@@ -13,10 +13,12 @@ from django.test import Client
 from django.urls import reverse
 
 from avatarapp.workspaces.access import SESSION_KEY
+from personas import services as persona_services
 from tests.conftest import World
 from tests.generation.conftest import submit_builtin
 from tests.keys.factories import store_key
 from tests.mfa.support import add_passkey_record, enable_totp
+from tests.personas import images
 from tests.personas.conftest import make_persona
 
 SETUP_URL = "/accounts/2fa/"
@@ -29,6 +31,7 @@ class Team:
 
     workspace: Any
     persona: Any
+    reference: Any
     job: Any
     image: Any
     key: Any
@@ -41,9 +44,14 @@ def team(world: World) -> Team:
     world.team.save()
     owner = world.membership("owner")
     job = submit_builtin(owner)
+    persona = make_persona(world.team, created_by=world.owner)
+    [reference] = persona_services.add_references(
+        persona, world.owner, [persona_services.prepare_reference(images.png())]
+    )
     return Team(
         workspace=world.team,
-        persona=make_persona(world.team, created_by=world.owner),
+        persona=persona,
+        reference=reference,
         job=job,
         image=job.images.get(),
         key=store_key(owner),
@@ -67,6 +75,7 @@ BY_URL: list[tuple[str, Callable[[Team], list[Any]]]] = [
     ("personas:detail", lambda t: [t.persona.pk]),
     ("personas:edit", lambda t: [t.persona.pk]),
     ("personas:portrait", lambda t: [t.persona.pk]),
+    ("personas:reference_file", lambda t: [t.persona.pk, t.reference.pk, "thumb"]),
     ("generation:job", lambda t: [t.job.pk]),
     ("generation:image_detail", lambda t: [t.image.pk]),
     ("generation:image_file", lambda t: [t.image.pk, "thumbnail"]),
@@ -80,6 +89,7 @@ _FRAGMENTS_BY_URL: list[tuple[str, Callable[[Team], list[Any]], str]] = [
     ("generation:job_progress", lambda t: [t.job.pk], "get"),
     ("generation:image_card", lambda t: [t.image.pk], "get"),
     ("generation:image_cancel", lambda t: [t.image.pk], "post"),
+    ("personas:upload_references", lambda t: [t.persona.pk], "post"),
     ("workspaces:invite", lambda t: [t.workspace.pk], "post"),
 ]
 _FRAGMENTS_OF_CURRENT: list[tuple[str, Callable[[Team], list[Any]], str]] = [
@@ -212,12 +222,14 @@ def test_members_with_two_factor_open_everything(world: World, team: Team, clien
     client = _member(client_as, world, current="team")
     for name in CURRENT_WORKSPACE_PAGES:
         assert client.get(reverse(name)).status_code == 200, name
-    # The owner, who has two-factor sign-in too, reaches every object; the queued image has no
-    # file yet, so its file URL is the view's own 404.
+    # The owner, who has two-factor sign-in too, reaches every object. The queued image has no
+    # file yet (the view's own 404); a stored file on S3 is a presigned redirect.
+    expected = {"generation:image_file": {404}, "personas:reference_file": {200, 302}}
     owner = client_as("owner")
     for name, args in BY_URL:
-        expected = 404 if name == "generation:image_file" else 200
-        assert owner.get(reverse(name, args=args(team))).status_code == expected, name
+        response = owner.get(reverse(name, args=args(team)))
+        assert response.status_code in expected.get(name, {200}), name
+        assert response.get("Location") != SETUP_URL, name
     card = client.get(
         reverse("generation:image_card", args=[team.image.pk]), HTTP_HX_REQUEST="true"
     )

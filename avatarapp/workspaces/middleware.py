@@ -10,6 +10,7 @@ from django.contrib import messages
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect
 from django.urls import ResolverMatch, reverse
+from django.utils.http import urlencode
 from django_htmx.http import HttpResponseClientRedirect
 
 from avatarapp.workspaces import two_factor
@@ -31,6 +32,8 @@ OPEN_WITHOUT_TWO_FACTOR = {
 }
 # The "Two-factor sign-in" page: it offers an authenticator app and passkeys.
 TWO_FACTOR_SETUP_URL_NAME = "mfa_index"
+# allauth's "confirm with a code" page (it links to the passkey way too); it returns to ?next=.
+TWO_FACTOR_CONFIRM_URL_NAME = "mfa_reauthenticate"
 
 
 def current_membership(request: HttpRequest) -> Membership | None:
@@ -59,15 +62,33 @@ def _open_without_two_factor(match: ResolverMatch) -> bool:
     )
 
 
-def two_factor_setup_response(request: HttpRequest, workspace_id: Any) -> HttpResponse:
-    """To the setup page, with a message naming the workspace; htmx follows HX-Redirect with a
-    full page load instead of swapping the setup page into a fragment."""
-    name = Workspace.objects.filter(pk=workspace_id).values_list("name", flat=True).first()
-    messages.warning(request, two_factor.required_message(name or "This workspace"))
-    url = reverse(TWO_FACTOR_SETUP_URL_NAME)
+def two_factor_response(
+    request: HttpRequest, refused: two_factor.TwoFactorRequired
+) -> HttpResponse:
+    """To the setup page, or to confirm a code and come back, with a message naming the
+    workspace; htmx follows HX-Redirect with a full page load instead of swapping that page into
+    a fragment."""
+    name = Workspace.objects.filter(pk=refused.workspace_id).values_list("name", flat=True).first()
+    messages.warning(request, two_factor.required_message(name or "This workspace", refused.need))
+    if refused.need is two_factor.Need.SET_UP:
+        url = reverse(TWO_FACTOR_SETUP_URL_NAME)
+    else:
+        back = urlencode({"next": _page_to_return_to(request)})
+        url = f"{reverse(TWO_FACTOR_CONFIRM_URL_NAME)}?{back}"
     if getattr(request, "htmx", False):
         return HttpResponseClientRedirect(url)
     return redirect(url)
+
+
+def _page_to_return_to(request: HttpRequest) -> str:
+    """The page to come back to after the code: the one in the address bar (for htmx, not the
+    fragment's URL), else home (a form post is not replayed)."""
+    htmx = getattr(request, "htmx", None)
+    if htmx and htmx.current_url_abs_path:
+        return str(htmx.current_url_abs_path)
+    if request.method == "GET":
+        return request.get_full_path()
+    return reverse("home")
 
 
 class CurrentWorkspaceMiddleware:
@@ -94,11 +115,11 @@ class CurrentWorkspaceMiddleware:
                 request, membership.workspace_id, membership.workspace.require_two_factor
             )
         except two_factor.TwoFactorRequired as refused:
-            return two_factor_setup_response(request, refused.workspace_id)
+            return two_factor_response(request, refused)
         return None
 
     def process_exception(self, request: HttpRequest, exception: Exception) -> HttpResponse | None:
         # The ownership helpers raise this for an object in a workspace that requires 2FA.
         if isinstance(exception, two_factor.TwoFactorRequired):
-            return two_factor_setup_response(request, exception.workspace_id)
+            return two_factor_response(request, exception)
         return None

@@ -70,3 +70,11 @@ def add_passkey_record(user: Any, name: str = "Work laptop") -> Authenticator:
     return Authenticator.objects.create(
         user=user, type=Authenticator.Type.WEBAUTHN, data={"name": name, "credential": {}}
     )
+
+
+def signed_in_with_code(user: Any, secret: str) -> Client:
+    """A browser signed in as `user` the full way: password, then the app's current code."""
+    client = Client()
+    assert sign_in_with_password(client, user.email)["Location"] == reverse("mfa_authenticate")
+    assert enter_code(client, totp_code(secret))["Location"] == "/"
+    return client

@@ -4,6 +4,7 @@ pages and the setup itself."""
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
@@ -11,13 +12,20 @@ from typing import Any
 import pytest
 from django.test import Client
 from django.urls import reverse
+from django.utils.http import urlencode
 
 from avatarapp.workspaces.access import SESSION_KEY
 from personas import services as persona_services
 from tests.conftest import World
 from tests.generation.conftest import submit_builtin
 from tests.keys.factories import store_key
-from tests.mfa.support import add_passkey_record, enable_totp
+from tests.mfa.support import (
+    add_passkey_record,
+    confirm_password,
+    enable_totp,
+    signed_in_with_code,
+    totp_code,
+)
 from tests.personas import images
 from tests.personas.conftest import make_persona
 
@@ -35,11 +43,12 @@ class Team:
     job: Any
     image: Any
     key: Any
+    owner_secret: str
 
 
 @pytest.fixture
 def team(world: World) -> Team:
-    enable_totp(world.owner)
+    owner_secret = enable_totp(world.owner)
     world.team.require_two_factor = True
     world.team.save()
     owner = world.membership("owner")
@@ -55,6 +64,7 @@ def team(world: World) -> Team:
         job=job,
         image=job.images.get(),
         key=store_key(owner),
+        owner_secret=owner_secret,
     )
 
 
@@ -102,8 +112,11 @@ FRAGMENTS = [
 
 
 def _member(client_as, world: World, *, current: str) -> Client:
-    """The editor, who has no two-factor sign-in, with `current` ("team" or "personal")."""
-    client = client_as("editor")
+    """The editor, signed in by password alone, with `current` ("team" or "personal")."""
+    return _with_current(client_as("editor"), world, current)
+
+
+def _with_current(client: Client, world: World, current: str) -> Client:
     if current == "team":
         session = client.session
         session[SESSION_KEY] = str(world.team.pk)
@@ -218,14 +231,15 @@ def test_their_other_workspaces_work_as_before(world: World, team: Team, client_
 
 
 def test_members_with_two_factor_open_everything(world: World, team: Team, client_as) -> None:
-    enable_totp(world.editor)
-    client = _member(client_as, world, current="team")
+    client = _with_current(
+        signed_in_with_code(world.editor, enable_totp(world.editor)), world, "team"
+    )
     for name in CURRENT_WORKSPACE_PAGES:
         assert client.get(reverse(name)).status_code == 200, name
     # The owner, who has two-factor sign-in too, reaches every object. The queued image has no
     # file yet (the view's own 404); a stored file on S3 is a presigned redirect.
     expected = {"generation:image_file": {404}, "personas:reference_file": {200, 302}}
-    owner = client_as("owner")
+    owner = signed_in_with_code(world.owner, team.owner_secret)
     for name, args in BY_URL:
         response = owner.get(reverse(name, args=args(team)))
         assert response.status_code in expected.get(name, {200}), name
@@ -237,8 +251,66 @@ def test_members_with_two_factor_open_everything(world: World, team: Team, clien
     assert "HX-Redirect" not in card
 
 
-def test_a_passkey_counts_as_two_factor_sign_in(world: World, team: Team, client_as) -> None:
+# --- A member who has a second factor, in a browser that signed in by password alone ----------
+
+CONFIRM_URL = "/accounts/2fa/reauthenticate/"
+CONFIRM_MESSAGE = (
+    "Acme marketing requires two-factor sign-in, and this browser signed in with your password "
+    "only. Enter a code from your authenticator app to open Acme marketing."
+)
+
+
+def test_a_password_only_session_is_asked_for_a_code_then_let_in(
+    world: World, team: Team, client_as
+) -> None:
+    secret = enable_totp(world.editor)
+    client = _member(client_as, world, current="personal")  # a session from before 2FA
+    url = reverse("personas:detail", args=[team.persona.pk])
+    response = client.get(url)
+    assert response.status_code == 302
+    assert response["Location"] == f"{CONFIRM_URL}?{urlencode({'next': url})}"
+    assert CONFIRM_MESSAGE in client.get(response["Location"]).content.decode()
+
+    confirmed = client.post(response["Location"], {"code": totp_code(secret), "next": url})
+    assert confirmed.status_code == 302
+    assert confirmed["Location"] == url
+    assert client.get(url).status_code == 200
+
+
+def test_htmx_asks_for_the_code_and_comes_back_to_the_page_not_the_fragment(
+    world: World, team: Team, client_as
+) -> None:
+    enable_totp(world.editor)
+    client = _member(client_as, world, current="personal")
+    page = reverse("generation:job", args=[team.job.pk])
+    card = client.get(
+        reverse("generation:image_card", args=[team.image.pk]),
+        HTTP_HX_REQUEST="true",
+        HTTP_HX_CURRENT_URL=f"http://testserver{page}",
+    )
+    assert card.status_code == 200
+    assert card["HX-Redirect"] == f"{CONFIRM_URL}?{urlencode({'next': page})}"
+    assert card.content == b""
+
+
+def test_a_passkey_counts_as_a_second_factor(world: World, team: Team, client_as) -> None:
+    """A member whose only second factor is a passkey is asked to use it, not to set one up."""
     add_passkey_record(world.editor)
     client = _member(client_as, world, current="team")
+    response = client.get(reverse("personas:list"))
+    assert response["Location"].startswith(CONFIRM_URL)
+
+
+# allauth announces a new authenticator once its transaction commits: a real commit here.
+@pytest.mark.django_db(transaction=True)
+def test_setting_up_in_this_session_opens_the_workspace(
+    world: World, team: Team, client_as
+) -> None:
+    client = _member(client_as, world, current="team")
+    _assert_sent_to_setup(client.get(reverse("personas:list")))
+    confirm_password(client)
+    page = client.get(reverse("mfa_activate_totp")).content.decode()
+    secret = re.search(r'id="totp-setup-key"[^>]* value="([A-Z2-7]+)"', page)
+    assert secret is not None
+    client.post(reverse("mfa_activate_totp"), {"code": totp_code(secret.group(1))})
     assert client.get(reverse("personas:list")).status_code == 200
-    assert client.get(reverse("personas:detail", args=[team.persona.pk])).status_code == 200

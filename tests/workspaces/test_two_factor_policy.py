@@ -11,7 +11,12 @@ from avatarapp.workspaces.models import Workspace
 from avatarapp.workspaces.roles import Role
 from avatarapp.workspaces.services import create_team_workspace
 from tests.conftest import World
-from tests.mfa.support import add_passkey_record, confirm_password, enable_totp
+from tests.mfa.support import (
+    add_passkey_record,
+    confirm_password,
+    enable_totp,
+    signed_in_with_code,
+)
 
 REQUIRED_TEXT = "Acme marketing now requires two-factor sign-in."
 
@@ -24,9 +29,8 @@ def _set(client, world: World, value: str):
     )
 
 
-def test_owner_with_two_factor_turns_the_rule_on_and_off(world: World, client_as) -> None:
-    enable_totp(world.owner)
-    client = client_as("owner")
+def test_owner_with_two_factor_turns_the_rule_on_and_off(world: World) -> None:
+    client = signed_in_with_code(world.owner, enable_totp(world.owner))
     page = client.get(reverse("workspaces:members", args=[world.team.pk])).content.decode()
     assert "Require two-factor sign-in for everyone" in page
     # The owner sees who will be asked to set it up.
@@ -101,11 +105,11 @@ def test_a_personal_workspace_offers_no_rule(world: World, client_as) -> None:
     assert not personal.require_two_factor
 
 
-def test_members_see_the_rule_but_no_control(world: World, client_as) -> None:
-    enable_totp(world.editor)
+def test_members_see_the_rule_but_no_control(world: World) -> None:
+    client = signed_in_with_code(world.editor, enable_totp(world.editor))
     world.team.require_two_factor = True
     world.team.save()
-    page = client_as("editor").get(reverse("workspaces:members", args=[world.team.pk]))
+    page = client.get(reverse("workspaces:members", args=[world.team.pk]))
     html = page.content.decode()
     assert "Everyone in Acme marketing signs in with a password and a code" in html
     assert "Stop requiring" not in html

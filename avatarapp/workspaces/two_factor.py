@@ -101,7 +101,8 @@ def required_message(workspace_name: str, need: Need) -> str:
     if need is Need.CODE:
         return (
             f"{workspace_name} requires two-factor sign-in, and this browser signed in with your "
-            f"password only. Enter a code from your authenticator app to open {workspace_name}."
+            "password only. Confirm with your authenticator app or passkey to open "
+            f"{workspace_name}."
         )
     return (
         f"{workspace_name} requires two-factor sign-in. Set it up here to open {workspace_name}; "

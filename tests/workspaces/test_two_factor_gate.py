@@ -256,7 +256,7 @@ def test_members_with_two_factor_open_everything(world: World, team: Team, clien
 CONFIRM_URL = "/accounts/2fa/reauthenticate/"
 CONFIRM_MESSAGE = (
     "Acme marketing requires two-factor sign-in, and this browser signed in with your password "
-    "only. Enter a code from your authenticator app to open Acme marketing."
+    "only. Confirm with your authenticator app or passkey to open Acme marketing."
 )
 
 

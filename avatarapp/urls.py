@@ -3,11 +3,18 @@ from django.contrib import admin
 from django.urls import include, path
 
 from avatarapp import views
-from avatarapp.workspaces import invitations
+from avatarapp.workspaces import invitations, mfa
 
 urlpatterns = [
     path("", views.home, name="home"),
     path("healthz", views.healthz, name="healthz"),
+    # Two-factor sign-in: allauth's passkey removal, refused for a member's last second factor
+    # while a workspace requires one (avatarapp.workspaces.mfa). Listed first, so it wins.
+    path(
+        "accounts/2fa/webauthn/keys/<int:pk>/remove/",
+        mfa.remove_passkey,
+        name="mfa_remove_webauthn",
+    ),
     path("accounts/", include("allauth.urls")),
     path("workspaces/", include("avatarapp.workspaces.urls")),
     path("invitations/<str:token>/", invitations.invitation, name="invitation"),

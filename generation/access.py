@@ -1,4 +1,5 @@
-"""Ownership helpers for jobs and images: another workspace's ids answer 404."""
+"""Ownership helpers for jobs and images: another workspace's ids answer 404, and a workspace
+that requires two-factor sign-in sends a member without it to set it up."""
 
 from __future__ import annotations
 
@@ -8,6 +9,7 @@ from django.core.exceptions import PermissionDenied
 from django.http import Http404
 
 from avatarapp.http import WorkspaceRequest
+from avatarapp.workspaces import two_factor
 from avatarapp.workspaces.access import role_required_message
 from avatarapp.workspaces.models import Membership
 from avatarapp.workspaces.roles import Role, at_least
@@ -15,9 +17,14 @@ from generation.models import Image, Job
 
 
 def _membership(request: WorkspaceRequest, workspace_id: uuid.UUID, minimum: str) -> Membership:
-    membership = Membership.objects.filter(user=request.user, workspace_id=workspace_id).first()
+    membership = (
+        Membership.objects.select_related("workspace")
+        .filter(user=request.user, workspace_id=workspace_id)
+        .first()
+    )
     if membership is None:
         raise Http404("No such job.")
+    two_factor.enforce(request, workspace_id, membership.workspace.require_two_factor)
     if not at_least(membership.role, minimum):
         raise PermissionDenied(role_required_message(minimum))
     return membership

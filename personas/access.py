@@ -1,7 +1,8 @@
 """Ownership helpers for personas, reference images and styles: every view reaches them here.
 
 Like `avatarapp.workspaces.access`: an object in a workspace the user is not a member of is 404
-(its id reveals nothing), a member whose role is too low gets 403 with a sentence naming the role.
+(its id reveals nothing), a member without two-factor sign-in is sent to set it up when the
+workspace requires it, a member whose role is too low gets 403 with a sentence naming the role.
 One query per lookup: the object is joined to the requesting user's membership, and that
 membership's role comes back annotated on the row.
 """
@@ -17,6 +18,7 @@ from django.db.models import F, Model, QuerySet
 from django.http import Http404
 
 from avatarapp.http import WorkspaceRequest
+from avatarapp.workspaces import two_factor
 from avatarapp.workspaces.access import role_required_message
 from avatarapp.workspaces.models import Membership
 from avatarapp.workspaces.roles import Role, at_least
@@ -50,12 +52,18 @@ def _member_lookup(
         raise Http404(f"No such {what}.")
     row = (
         queryset.filter(**{f"{path}__memberships__user": request.user})
-        .annotate(member_role=F(f"{path}__memberships__role"))
+        .annotate(
+            member_role=F(f"{path}__memberships__role"),
+            member_workspace_id=F(f"{path}__id"),
+            member_workspace_requires_two_factor=F(f"{path}__require_two_factor"),
+        )
         .first()
     )
     if row is None:
         raise Http404(f"No such {what}.")
-    role: str = row.member_role  # annotated by the query above
+    # Annotated by the query above.
+    two_factor.enforce(request, row.member_workspace_id, row.member_workspace_requires_two_factor)
+    role: str = row.member_role
     _check_role(role, minimum)
     return Member(row, role)
 

@@ -13,10 +13,12 @@ from typing import Any
 import pytest
 from django.contrib.auth import get_user_model
 from django.test import Client
+from playwright.sync_api import Browser, BrowserContext
 
 from avatarapp.workspaces.models import Membership, Workspace
 from avatarapp.workspaces.roles import Role
 from avatarapp.workspaces.services import create_personal_workspace, create_team_workspace
+from tests.browser.support import RECORD_CSP_VIOLATIONS
 
 # Playwright's sync API runs an event loop in the test thread; the ORM calls the tests make from
 # there are still synchronous and safe.
@@ -181,6 +183,20 @@ CHROMIUM_ARGS = [
     "--disable-quic",
     "--disable-dev-shm-usage",
 ]
+
+
+@pytest.fixture(scope="session")
+def browser(browser: Browser) -> Browser:
+    """Every context records Content-Security-Policy violations (support.check_page reads them)."""
+    open_context = browser.new_context
+
+    def new_context(**options: Any) -> BrowserContext:
+        context = open_context(**options)
+        context.add_init_script(RECORD_CSP_VIOLATIONS)
+        return context
+
+    browser.new_context = new_context  # type: ignore[method-assign]
+    return browser
 
 
 @pytest.fixture(scope="session")

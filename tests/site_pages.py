@@ -59,6 +59,8 @@ MEMBER_PAGES: list[Page] = [
     ("account_email",),
     ("account_change_password",),
     ("usersessions_list",),
+    ("mfa_index",),
+    ("account_reauthenticate",),
     ("invitation", "invitation_token"),
     ("/no-such-page/",),
 ]

@@ -1,7 +1,9 @@
 """Ownership helpers: every view reaches workspace objects through these.
 
 A user who is not a member of the workspace gets 404, never 403, so other tenants' ids reveal
-nothing. A member whose role is too low gets 403 with a sentence saying which role is needed.
+nothing. A member without two-factor sign-in, in a workspace that requires it, is sent to set it
+up (two_factor.TwoFactorRequired). A member whose role is too low gets 403 with a sentence saying
+which role is needed.
 """
 
 from __future__ import annotations
@@ -11,6 +13,7 @@ import uuid
 from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpRequest
 
+from avatarapp.workspaces import two_factor
 from avatarapp.workspaces.models import Invitation, Membership
 from avatarapp.workspaces.roles import ROLE_HELP, Role, at_least
 
@@ -35,6 +38,7 @@ def get_membership(
     )
     if membership is None:
         raise Http404("No such workspace.")
+    two_factor.enforce(request, membership.workspace_id, membership.workspace.require_two_factor)
     if not at_least(membership.role, minimum):
         raise PermissionDenied(role_required_message(minimum))
     return membership

@@ -7,5 +7,6 @@ class WorkspacesConfig(AppConfig):
     verbose_name = "Workspaces"
 
     def ready(self) -> None:
-        # Connects the login receiver that starts a session's clocks.
-        from avatarapp.workspaces import session_limits  # noqa: F401
+        # Connect the signal receivers: session_limits starts a session's clocks at login;
+        # two_factor remembers a second factor set up in this session.
+        from avatarapp.workspaces import session_limits, two_factor  # noqa: F401

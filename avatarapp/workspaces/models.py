@@ -20,6 +20,9 @@ class Workspace(models.Model):
         settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
     )
     created_at = models.DateTimeField(default=timezone.now)
+    # Set by an owner (who must have it first): members without two-factor sign-in are sent to set
+    # it up before they can open the workspace (avatarapp.workspaces.two_factor).
+    require_two_factor = models.BooleanField(default=False)
 
     class Meta:
         ordering = ["-is_personal", "name"]

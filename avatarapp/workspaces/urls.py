@@ -10,6 +10,7 @@ urlpatterns = [
     path("<uuid:workspace_id>/members/", views.members, name="members"),
     path("<uuid:workspace_id>/rename/", views.rename, name="rename"),
     path("<uuid:workspace_id>/leave/", views.leave, name="leave"),
+    path("<uuid:workspace_id>/two-factor/", views.require_two_factor, name="require_two_factor"),
     path("<uuid:workspace_id>/invitations/", views.invite, name="invite"),
     path(
         "<uuid:workspace_id>/invitations/<int:invitation_id>/revoke/",

@@ -1,4 +1,4 @@
-"""Workspace pages: list and create, switch, members, invitations, roles, leave."""
+"""Workspace pages: list and create, switch, members, invitations, roles, leave, 2FA rule."""
 
 from __future__ import annotations
 
@@ -15,7 +15,7 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_GET, require_POST
 
 from avatarapp.http import WorkspaceRequest
-from avatarapp.workspaces import services
+from avatarapp.workspaces import services, two_factor
 from avatarapp.workspaces.access import (
     SESSION_KEY,
     get_invitation_for_admin,
@@ -72,6 +72,7 @@ def _members_context(
         else [],
         "invitation_form": InvitationForm(actor_role=membership.role) if is_admin else None,
         "rename_form": WorkspaceNameForm(initial={"name": workspace.name}) if is_admin else None,
+        "two_factor": two_factor.policy(membership),
     }
     context.update(extra)
     return context
@@ -204,3 +205,32 @@ def rename(request: WorkspaceRequest, workspace_id: uuid.UUID) -> HttpResponse:
         return _back_to_members(workspace_id)
     context = _members_context(request, actor, rename_form=form)
     return render(request, "workspaces/members.html", context)
+
+
+# The two buttons of the members page's "Two-factor sign-in" card.
+TWO_FACTOR_CHOICES = {"on": True, "off": False}
+
+
+@require_POST
+@login_required
+def require_two_factor(request: WorkspaceRequest, workspace_id: uuid.UUID) -> HttpResponse:
+    actor = get_membership(request, workspace_id, Role.OWNER)
+    required = TWO_FACTOR_CHOICES.get(request.POST.get("require", ""))
+    if required is None:
+        messages.error(request, "Choose whether to require two-factor sign-in.")
+        return _back_to_members(workspace_id)
+    try:
+        two_factor.set_requirement(actor, required)
+    except services.WorkspaceError as error:
+        messages.error(request, str(error))
+        return _back_to_members(workspace_id)
+    name = actor.workspace.name
+    if required:
+        messages.success(
+            request,
+            f"{name} now requires two-factor sign-in. Members without it are asked to set it up "
+            "when they next open the workspace.",
+        )
+    else:
+        messages.success(request, f"{name} no longer requires two-factor sign-in.")
+    return _back_to_members(workspace_id)

@@ -45,13 +45,38 @@ def accessibility_violations(page: Page) -> list[str]:
     ]
 
 
+# Every browser context the suite opens runs this before any script of each document (tests/
+# conftest.py adds it to browser.new_context): it keeps every Content-Security-Policy violation
+# the page raises, so check_page can refuse them on every journey page.
+RECORD_CSP_VIOLATIONS = """
+window.cspViolations = [];
+document.addEventListener("securitypolicyviolation", (event) => {
+  window.cspViolations.push(
+    `${event.violatedDirective} refused ${event.blockedURI || "an inline"} ` +
+    `(${event.sourceFile}:${event.lineNumber})`
+  );
+});
+"""
+
+
+def csp_violations(page: Page) -> list[str]:
+    found = page.evaluate("window.cspViolations")
+    assert found is not None, "the page was opened outside the suite's browser contexts"
+    return list(found)
+
+
 def check_page(page: Page, name: str) -> None:
-    """Screenshot `page` at desktop and phone widths and assert axe finds nothing serious."""
+    """Screenshot `page` at desktop and phone widths, assert axe finds nothing serious at either
+    width (the phone layout has its own menus and reflows), and that the page broke no rule of
+    the Content-Security-Policy."""
     SCREENSHOTS.mkdir(parents=True, exist_ok=True)
     original = page.viewport_size or DESKTOP
+    found = []
     for label, size in (("desktop", DESKTOP), ("phone", PHONE)):
         page.set_viewport_size(size)
         page.screenshot(path=str(SCREENSHOTS / f"{name}-{label}.png"), full_page=True)
+        found += [f"{label}: {violation}" for violation in accessibility_violations(page)]
     page.set_viewport_size(original)
-    violations = accessibility_violations(page)
-    assert violations == [], f"{name}: " + "; ".join(violations)
+    assert found == [], f"{name}: " + "; ".join(found)
+    refused = csp_violations(page)
+    assert refused == [], f"{name}: " + "; ".join(refused)

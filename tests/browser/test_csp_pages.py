@@ -12,32 +12,20 @@ import pytest
 from playwright.sync_api import Browser, ConsoleMessage, Page, expect
 
 from avatarapp.workspaces.services import create_team_workspace
-from tests.browser.support import check_page, wait_for_images
+from tests.browser.support import check_page, csp_violations, wait_for_images
 from tests.conftest import PASSWORD, make_user
 from tests.keys.conftest import keyring_entry
 from tests.site_pages import ANONYMOUS_PAGES, MEMBER_PAGES, Site, build_site
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
-# Runs before any script of each document: keeps every violation event the page raises.
-RECORD_VIOLATIONS = """
-window.cspViolations = [];
-document.addEventListener("securitypolicyviolation", (event) => {
-  window.cspViolations.push(
-    `${event.violatedDirective} refused ${event.blockedURI || "an inline"} ` +
-    `(${event.sourceFile}:${event.lineNumber})`
-  );
-});
-"""
-
 
 class CspWatch:
     """Both of Chromium's reports of a refusal: the console line and the DOM event."""
 
     def __init__(self, page: Page) -> None:
-        self.page = page
+        self.page = page  # its context records the events (tests/conftest.py)
         self.console: list[str] = []
-        page.add_init_script(RECORD_VIOLATIONS)
         page.on("console", self._on_console)
 
     def _on_console(self, message: ConsoleMessage) -> None:
@@ -50,8 +38,7 @@ class CspWatch:
         self.assert_clean(url)
 
     def assert_clean(self, where: str) -> None:
-        events = self.page.evaluate("window.cspViolations")
-        assert (self.console, events) == ([], []), where
+        assert (self.console, csp_violations(self.page)) == ([], []), where
 
 
 @pytest.fixture

@@ -55,7 +55,7 @@ uv run python manage.py collectstatic --noinput -v0
 
 step "test suite"
 set +e
-uv run pytest -p no:cacheprovider "$@"
+uv run pytest -p no:cacheprovider --durations=30 "$@"
 status=$?
 set -e
 if [ $status -eq 5 ]; then

@@ -55,6 +55,7 @@ INSTALLED_APPS = [
     "avatarapp.keys",
     "personas",
     "generation",
+    "gallery",
 ]
 
 MIDDLEWARE = [

@@ -143,12 +143,24 @@ class Image(models.Model):
     finished_at = models.DateTimeField(null=True, blank=True)
     deadline_at = models.DateTimeField()
     updated_at = models.DateTimeField(auto_now=True)
+    # Deleted from the gallery: the row stays (its ledger lines and costs keep their history),
+    # its files are removed from storage after the deleting transaction commits (gallery.delete).
+    deleted_at = models.DateTimeField(null=True, blank=True)
+    deleted_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
 
     class Meta:
         ordering = ["created_at", "id"]
         indexes = [
             models.Index(fields=["status", "updated_at"], name="image_sweep"),
-            models.Index(fields=["workspace", "-created_at"], name="image_gallery"),
+            # The galleries' keyset order (newest first), over the images still shown. The full-
+            # text index over prompt and persona name is PostgreSQL-only: migration 0002.
+            models.Index(
+                fields=["workspace", "-created_at", "-id"],
+                name="image_gallery",
+                condition=models.Q(deleted_at__isnull=True),
+            ),
         ]
 
     def __str__(self) -> str:

@@ -68,8 +68,10 @@ def numeric_address(host: Any) -> ipaddress.IPv4Address | ipaddress.IPv6Address 
 
 
 def is_local_name(host: Any) -> bool:
-    """localhost: /etc/hosts answers it, no query is sent."""
-    return _text(host).rstrip(".").lower() == "localhost"
+    """localhost, and this machine's own name, which socket.getfqdn() resolves (Django does, for
+    the Message-ID of every email): both name this machine, the answer is in /etc/hosts."""
+    name = _text(host).rstrip(".").lower()
+    return name in ("localhost", socket.gethostname().lower())
 
 
 def is_local_host(host: Any) -> bool:

@@ -38,7 +38,8 @@ def record(attempt: str) -> None:
     path = os.environ.get(RECORD_ENV)
     if not path:
         return
-    command = " ".join([os.path.basename(sys.argv[0]), *sys.argv[1:]])[:100]
+    argv = sys.argv or ["?"]  # empty in an embedded interpreter
+    command = " ".join([os.path.basename(argv[0]), *argv[1:]])[:100]
     line = f"{attempt}  [pid {os.getpid()}: {command}]\n"
     descriptor = os.open(path, os.O_WRONLY | os.O_APPEND | os.O_CREAT, 0o600)
     try:

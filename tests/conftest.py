@@ -1,71 +1,37 @@
-"""Shared fixtures: the offline guard, a tiny world of people, and the browser set-up."""
+"""Shared fixtures: a tiny world of people and the browser set-up. The offline guard is a plugin
+of its own, tests/offline_plugin.py."""
 
 from __future__ import annotations
 
-import ipaddress
 import os
-import socket
 import uuid
-from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import Any
+from urllib.parse import urlsplit
 
 import pytest
 from django.contrib.auth import get_user_model
 from django.test import Client
-from playwright.sync_api import Browser, BrowserContext
+from playwright.sync_api import Browser, BrowserContext, Request
 
 from avatarapp.workspaces.models import Membership, Workspace
 from avatarapp.workspaces.roles import Role
 from avatarapp.workspaces.services import create_personal_workspace, create_team_workspace
+from tests import offline
 from tests.browser.support import RECORD_CSP_VIOLATIONS
 
 # Playwright's sync API runs an event loop in the test thread; the ORM calls the tests make from
 # there are still synchronous and safe.
 os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
 
-pytest_plugins = ["tests.emulator.pytest_plugin", "tests.skip_policy", "tests.ratelimits"]
+pytest_plugins = [
+    "tests.offline_plugin",
+    "tests.emulator.pytest_plugin",
+    "tests.skip_policy",
+    "tests.ratelimits",
+]
 
 PASSWORD = "correct-horse-battery-staple-test"
-
-
-# --- Offline guard: any connection that leaves the machine fails the test. -----------------------
-
-_real_connect = socket.socket.connect
-_real_connect_ex = socket.socket.connect_ex
-
-
-def _is_local(address: Any) -> bool:
-    if isinstance(address, str | bytes):  # Unix socket path
-        return True
-    host = address[0]
-    if host in ("localhost", ""):
-        return True
-    try:
-        return ipaddress.ip_address(host).is_loopback
-    except ValueError:
-        return False
-
-
-def _guarded_connect(self: socket.socket, address: Any) -> None:
-    if not _is_local(address):
-        raise OSError(f"Test tried to reach {address!r}: tests are offline, use the emulator.")
-    _real_connect(self, address)
-
-
-def _guarded_connect_ex(self: socket.socket, address: Any) -> int:
-    if not _is_local(address):
-        raise OSError(f"Test tried to reach {address!r}: tests are offline, use the emulator.")
-    return _real_connect_ex(self, address)
-
-
-@pytest.fixture(autouse=True, scope="session")
-def offline() -> Iterator[None]:
-    socket.socket.connect = _guarded_connect  # type: ignore[method-assign,assignment]
-    socket.socket.connect_ex = _guarded_connect_ex  # type: ignore[method-assign,assignment]
-    yield
-    socket.socket.connect = _real_connect  # type: ignore[method-assign]
-    socket.socket.connect_ex = _real_connect_ex  # type: ignore[method-assign]
 
 
 @pytest.fixture(autouse=True)
@@ -173,6 +139,10 @@ def client_as(world: World):
 
 # --- Browser: Debian's Chromium driven by Playwright. ---------------------------------------------
 
+# Offline: every host but this machine resolves to nothing, IP literals included (Chromium applies
+# the rules to them too), so neither a page nor Chromium itself reaches outside. Background
+# networking (updates, sync, metrics, field trials, search preconnects) is also off through
+# Playwright's own default switches, which include the first four flags below.
 CHROMIUM_ARGS = [
     "--no-sandbox",
     "--disable-gpu",
@@ -182,17 +152,27 @@ CHROMIUM_ARGS = [
     "--no-first-run",
     "--disable-quic",
     "--disable-dev-shm-usage",
+    "--host-resolver-rules=MAP * ~NOTFOUND, EXCLUDE localhost, EXCLUDE 127.*, EXCLUDE ::1",
 ]
+
+
+def _record_outside_request(request: Request) -> None:
+    """Chromium refuses these by itself (CHROMIUM_ARGS); the record makes the test fail."""
+    url = urlsplit(request.url)
+    if url.scheme in ("http", "https", "ws", "wss") and not offline.is_local_host(url.hostname):
+        offline.record(f"Chromium {request.method} {request.url}")
 
 
 @pytest.fixture(scope="session")
 def browser(browser: Browser) -> Browser:
-    """Every context records Content-Security-Policy violations (support.check_page reads them)."""
+    """Every context records Content-Security-Policy violations (support.check_page reads them)
+    and its pages' requests outside the machine (the offline guard's record)."""
     open_context = browser.new_context
 
     def new_context(**options: Any) -> BrowserContext:
         context = open_context(**options)
         context.add_init_script(RECORD_CSP_VIOLATIONS)
+        context.on("request", _record_outside_request)
         return context
 
     browser.new_context = new_context  # type: ignore[method-assign]

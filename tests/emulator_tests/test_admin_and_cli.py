@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import hashlib
-import os
 import re
 import subprocess
 import sys
@@ -76,9 +75,9 @@ def test_port_alias_mode() -> None:
 
 
 def test_command_line() -> None:
-    env = {**os.environ, "PYTHONPATH": str(ROOT)}
+    # -m from the repository finds the package; the environment (the offline guard) is inherited.
     command = [sys.executable, "-m", "tests.emulator", "--port", "0", "--latency-scale", "0"]
-    process = subprocess.Popen(command, cwd=ROOT, env=env, stdout=subprocess.PIPE, text=True)
+    process = subprocess.Popen(command, cwd=ROOT, stdout=subprocess.PIPE, text=True)
     try:
         assert process.stdout is not None
         lines = [process.stdout.readline() for _ in range(7)]

@@ -206,7 +206,8 @@ def process_env(emulator: Emulator, timing: Timing) -> dict[str, str]:
         "DATABASE_URL": database_url(),
         "REDIS_URL": "redis://127.0.0.1:1/0",  # each process is given its own test's Redis
         "DJANGO_SETTINGS_MODULE": "avatarapp.settings",
-        "PYTHONPATH": str(ROOT),
+        # The repository, and the offline guard's sitecustomize (tests/offline_plugin.py).
+        "PYTHONPATH": os.pathsep.join(filter(None, [str(ROOT), os.environ.get("PYTHONPATH")])),
         "PYTHONUNBUFFERED": "1",
         "LOG_LEVEL": "INFO",
         "CELERY_SKIP_CHECKS": "1",  # the system checks have tests of their own

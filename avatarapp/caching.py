@@ -17,11 +17,13 @@ WhiteNoise answers them before any of this runs, with its own long cache headers
 from __future__ import annotations
 
 from collections.abc import Callable
+from typing import Any
 
 from django.core.files.storage import default_storage
 from django.http import FileResponse, HttpRequest
 from django.http.response import HttpResponseBase
 from django.shortcuts import redirect
+from django.utils.http import content_disposition_header
 
 PRIVATE_IMAGE_SECONDS = 300
 
@@ -41,20 +43,32 @@ class NoStoreForUsersMiddleware:
         return response
 
 
-def serve_private_file(name: str, content_type: str | None = None) -> HttpResponseBase:
-    """A stored image for a member the view has already checked.
+def serve_private_file(
+    name: str, content_type: str | None = None, *, download_as: str = ""
+) -> HttpResponseBase:
+    """A stored image for a member the view has already checked; with `download_as`, as an
+    attachment the browser saves under that file name instead of showing it.
 
     On S3: a redirect to a short-lived presigned URL, so the bytes never pass through the web
-    server. The browser may reuse the redirect for half the URL's lifetime, so a cached redirect
-    never points at an expired URL. Only a signed URL is ever handed out: a storage with public
-    URLs is streamed like the local folder.
+    server (S3 sends the attachment header itself: it is part of the signed URL). The browser may
+    reuse the redirect for half the URL's lifetime, so a cached redirect never points at an
+    expired URL. Only a signed URL is ever handed out: a storage with public URLs is streamed
+    like the local folder.
     """
     if getattr(default_storage, "querystring_auth", False):
-        response: HttpResponseBase = redirect(default_storage.url(name))
+        disposition = content_disposition_header(True, download_as) if download_as else None
+        parameters = {"ResponseContentDisposition": disposition} if disposition else None
+        s3: Any = default_storage  # django-storages' S3Storage: its url() signs these too
+        response: HttpResponseBase = redirect(s3.url(name, parameters=parameters))
         expire = getattr(default_storage, "querystring_expire", 0)
         seconds = min(PRIVATE_IMAGE_SECONDS, expire // 2)
     else:
-        response = FileResponse(default_storage.open(name), content_type=content_type)
+        response = FileResponse(
+            default_storage.open(name),
+            content_type=content_type,
+            as_attachment=bool(download_as),
+            filename=download_as,
+        )
         seconds = PRIVATE_IMAGE_SECONDS
     response["Cache-Control"] = f"private, max-age={seconds}"
     return response

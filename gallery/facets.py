@@ -74,12 +74,13 @@ def _grouped(
 def _models(chosen: GalleryFilter, membership: Membership) -> list[FacetValue]:
     values = _grouped(chosen, membership, "model", "model_id", "model_id")
     return sorted(
-        (FacetValue(v.value, _model_name(v.value), v.count, v.selected) for v in values),
+        (FacetValue(v.value, model_name(v.value), v.count, v.selected) for v in values),
         key=lambda value: value.label.lower(),
     )
 
 
-def _model_name(model_id: str) -> str:
+def model_name(model_id: str) -> str:
+    """The model's name as people know it ("GPT Image 2"), for filters and the image page."""
     try:
         return get_model(model_id).display_name
     except CatalogError:  # a model the catalog no longer has: its id is all there is

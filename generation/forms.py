@@ -19,7 +19,9 @@ from generation.catalog import (
 )
 from generation.services import (
     MAX_PER_COMBINATION,
+    MAX_SEED,
     PER_COMBINATION_RANGE,
+    SEED_RANGE,
     BatchRequest,
     SubmitError,
 )
@@ -140,6 +142,19 @@ class BatchForm(forms.Form):
         initial="medium",
         error_messages=_choices_sentence("a quality", USER_QUALITIES),
     )
+    # Shown only when a link brought one ("Reuse these settings", see generation.prefill): a
+    # blank seed, the usual case, gives every image a new one.
+    seed = forms.IntegerField(
+        label="Seed",
+        required=False,
+        min_value=0,
+        max_value=MAX_SEED,
+        help_text=(
+            "The same seed and settings make a picture close to the original. Only the built-in "
+            "renderer and FLUX models use it; empty it for something new."
+        ),
+        error_messages={"invalid": SEED_RANGE, "min_value": SEED_RANGE, "max_value": SEED_RANGE},
+    )
 
     def __init__(self, *args: Any, workspace: Workspace, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
@@ -159,6 +174,10 @@ class BatchForm(forms.Form):
         field = self.fields[name]
         assert isinstance(field, forms.ChoiceField)
         field.choices = choices
+
+    @property
+    def shows_seed(self) -> bool:
+        return self["seed"].value() not in (None, "")
 
     def unfinished(self) -> bool:
         """True when the only errors are personas, styles or models not chosen yet."""
@@ -192,4 +211,5 @@ class BatchForm(forms.Form):
             aspect_ratio=data["aspect_ratio"],
             resolution=data["resolution"],
             quality=data["quality"],
+            seed=data.get("seed"),
         )

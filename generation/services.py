@@ -17,6 +17,7 @@ from avatarapp.workspaces.roles import Role, at_least
 from generation import ledger
 from generation.catalog import (
     CatalogError,
+    CatalogModel,
     UnsupportedParamsError,
     check_available,
     check_references,
@@ -49,12 +50,14 @@ LOOK_FIELDS = (
 MAX_MODELS = 4
 MAX_PER_COMBINATION = 4
 MAX_IMAGES_PER_JOB = 64
+MAX_SEED = 2**31 - 1  # what every seeded API accepts
 # Long enough for a slow model at high quality with a few retries; the sweeper flags the rest.
 IMAGE_DEADLINE = timedelta(minutes=30)
 
 
 NOTHING_CHOSEN = "Choose at least one persona, one style and one model."
 PER_COMBINATION_RANGE = f"Make between 1 and {MAX_PER_COMBINATION} images per combination."
+SEED_RANGE = f"A seed is a whole number from 0 to {MAX_SEED:,}."
 
 
 class SubmitError(Exception):
@@ -85,6 +88,10 @@ class BatchRequest:
     aspect_ratio: str
     resolution: str
     quality: str
+    # Chosen by the person ("Reuse these settings"); None: each image gets a seed of its own.
+    # Only models that take a seed use it, the others ignore it (like quality on a model with
+    # no quality setting), so one batch can still span models.
+    seed: int | None = None
 
 
 @dataclass
@@ -97,6 +104,7 @@ class PlannedImage:
     rule: str
     as_of: date
     request_fields: dict[str, object]
+    seed: int | None = None  # None: made from the job id when the rows are written
 
 
 @dataclass
@@ -136,6 +144,8 @@ def plan_batch(membership: Membership, batch: BatchRequest) -> BatchPlan:
         raise SubmitError(f"Compare at most {MAX_MODELS} models at once.", field="model_ids")
     if not 1 <= batch.per_combination <= MAX_PER_COMBINATION:
         raise SubmitError(PER_COMBINATION_RANGE, field="per_combination")
+    if batch.seed is not None and not 0 <= batch.seed <= MAX_SEED:
+        raise SubmitError(SEED_RANGE, field="seed")
     personas = list(
         Persona.objects.filter(
             workspace_id=membership.workspace_id, pk__in=batch.persona_ids, archived_at=None
@@ -179,7 +189,7 @@ def plan_batch(membership: Membership, batch: BatchRequest) -> BatchPlan:
                 fields: dict[str, object] = dict(params.request_fields())
                 if str(model.provider) == "builtin":
                     fields["look"] = {name: getattr(persona, name) for name in LOOK_FIELDS}
-                for _ in range(batch.per_combination):
+                for copy in range(batch.per_combination):
                     plan.images.append(
                         PlannedImage(
                             persona,
@@ -190,6 +200,7 @@ def plan_batch(membership: Membership, batch: BatchRequest) -> BatchPlan:
                             cost.rule,
                             cost.as_of,
                             fields,
+                            _chosen_seed(batch, model, copy),
                         )
                     )
     return plan
@@ -197,7 +208,15 @@ def plan_batch(membership: Membership, batch: BatchRequest) -> BatchPlan:
 
 def _seed(job_id: object, index: int) -> int:
     digest = hashlib.sha256(f"{job_id}:{index}".encode()).digest()
-    return int.from_bytes(digest[:4], "big") & 0x7FFFFFFF
+    return int.from_bytes(digest[:4], "big") & MAX_SEED
+
+
+def _chosen_seed(batch: BatchRequest, model: CatalogModel, copy: int) -> int | None:
+    """The person's seed for the `copy`-th image of a combination: the first gets the seed itself
+    (the same picture again), the others the next numbers, so copies still differ."""
+    if batch.seed is None or not model.capabilities.seed:
+        return None
+    return (batch.seed + copy) % (MAX_SEED + 1)
 
 
 def submit(membership: Membership, batch: BatchRequest) -> Job:
@@ -235,7 +254,7 @@ def create_batch(membership: Membership, batch: BatchRequest) -> tuple[Job, list
                 resolution=batch.resolution,
                 quality=batch.quality,
                 request_fields=planned.request_fields,
-                seed=_seed(job.pk, index),
+                seed=_seed(job.pk, index) if planned.seed is None else planned.seed,
                 prompt=planned.prompt,
                 estimated_usd=planned.estimate,
                 price_rule=planned.rule,

@@ -9,7 +9,6 @@ urlpatterns = [
     path("generate/estimate/", generate.estimate, name="estimate"),
     path("jobs/<uuid:job_id>/", jobs.job_detail, name="job"),
     path("jobs/<uuid:job_id>/progress/", jobs.job_progress, name="job_progress"),
-    path("images/<uuid:image_id>/", jobs.image_detail, name="image_detail"),
     path("images/<uuid:image_id>/card/", jobs.image_card, name="image_card"),
     path("images/<uuid:image_id>/cancel/", jobs.image_cancel, name="image_cancel"),
     path("images/<uuid:image_id>/retry/", jobs.image_retry, name="image_retry"),

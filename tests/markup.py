@@ -46,3 +46,8 @@ def text(element: Element) -> str:
 
     collect(element)
     return " ".join(" ".join(parts).split())
+
+
+def attribute(element: Element, name: str) -> str:
+    """The value of the element's attribute `name`: "" when it has none, or no value."""
+    return dict(element.attributes).get(name) or ""

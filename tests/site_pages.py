@@ -47,7 +47,7 @@ MEMBER_PAGES: list[Page] = [
     ("personas:style_delete", "style"),
     ("generation:generate",),
     ("generation:job", "job"),
-    ("generation:image_detail", "image"),
+    ("gallery:image", "image"),
     ("generation:gallery",),
     ("generation:costs",),
     ("keys:list",),
@@ -69,6 +69,7 @@ MEMBER_PAGES: list[Page] = [
 MEMBER_FRAGMENTS: list[Page] = [
     ("generation:job_progress", "job"),
     ("generation:image_card", "image"),
+    ("gallery:image_tag_suggest", "image"),
 ]
 
 

@@ -143,6 +143,9 @@ class Capabilities:
     edits: bool = False
     transparent_background: bool = False
     text_rendering: TextRendering = TextRendering.FAIR
+    # The API takes a seed: the same seed, prompt and settings make (nearly) the same picture, so
+    # "Reuse these settings" can carry an image's seed to a new batch.
+    seed: bool = False
 
 
 # --- The model ------------------------------------------------------------------------------------

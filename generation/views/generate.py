@@ -14,6 +14,7 @@ from avatarapp.http import WorkspaceRequest
 from avatarapp.workspaces.roles import Role, at_least
 from generation import ledger, services
 from generation.forms import BatchForm, model_groups
+from generation.prefill import prefill
 
 PAGE = "generation/generate.html"
 
@@ -77,11 +78,9 @@ def generate(request: WorkspaceRequest) -> HttpResponse:
             else:
                 return redirect("generation:job", job_id=job.pk)
         return render(request, PAGE, _context(request, form, estimate=_estimate(request, form)))
-    initial: dict[str, Any] = {}
-    if persona := request.GET.get("persona"):
-        initial["personas"] = [persona]
-    form = BatchForm(initial=initial, workspace=request.workspace)
-    return render(request, PAGE, _context(request, form, estimate={}))
+    form = BatchForm(workspace=request.workspace)
+    notes = prefill(form, request.GET)  # a link's choices ("Reuse these settings")
+    return render(request, PAGE, _context(request, form, estimate={}, notes=notes))
 
 
 @require_POST

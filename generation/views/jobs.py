@@ -87,14 +87,6 @@ def _card(request: WorkspaceRequest, image: Image, can_edit: bool) -> HttpRespon
 
 @require_GET
 @login_required
-def image_detail(request: WorkspaceRequest, image_id: uuid.UUID) -> HttpResponse:
-    """Everything about one image: the prompt sent, model, size, quality, seed, latency, cost."""
-    _, image = get_image_for_member(request, image_id)
-    return render(request, "generation/image_detail.html", {"image": image})
-
-
-@require_GET
-@login_required
 def image_card(request: WorkspaceRequest, image_id: uuid.UUID) -> HttpResponse:
     membership, image = get_image_for_member(request, image_id)
     return _card(request, image, at_least(membership.role, Role.EDITOR))

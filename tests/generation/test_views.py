@@ -1,4 +1,5 @@
-"""Generate, job, image and cost pages x every role; another workspace's ids are 404."""
+"""Generate, job and cost pages x every role; another workspace's ids are 404 (the image page is
+gallery's: tests/gallery/test_lightbox.py)."""
 
 from __future__ import annotations
 
@@ -198,28 +199,6 @@ def test_persona_cards_show_the_latest_generated_portrait(world: World, client_a
     assert reverse("generation:image_file", args=[image.pk, "thumbnail"]) in html
 
 
-@pytest.mark.parametrize("role", ROLES)
-def test_image_detail_shows_everything_about_the_image(
-    role: str, world: World, job: Job, client_as
-) -> None:
-    image = job.images.first()
-    assert image is not None
-    pipeline.run_image(image.pk)
-    image.refresh_from_db()
-    response = client_as(role).get(reverse("generation:image_detail", args=[image.pk]))
-    if not _expect(response, role, MEMBERS):
-        return
-    html = response.content.decode()
-    for fact in [
-        image.prompt[:40],
-        str(image.seed),
-        f"{image.latency_ms} ms",
-        "estimate $0.0000",
-        image.price_rule,
-    ]:
-        assert fact in html
-
-
 def test_the_persona_page_shows_its_portraits(world: World, job: Job, client_as) -> None:
     image = job.images.first()
     assert image is not None
@@ -228,7 +207,7 @@ def test_the_persona_page_shows_its_portraits(world: World, job: Job, client_as)
     assert "No generated portraits yet" in page
     pipeline.run_image(image.pk)
     page = client.get(reverse("personas:detail", args=[image.persona_id])).content.decode()
-    assert reverse("generation:image_detail", args=[image.pk]) in page
+    assert reverse("gallery:image", args=[image.pk]) in page
 
 
 def test_each_key_shows_its_spend_this_month(world: World, providers, client_as) -> None:

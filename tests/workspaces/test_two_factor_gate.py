@@ -87,7 +87,8 @@ BY_URL: list[tuple[str, Callable[[Team], list[Any]]]] = [
     ("personas:portrait", lambda t: [t.persona.pk]),
     ("personas:reference_file", lambda t: [t.persona.pk, t.reference.pk, "thumb"]),
     ("generation:job", lambda t: [t.job.pk]),
-    ("generation:image_detail", lambda t: [t.image.pk]),
+    ("gallery:image", lambda t: [t.image.pk]),
+    ("gallery:image_download", lambda t: [t.image.pk]),
     ("generation:image_file", lambda t: [t.image.pk, "thumbnail"]),
     ("keys:workspace", lambda t: [t.workspace.pk]),
     ("keys:activity", lambda t: [t.workspace.pk]),
@@ -99,6 +100,9 @@ _FRAGMENTS_BY_URL: list[tuple[str, Callable[[Team], list[Any]], str]] = [
     ("generation:job_progress", lambda t: [t.job.pk], "get"),
     ("generation:image_card", lambda t: [t.image.pk], "get"),
     ("generation:image_cancel", lambda t: [t.image.pk], "post"),
+    ("gallery:image_favourite", lambda t: [t.image.pk], "post"),
+    ("gallery:image_tag_add", lambda t: [t.image.pk], "post"),
+    ("gallery:image_tag_suggest", lambda t: [t.image.pk], "get"),
     ("personas:upload_references", lambda t: [t.persona.pk], "post"),
     ("workspaces:invite", lambda t: [t.workspace.pk], "post"),
 ]
@@ -238,7 +242,11 @@ def test_members_with_two_factor_open_everything(world: World, team: Team, clien
         assert client.get(reverse(name)).status_code == 200, name
     # The owner, who has two-factor sign-in too, reaches every object. The queued image has no
     # file yet (the view's own 404); a stored file on S3 is a presigned redirect.
-    expected = {"generation:image_file": {404}, "personas:reference_file": {200, 302}}
+    expected = {
+        "generation:image_file": {404},
+        "gallery:image_download": {404},
+        "personas:reference_file": {200, 302},
+    }
     owner = signed_in_with_code(world.owner, team.owner_secret)
     for name, args in BY_URL:
         response = owner.get(reverse(name, args=args(team)))

@@ -82,7 +82,11 @@ def _flux2(
         is_async=True,
         lifecycle=Lifecycle(source=_LIFECYCLE_SRC),
         capabilities=Capabilities(
-            sizing=_FLUX2_SIZES, max_references=references, edits=True, text_rendering=text
+            sizing=_FLUX2_SIZES,
+            max_references=references,
+            edits=True,
+            text_rendering=text,
+            seed=True,
         ),
         price=FluxMegapixelRule(
             name=f"bfl-{model_id}-per-megapixel",
@@ -144,20 +148,28 @@ MODELS: tuple[CatalogModel, ...] = (
         "FLUX1.1 [pro]",
         "4",
         # one `image_prompt` (Redux) guides the image; it is not an edit
-        Capabilities(sizing=_FLUX1_SIZES, max_references=1, text_rendering=TextRendering.FAIR),
+        Capabilities(
+            sizing=_FLUX1_SIZES, max_references=1, text_rendering=TextRendering.FAIR, seed=True
+        ),
     ),
     _flux1(
         "flux-pro-1.1-ultra",
         "FLUX1.1 [pro] Ultra",
         "6",  # also with `raw`
-        Capabilities(sizing=_ULTRA_SIZES, max_references=1, text_rendering=TextRendering.FAIR),
+        Capabilities(
+            sizing=_ULTRA_SIZES, max_references=1, text_rendering=TextRendering.FAIR, seed=True
+        ),
     ),
     _flux1(
         "flux-kontext-pro",
         "FLUX.1 Kontext [pro]",
         "4",
         Capabilities(
-            sizing=_KONTEXT_SIZES, max_references=4, edits=True, text_rendering=TextRendering.GOOD
+            sizing=_KONTEXT_SIZES,
+            max_references=4,
+            edits=True,
+            text_rendering=TextRendering.GOOD,
+            seed=True,
         ),
     ),
     _flux1(
@@ -165,13 +177,19 @@ MODELS: tuple[CatalogModel, ...] = (
         "FLUX.1 Kontext [max]",
         "8",
         Capabilities(
-            sizing=_KONTEXT_SIZES, max_references=4, edits=True, text_rendering=TextRendering.GOOD
+            sizing=_KONTEXT_SIZES,
+            max_references=4,
+            edits=True,
+            text_rendering=TextRendering.GOOD,
+            seed=True,
         ),
     ),
     _flux1(
         "flux-dev",
         "FLUX.1 [dev]",
         "2.5",
-        Capabilities(sizing=_FLUX1_SIZES, max_references=1, text_rendering=TextRendering.WEAK),
+        Capabilities(
+            sizing=_FLUX1_SIZES, max_references=1, text_rendering=TextRendering.WEAK, seed=True
+        ),
     ),
 )

@@ -42,6 +42,7 @@ MODELS: tuple[CatalogModel, ...] = (
                 limit_note="it goes up to 1024 px a side",
             ),
             text_rendering=TextRendering.NONE,
+            seed=True,
         ),
         price=FixedPriceRule(
             name="builtin-free",

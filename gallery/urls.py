@@ -1,0 +1,22 @@
+from django.urls import path
+
+from gallery.views import image_tags, lightbox
+
+app_name = "gallery"
+
+urlpatterns = [
+    # --- The image page as a lightbox (issue 13, item 3). Its path is the one the image page had
+    # in generation, so links made before it moved keep working.
+    path("images/<uuid:image_id>/", lightbox.image_page, name="image"),
+    path("images/<uuid:image_id>/download/", lightbox.download, name="image_download"),
+    path("images/<uuid:image_id>/favourite/", lightbox.favourite, name="image_favourite"),
+    path("images/<uuid:image_id>/delete/", lightbox.delete, name="image_delete"),
+    path("images/<uuid:image_id>/tags/", image_tags.add, name="image_tag_add"),
+    path("images/<uuid:image_id>/tags/suggest/", image_tags.suggest, name="image_tag_suggest"),
+    path(
+        "images/<uuid:image_id>/tags/<int:tag_id>/remove/",
+        image_tags.remove,
+        name="image_tag_remove",
+    ),
+    # --- end of the lightbox
+]

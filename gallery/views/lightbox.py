@@ -1,0 +1,132 @@
+"""The image page as a lightbox: the large image, previous and next within the gallery's current
+filter, download under a readable name, favourite, and delete.
+
+The gallery links here with its filter in the query string (`/images/<id>/?persona=...&tag=...`);
+every link and form on the page carries that query on, so previous/next, Back to gallery and
+the page after an action all stay in the same selection.
+"""
+
+from __future__ import annotations
+
+import importlib
+import uuid
+from typing import Any
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.http import Http404, HttpResponse, HttpResponseBase
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.views.decorators.http import require_GET, require_POST
+
+from avatarapp.caching import serve_private_file
+from avatarapp.http import WorkspaceRequest
+from avatarapp.workspaces.models import Membership
+from avatarapp.workspaces.roles import Role, at_least
+from gallery import lightbox
+from gallery.access import get_shown_image
+from gallery.facets import model_name
+from gallery.models import Favourite
+from gallery.naming import download_name
+from gallery.query import GalleryFilter
+from gallery.services import set_favourite
+from generation.models import Image
+
+PAGE = "gallery/image.html"
+GALLERY_URL_NAME = "generation:gallery"
+
+
+def kept(query: str) -> str:
+    """The filter's query string as a URL suffix: "?persona=...", or nothing."""
+    return f"?{query}" if query else ""
+
+
+def image_url(image_id: uuid.UUID, query: str) -> str:
+    return reverse("gallery:image", args=[image_id]) + kept(query)
+
+
+def tags_context(membership: Membership, image: Image, query: str, **extra: Any) -> dict:
+    """What the tags part of the page needs (it is also swapped in alone by htmx)."""
+    can_edit = at_least(membership.role, Role.EDITOR)
+    return {
+        "image": image,
+        "keep": kept(query),
+        "gallery_url": reverse(GALLERY_URL_NAME),
+        "can_edit": can_edit,
+        "tags": lightbox.tags_of(image),
+        "suggestions": lightbox.suggestions(membership, image) if can_edit else [],
+        **extra,
+    }
+
+
+def page(
+    request: WorkspaceRequest, membership: Membership, image: Image, **extra: Any
+) -> HttpResponse:
+    chosen = GalleryFilter.from_query(request.GET, membership)
+    query = chosen.to_query()
+    newer, older = lightbox.neighbours(chosen.images(membership), image)
+    can_edit = at_least(membership.role, Role.EDITOR)
+    done = image.status == Image.Status.SUCCEEDED
+    context = {
+        **tags_context(membership, image, query, **extra),
+        "newer_url": image_url(newer, query) if newer else "",
+        "older_url": image_url(older, query) if older else "",
+        "back_url": reverse(GALLERY_URL_NAME) + kept(query),
+        "model_name": model_name(image.model_id),
+        "took": f"{image.latency_ms / 1000:.1f} s" if image.latency_ms else "",
+        "is_favourite": Favourite.objects.filter(user=request.user, image=image).exists(),
+        "done": done,
+        "file_name": download_name(image) if done else "",
+        "reuse_url": lightbox.reuse_url(image) if can_edit else "",
+    }
+    return render(request, PAGE, context)
+
+
+@require_GET
+@login_required
+def image_page(request: WorkspaceRequest, image_id: uuid.UUID) -> HttpResponse:
+    membership, image = get_shown_image(request, image_id)
+    return page(request, membership, image)
+
+
+@require_GET
+@login_required
+def download(request: WorkspaceRequest, image_id: uuid.UUID) -> HttpResponseBase:
+    """The original, saved by the browser as persona-style-model-YYYYMMDD-shortid.png."""
+    _, image = get_shown_image(request, image_id)
+    if image.status != Image.Status.SUCCEEDED or not image.original.name:
+        raise Http404("This image has no file to download.")
+    return serve_private_file(image.original.name, download_as=download_name(image))
+
+
+@require_POST
+@login_required
+def favourite(request: WorkspaceRequest, image_id: uuid.UUID) -> HttpResponse:
+    """Each person's own favourites: any member may favourite, viewers too."""
+    membership, image = get_shown_image(request, image_id)
+    on = request.POST.get("on") == "1"
+    set_favourite(membership, [image], on)
+    query = request.GET.urlencode()
+    if request.htmx:
+        context = {"image": image, "is_favourite": on, "keep": kept(query)}
+        return render(request, f"{PAGE}#favourite", context)
+    return redirect(image_url(image.pk, query))
+
+
+@require_POST
+@login_required
+def delete(request: WorkspaceRequest, image_id: uuid.UUID) -> HttpResponse:
+    """Delete this one image, then show the next in the selection (or the gallery)."""
+    membership, image = get_shown_image(request, image_id, Role.EDITOR)
+    chosen = GalleryFilter.from_query(request.GET, membership)
+    newer, older = lightbox.neighbours(chosen.images(membership), image)
+    # gallery.deletion is written alongside this page (issue 13, item 6) and arrives when both are
+    # merged; imported by name until then so this module does not depend on the order of merges.
+    deletion = importlib.import_module("gallery.deletion")
+    deletion.delete_images(membership, Image.objects.filter(pk=image.pk))
+    messages.success(request, "The image was deleted.")
+    following = older or newer
+    query = chosen.to_query()
+    if following:
+        return redirect(image_url(following, query))
+    return redirect(reverse(GALLERY_URL_NAME) + kept(query))

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import mimetypes
 import threading
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Generator, Iterator
 from dataclasses import dataclass
 from functools import partial
 from typing import Any, cast
@@ -101,7 +101,7 @@ def remove(name: str) -> None:
     client.delete_object(Bucket=bucket, Key=key)
 
 
-def open_chunks(name: str, chunk_size: int = READ_CHUNK) -> Iterator[bytes]:
+def open_chunks(name: str, chunk_size: int = READ_CHUNK) -> Generator[bytes, None, None]:
     """A stored object's bytes, `chunk_size` at a time, never the whole object in memory (the
     S3 storage's own open() would download it into memory first). Raises FileNotFoundError at
     once, before any byte is handed out, when the object is missing."""
@@ -119,7 +119,7 @@ def open_chunks(name: str, chunk_size: int = READ_CHUNK) -> Iterator[bytes]:
     return _closing(body.iter_chunks(chunk_size), body.close)
 
 
-def _closing(chunks: Iterator[bytes], close: Callable[[], None]) -> Iterator[bytes]:
+def _closing(chunks: Iterator[bytes], close: Callable[[], None]) -> Generator[bytes, None, None]:
     try:
         yield from chunks
     finally:

@@ -193,8 +193,9 @@ def page(images: QuerySet[Image], cursor: str = "", size: int = PAGE_SIZE) -> Pa
     return Page(found, encode_cursor(found[-1]) if more else "")
 
 
-def encode_cursor(image: Image) -> str:
-    raw = f"{image.created_at.isoformat()}|{image.pk}"
+def encode_cursor(row: Image | Job) -> str:
+    """The keyset position of an image (or a batch: the history pages the same way)."""
+    raw = f"{row.created_at.isoformat()}|{row.pk}"
     return base64.urlsafe_b64encode(raw.encode()).decode().rstrip("=")
 
 

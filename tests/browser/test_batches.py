@@ -14,7 +14,7 @@ from playwright.sync_api import Browser, expect
 from gallery.query import GalleryFilter
 from generation import pipeline, services
 from generation.models import Image
-from tests.browser.support import check_page, wait_for_images
+from tests.browser.support import check_page, log_in, wait_for_images
 from tests.conftest import PASSWORD, make_user
 from tests.generation.conftest import make_persona
 
@@ -39,10 +39,7 @@ def test_batches_history_leads_to_the_failed_ones(live_server: Any, browser: Bro
     Image.objects.filter(pk=checking_id).update(status=Status.NEEDS_RECONCILIATION)
 
     page = browser.new_context().new_page()
-    page.goto(live_server.url + "/accounts/login/")
-    page.get_by_label("Email").fill("mia@example.com")
-    page.get_by_label("Password:").fill(PASSWORD)
-    page.get_by_role("button", name="Sign In").click()
+    log_in(page, live_server.url, "mia@example.com", PASSWORD)
     page.get_by_role("link", name="Batches").click()
 
     card = page.locator(f"#batch-{job.pk}")

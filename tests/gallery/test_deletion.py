@@ -8,11 +8,13 @@ from decimal import Decimal
 
 import pytest
 from django.core.exceptions import PermissionDenied
+from django.http import QueryDict
 from django.urls import reverse
 from django.utils import timezone
 
 from gallery.deletion import StillBeingMade, delete_images
 from gallery.models import PersonaCover
+from gallery.query import GalleryFilter
 from generation import ledger
 from generation.models import Image, Job, LedgerEntry
 from personas.models import Persona
@@ -94,6 +96,23 @@ def test_another_workspaces_images_are_never_touched(world: World):
     team_image.refresh_from_db()
     assert own_image.deleted_at is None
     assert team_image.deleted_by == world.editor
+
+
+def test_a_gallery_selection_is_deleted_as_chosen(world: World):
+    """ "Select all N matching": the filter's queryset (ordered, searched, capped) as it comes."""
+    editor = world.membership("editor")
+    persona = make_persona(editor)
+    job = make_job(editor)
+    failed = [make_image(job, persona, status=Status.FAILED, prompt="A corridor") for _ in range(3)]
+    make_image(job, persona, status=Status.FAILED, prompt="A kitchen")
+    make_image(job, persona, prompt="A corridor")
+    chosen = GalleryFilter.from_query(QueryDict(f"job={job.pk}&status=failed&q=corridor"), editor)
+
+    assert delete_images(editor, chosen.images(editor)[:5000]) == 3
+
+    assert set(Image.objects.exclude(deleted_at=None).values_list("pk", flat=True)) == {
+        image.pk for image in failed
+    }
 
 
 def test_an_image_is_deleted_once(world: World):

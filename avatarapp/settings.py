@@ -410,6 +410,7 @@ CELERY_TASK_ROUTES = {
     "generation.run_image": {"queue": "providers"},
     "generation.poll_image": {"queue": "providers"},
     "generation.sweep": {"queue": "maintenance"},
+    "generation.remove_image_files": {"queue": "maintenance"},
 }
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 CELERY_WORKER_HIJACK_ROOT_LOGGER = False

@@ -13,8 +13,8 @@ from django.db.models import Count, Max
 
 from avatarapp.workspaces.models import Membership
 from gallery.models import ImageTag
+from gallery.naming import model_name
 from gallery.query import STATUSES, GalleryFilter
-from generation.catalog import CatalogError, get_model
 from generation.keychoice import PROVIDER_NAMES
 
 BUILTIN_NAMES = {"builtin": "Built-in renderer"}
@@ -77,14 +77,6 @@ def _models(chosen: GalleryFilter, membership: Membership) -> list[FacetValue]:
         (FacetValue(v.value, model_name(v.value), v.count, v.selected) for v in values),
         key=lambda value: value.label.lower(),
     )
-
-
-def model_name(model_id: str) -> str:
-    """The model's name as people know it ("GPT Image 2"), for filters and the image page."""
-    try:
-        return get_model(model_id).display_name
-    except CatalogError:  # a model the catalog no longer has: its id is all there is
-        return model_id
 
 
 def _providers(chosen: GalleryFilter, membership: Membership) -> list[FacetValue]:

@@ -5,8 +5,8 @@ gallery, the lightbox's previous/next, "select all N matching", the ZIP): parse 
 once, then `images()` gives the queryset and `page()` a keyset page of it.
 
 Bad input never fails the page: a value that cannot be read (a malformed date, an unknown status,
-a long search) is dropped with a sentence in `problems`; another workspace's persona, tag or
-person is dropped silently, exactly as if it did not exist (it does not, for this workspace).
+a long search) is dropped with a sentence in `problems`; another workspace's persona, tag, batch
+or person is dropped silently, exactly as if it did not exist (it does not, for this workspace).
 
 Pagination is by keyset, newest first: (created_at, id) of the last image shown, so page 500 costs
 what page 1 costs and images arriving meanwhile never shift a page (no OFFSET).
@@ -29,7 +29,7 @@ from django.utils import timezone
 from avatarapp.workspaces.models import Membership
 from gallery import search
 from gallery.models import Favourite, ImageTag, Tag
-from generation.models import Image
+from generation.models import Image, Job
 from personas.models import Persona
 
 PAGE_SIZE = 48
@@ -57,6 +57,7 @@ class GalleryFilter:
     statuses: tuple[str, ...] = ()
     created_by: tuple[int, ...] = ()
     tags: tuple[int, ...] = ()
+    jobs: tuple[uuid.UUID, ...] = ()  # one batch's images (the batches history links here)
     date_from: date | None = None
     date_to: date | None = None
     favourites: bool = False
@@ -75,6 +76,8 @@ class GalleryFilter:
         tags = Tag.objects.filter(workspace_id=workspace_id, pk__in=wanted_tags)
         wanted_people = _ints(query.getlist("by"), "person", problems)
         people = Membership.objects.filter(workspace_id=workspace_id, user_id__in=wanted_people)
+        wanted_jobs = _uuids(query.getlist("job"), "batch", problems)
+        jobs = Job.objects.filter(workspace_id=workspace_id, pk__in=wanted_jobs)
         statuses = []
         for status in query.getlist("status"):
             if status in STATUSES:
@@ -101,6 +104,7 @@ class GalleryFilter:
             statuses=tuple(sorted(set(statuses))),
             created_by=tuple(sorted(people.values_list("user_id", flat=True))),
             tags=tuple(sorted(tags.values_list("pk", flat=True))),
+            jobs=tuple(sorted(jobs.values_list("pk", flat=True), key=str)),
             date_from=date_from,
             date_to=date_to,
             favourites=query.get("fav") == "1",
@@ -118,6 +122,7 @@ class GalleryFilter:
         pairs += [("status", s) for s in current.statuses]
         pairs += [("by", b) for b in current.created_by]
         pairs += [("tag", t) for t in current.tags]
+        pairs += [("job", j) for j in current.jobs]
         if current.date_from:
             pairs.append(("from", current.date_from.isoformat()))
         if current.date_to:
@@ -154,6 +159,8 @@ class GalleryFilter:
         if self.tags and without != "tag":
             tagged = ImageTag.objects.filter(tag_id__in=self.tags).values("image_id")
             images = images.filter(pk__in=tagged)
+        if self.jobs:
+            images = images.filter(job_id__in=self.jobs)
         if self.date_from:
             images = images.filter(created_at__gte=_start_of(self.date_from))
         if self.date_to:
@@ -186,8 +193,9 @@ def page(images: QuerySet[Image], cursor: str = "", size: int = PAGE_SIZE) -> Pa
     return Page(found, encode_cursor(found[-1]) if more else "")
 
 
-def encode_cursor(image: Image) -> str:
-    raw = f"{image.created_at.isoformat()}|{image.pk}"
+def encode_cursor(row: Image | Job) -> str:
+    """The keyset position of an image (or a batch: the history pages the same way)."""
+    raw = f"{row.created_at.isoformat()}|{row.pk}"
     return base64.urlsafe_b64encode(raw.encode()).decode().rstrip("=")
 
 

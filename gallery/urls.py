@@ -1,6 +1,6 @@
 from django.urls import path
 
-from gallery.views import image_tags, lightbox
+from gallery.views import image_tags, jobs, lightbox
 
 app_name = "gallery"
 
@@ -19,4 +19,6 @@ urlpatterns = [
         name="image_tag_remove",
     ),
     # --- end of the lightbox
+    # batches (issue 13, item 4): the history of every batch
+    path("jobs/", jobs.history, name="jobs"),
 ]

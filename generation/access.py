@@ -40,7 +40,8 @@ def get_job_for_member(request: WorkspaceRequest, job_id: uuid.UUID) -> tuple[Me
 def get_image_for_member(
     request: WorkspaceRequest, image_id: uuid.UUID, minimum: str = Role.VIEWER
 ) -> tuple[Membership, Image]:
-    image = Image.objects.filter(pk=image_id).first()
+    # A deleted image is gone for everyone: its row stays only for the ledger and costs.
+    image = Image.objects.filter(pk=image_id, deleted_at=None).first()
     if image is None:
         raise Http404("No such image.")
     return _membership(request, image.workspace_id, minimum), image

@@ -70,9 +70,16 @@ class Job(models.Model):
 
     class Meta:
         ordering = ["-created_at"]
+        # The batches history's keyset order (newest first) within a workspace.
+        indexes = [models.Index(fields=["workspace", "-created_at", "-id"], name="job_history")]
 
     def __str__(self) -> str:
         return f"Job {self.pk} ({self.created_at:%Y-%m-%d %H:%M})"
+
+
+# Deleted from the gallery with a file field still set: its stored objects are still to be
+# removed (generation.removal; the sweeper finds these through the index image_files_to_remove).
+FILES_TO_REMOVE = models.Q(deleted_at__isnull=False) & ~models.Q(original="", thumbnail="")
 
 
 class Image(models.Model):
@@ -160,6 +167,9 @@ class Image(models.Model):
                 fields=["workspace", "-created_at", "-id"],
                 name="image_gallery",
                 condition=models.Q(deleted_at__isnull=True),
+            ),
+            models.Index(
+                fields=["updated_at"], name="image_files_to_remove", condition=FILES_TO_REMOVE
             ),
         ]
 

@@ -9,10 +9,13 @@ from __future__ import annotations
 
 import mimetypes
 import threading
+from collections.abc import Callable, Generator, Iterator
 from dataclasses import dataclass
-from typing import Any
+from functools import partial
+from typing import Any, cast
 
 from botocore.config import Config
+from botocore.exceptions import BotoCoreError, ClientError
 from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
 from storages.backends.s3 import S3Storage
@@ -22,6 +25,9 @@ from avatarapp.imagesafety import SafeImage
 from generation import imagework
 
 THUMBNAIL_SIDE = 384
+READ_CHUNK = 64 * 1024  # what open_chunks hands out at a time: an image is never read whole
+# What a storage that is down or refusing raises (the local folder: OSError; S3: botocore's).
+STORAGE_ERRORS: tuple[type[Exception], ...] = (OSError, BotoCoreError, ClientError)
 
 
 @dataclass(frozen=True)
@@ -69,6 +75,57 @@ def delete_stored(*names: str) -> None:
             default_storage.delete(name)
 
 
+def stored_names(workspace_id: object, image_id: object) -> list[str]:
+    """Every object stored for an image (original, thumbnail, and any left by an upload that
+    was cut short), so removing an image's files misses none."""
+    folder = _folder(workspace_id, image_id)
+    target = _s3_target(folder + "/")
+    if target is None:
+        try:
+            _folders, files = default_storage.listdir(folder)
+        except FileNotFoundError:
+            return []
+        return [f"{folder}/{name}" for name in files]
+    client, bucket, prefix = target
+    listed = client.list_objects_v2(Bucket=bucket, Prefix=prefix).get("Contents", [])
+    return [f"{folder}/{entry['Key'][len(prefix) :]}" for entry in listed]
+
+
+def remove(name: str) -> None:
+    """Delete one object; deleting one that is already gone is not an error."""
+    target = _s3_target(name)
+    if target is None:
+        default_storage.delete(name)
+        return
+    client, bucket, key = target
+    client.delete_object(Bucket=bucket, Key=key)
+
+
+def open_chunks(name: str, chunk_size: int = READ_CHUNK) -> Generator[bytes, None, None]:
+    """A stored object's bytes, `chunk_size` at a time, never the whole object in memory (the
+    S3 storage's own open() would download it into memory first). Raises FileNotFoundError at
+    once, before any byte is handed out, when the object is missing."""
+    target = _s3_target(name)
+    if target is None:
+        file = default_storage.open(name, "rb")
+        return _closing(iter(partial(file.read, chunk_size), b""), file.close)
+    client, bucket, key = target
+    try:
+        body = client.get_object(Bucket=bucket, Key=key)["Body"]
+    except ClientError as error:
+        if error.response.get("Error", {}).get("Code") in ("NoSuchKey", "404"):
+            raise FileNotFoundError(f"Not in storage: {name}") from error
+        raise
+    return _closing(body.iter_chunks(chunk_size), body.close)
+
+
+def _closing(chunks: Iterator[bytes], close: Callable[[], None]) -> Generator[bytes, None, None]:
+    try:
+        yield from chunks
+    finally:
+        close()
+
+
 # --- Performance (make bench): one shared S3 client and one PUT per object ---------------------
 # Through default_storage each object cost HEAD (exists) + HEAD (get_available_name) + an
 # s3transfer upload, and django-storages builds a boto3 Session and resource per worker thread
@@ -107,15 +164,28 @@ def _shared_s3_client(storage: Any) -> Any:
         return _s3_clients[identity]
 
 
-def _s3_put(name: str, data: bytes) -> bool:
-    """Write `data` under `name` with one PUT when the default storage is S3; False otherwise."""
+def _s3_target(name: str) -> tuple[Any, str, str] | None:
+    """(shared client, bucket, key) for `name` when the default storage is S3; None otherwise
+    (gzip-encoded S3 objects would need the storage's own decoding, so they go through it)."""
     storage = default_storage
     if not isinstance(storage, S3Storage) or storage.gzip:
-        return False
+        return None
     key = storage._normalize_name(clean_name(name))
+    if name.endswith("/") and not key.endswith("/"):
+        key += "/"  # a folder's prefix; the name cleaning drops the slash
+    return _shared_s3_client(storage), storage.bucket_name, key
+
+
+def _s3_put(name: str, data: bytes) -> bool:
+    """Write `data` under `name` with one PUT when the default storage is S3; False otherwise."""
+    target = _s3_target(name)
+    if target is None:
+        return False
+    client, bucket, key = target
+    storage = cast(S3Storage, default_storage)  # _s3_target checked it
     params = storage.get_object_parameters(key)
     params.setdefault("ContentType", mimetypes.guess_type(name)[0] or storage.default_content_type)
     if storage.default_acl and "ACL" not in params:
         params["ACL"] = storage.default_acl
-    _shared_s3_client(storage).put_object(Bucket=storage.bucket_name, Key=key, Body=data, **params)
+    client.put_object(Bucket=bucket, Key=key, Body=data, **params)
     return True

@@ -12,6 +12,8 @@ or storing row counts as abandoned only once no live task could still hold it (t
 - storing for too long: the worker died with the bytes in memory. An asynchronous provider still
   has the result, so poll again; a synchronous one does not, so flag it.
 - anything past its deadline that has not reached the provider: fail and release.
+- deleted from the gallery, but with files still stored a while later: the removal task was lost
+  (a crash between commit and publish) or gave up while storage was down: enqueue it again.
 """
 
 from __future__ import annotations
@@ -25,10 +27,11 @@ from django.utils import timezone
 
 from generation import ledger
 from generation.catalog import get_model
-from generation.models import Image
+from generation.models import FILES_TO_REMOVE, Image
 from generation.outcomes import MAX_ATTEMPTS
 
 Status = Image.Status
+REMOVALS_PER_SWEEP = 1000  # a backlog of deleted files drains over a few sweeps
 
 
 def _stale_after() -> timedelta:
@@ -113,7 +116,22 @@ def sweep() -> dict[str, int]:
                 counts["repolled"] += 1
         elif _flag(image, Status.STORING, "The worker stopped while storing the image."):
             counts["reconciled"] += 1
+
+    counts["files_removed"] = _remove_deleted_files(now, stale)
     return counts
+
+
+def _remove_deleted_files(now: datetime, stale: datetime) -> int:
+    """Enqueue the removal again for deleted images whose files are still stored; touching
+    updated_at keeps one enqueue per stale period per image while storage stays down."""
+    from generation.tasks import enqueue_removal
+
+    left = Image.objects.filter(FILES_TO_REMOVE, updated_at__lte=stale)
+    image_ids = list(left.values_list("pk", flat=True)[:REMOVALS_PER_SWEEP])
+    if image_ids:
+        Image.objects.filter(pk__in=image_ids).update(updated_at=now)
+        enqueue_removal(image_ids)
+    return len(image_ids)
 
 
 def _give_up(image: Image, now: datetime, why: str) -> bool:

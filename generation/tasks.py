@@ -15,7 +15,7 @@ from celery import Task, shared_task
 from celery.signals import worker_ready, worker_shutdown
 from kombu.exceptions import OperationalError
 
-from generation import imagework, pipeline, sweeper
+from generation import imagework, outcomes, pipeline, removal, sweeper
 
 log = logging.getLogger(__name__)
 
@@ -33,6 +33,35 @@ def poll_image(image_id: str) -> None:
 @shared_task(name="generation.sweep")
 def sweep() -> None:
     sweeper.sweep()
+
+
+# Storage down for longer than these retries (about 20 minutes with the capped backoff) is left to
+# the sweeper, which finds deleted images whose files remain and enqueues them again.
+REMOVAL_RETRIES = 8
+REMOVAL_BATCH = 100  # images per task: a bulk delete of thousands publishes a few dozen messages
+
+
+@shared_task(name="generation.remove_image_files", bind=True, max_retries=REMOVAL_RETRIES)
+def remove_image_files(self: Task, image_ids: list[str]) -> None:
+    failed = removal.remove_files(image_ids)
+    if failed:
+        attempt = self.request.retries + 1
+        if attempt > REMOVAL_RETRIES:
+            log.warning("giving up on the files of %s images; the sweeper will", len(failed))
+            return
+        # Only the images whose storage failed go round again.
+        raise self.retry(args=(failed,), countdown=outcomes.retry_delay(attempt))
+
+
+def enqueue_removal(image_ids: list[uuid.UUID] | list[str]) -> None:
+    """Remove deleted images' files: call after the deleting transaction has committed."""
+    ids = [str(image_id) for image_id in image_ids]
+    for start in range(0, len(ids), REMOVAL_BATCH):
+        try:
+            remove_image_files.apply_async(args=(ids[start : start + REMOVAL_BATCH],))
+        except OperationalError:  # the broker is down: the sweeper enqueues them again
+            log.warning("broker unavailable; the sweeper will remove the deleted files")
+            return
 
 
 def enqueue_image(image_id: uuid.UUID | str, countdown: float = 0) -> None:

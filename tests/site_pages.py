@@ -49,6 +49,7 @@ MEMBER_PAGES: list[Page] = [
     ("generation:job", "job"),
     ("gallery:image", "image"),
     ("generation:gallery",),
+    ("gallery:jobs",),
     ("generation:costs",),
     ("keys:list",),
     ("keys:workspace", "team"),

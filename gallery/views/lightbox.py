@@ -8,7 +8,6 @@ the page after an action all stay in the same selection.
 
 from __future__ import annotations
 
-import importlib
 import uuid
 from typing import Any
 
@@ -25,9 +24,9 @@ from avatarapp.workspaces.models import Membership
 from avatarapp.workspaces.roles import Role, at_least
 from gallery import lightbox
 from gallery.access import get_shown_image
-from gallery.facets import model_name
+from gallery.deletion import delete_images
 from gallery.models import Favourite
-from gallery.naming import download_name
+from gallery.naming import download_name, model_name
 from gallery.query import GalleryFilter
 from gallery.services import set_favourite
 from generation.models import Image
@@ -120,10 +119,7 @@ def delete(request: WorkspaceRequest, image_id: uuid.UUID) -> HttpResponse:
     membership, image = get_shown_image(request, image_id, Role.EDITOR)
     chosen = GalleryFilter.from_query(request.GET, membership)
     newer, older = lightbox.neighbours(chosen.images(membership), image)
-    # gallery.deletion is written alongside this page (issue 13, item 6) and arrives when both are
-    # merged; imported by name until then so this module does not depend on the order of merges.
-    deletion = importlib.import_module("gallery.deletion")
-    deletion.delete_images(membership, Image.objects.filter(pk=image.pk))
+    delete_images(membership, Image.objects.filter(pk=image.pk))
     messages.success(request, "The image was deleted.")
     following = older or newer
     query = chosen.to_query()

@@ -61,7 +61,7 @@ def summarize(job: Job) -> JobSummary:
 def _job_context(
     request: WorkspaceRequest, job: Job, can_edit: bool, *, with_images: bool = True
 ) -> dict[str, object]:
-    images = list(job.images.all()) if with_images else []
+    images = list(job.images.filter(deleted_at=None)) if with_images else []
     return {"job": job, "images": images, "summary": summarize(job), "can_edit": can_edit}
 
 

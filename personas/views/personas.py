@@ -32,7 +32,7 @@ def persona_portraits(persona: Persona) -> list[Any]:
     """The persona's newest generated portraits, for the grid on its page."""
     from generation.models import Image
 
-    done = Image.objects.filter(persona=persona, status=Image.Status.SUCCEEDED)
+    done = Image.objects.filter(persona=persona, status=Image.Status.SUCCEEDED, deleted_at=None)
     return list(done.order_by("-finished_at")[:PORTRAITS_SHOWN])
 
 
@@ -40,7 +40,9 @@ def latest_portrait_id() -> Subquery:
     """The newest finished portrait of each persona, in the list's own query (no N+1)."""
     from generation.models import Image
 
-    newest = Image.objects.filter(persona=OuterRef("pk"), status=Image.Status.SUCCEEDED)
+    newest = Image.objects.filter(
+        persona=OuterRef("pk"), status=Image.Status.SUCCEEDED, deleted_at=None
+    )
     return Subquery(newest.order_by("-finished_at").values("pk")[:1])
 
 

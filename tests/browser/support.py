@@ -80,3 +80,11 @@ def check_page(page: Page, name: str) -> None:
     assert found == [], f"{name}: " + "; ".join(found)
     refused = csp_violations(page)
     assert refused == [], f"{name}: " + "; ".join(refused)
+
+
+def log_in(page: Page, base_url: str, email: str, password: str) -> None:
+    """Sign in through the login form, as a person would."""
+    page.goto(base_url + "/accounts/login/")
+    page.get_by_label("Email").fill(email)
+    page.get_by_label("Password:").fill(password)
+    page.get_by_role("button", name="Sign In").click()

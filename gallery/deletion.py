@@ -1,0 +1,81 @@
+"""Deleting images from the gallery: editors and above; the rows stay, their files go.
+
+A deleted image is marked (deleted_at, deleted_by), never removed: its ledger lines and costs
+keep their history, and the costs page's totals do not move. Its stored objects are removed by a
+worker task enqueued after the transaction commits (ids only); the sweeper enqueues it again if
+that message is lost (generation.removal, generation.sweeper).
+
+Images still being made: a queued one is cancelled first (its reservation is released, nothing
+was spent), and so is one waiting on an asynchronous provider (the provider bills it whatever we
+do, so that cost is settled, as the Cancel button does). One that a worker is calling the
+provider for or storing right now cannot be stopped, and deleting its row under the worker would
+leave files nobody removes: the whole delete is refused with a sentence, and nothing changes.
+"""
+
+from __future__ import annotations
+
+from django.core.exceptions import PermissionDenied
+from django.db import transaction
+from django.db.models import QuerySet
+from django.utils import timezone
+
+from avatarapp.workspaces.access import role_required_message
+from avatarapp.workspaces.models import Membership
+from avatarapp.workspaces.roles import Role, at_least
+from gallery.models import PersonaCover
+from generation import pipeline
+from generation.models import Image
+from generation.tasks import enqueue_removal
+
+Status = Image.Status
+CANCELLED_FIRST = (Status.QUEUED, Status.POLLING)
+BEING_MADE = (Status.RUNNING, Status.STORING)
+
+
+class StillBeingMade(PermissionDenied):
+    """Some of the images are in a worker's hands right now. A PermissionDenied, so a view that
+    shows the role sentence shows this one too (and an unhandled one is the 403 page with it)."""
+
+
+def delete_images(membership: Membership, images: QuerySet[Image]) -> int:
+    """Delete the images of `images` that are in the member's workspace and not deleted yet;
+    returns how many were deleted. Raises PermissionDenied (with a sentence) for a role below
+    editor, or StillBeingMade when any of them is being made right now."""
+    if not at_least(membership.role, Role.EDITOR):
+        raise PermissionDenied(role_required_message(Role.EDITOR))
+    chosen = Image.objects.filter(
+        pk__in=images.values("pk"), workspace_id=membership.workspace_id, deleted_at=None
+    )
+    busy = chosen.filter(status__in=BEING_MADE).count()
+    if busy:
+        raise StillBeingMade(_being_made(busy))
+    now = timezone.now()
+    with transaction.atomic():
+        for image in chosen.filter(status__in=CANCELLED_FIRST):
+            pipeline.cancel(image)
+        # Locked, so a concurrent delete of the same images waits and then finds them deleted:
+        # each image is deleted (and its removal enqueued) once. One claimed by a worker since
+        # the check above is not ended, so it is left alone.
+        image_ids = list(
+            chosen.filter(status__in=Image.TERMINAL)
+            .select_for_update()
+            .values_list("pk", flat=True)
+        )
+        Image.objects.filter(pk__in=image_ids).update(
+            deleted_at=now, deleted_by=membership.user, updated_at=now
+        )
+        PersonaCover.objects.filter(image_id__in=image_ids).delete()
+        transaction.on_commit(lambda: enqueue_removal(image_ids))
+    return len(image_ids)
+
+
+def _being_made(count: int) -> str:
+    if count == 1:
+        return (
+            "One of these images is being made right now, so nothing was deleted. "
+            "Wait until it has finished, then delete again."
+        )
+    return (
+        f"{count} of these images are being made right now, so nothing was deleted. "
+        "Wait until they have finished, then delete again."
+    )

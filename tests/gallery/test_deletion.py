@@ -197,7 +197,7 @@ def test_a_deleted_image_is_gone_from_its_pages(world: World, client_as):
     client.post(reverse("workspaces:switch", args=[world.team.pk]))
 
     for url in (
-        reverse("generation:image_detail", args=[gone.pk]),
+        reverse("gallery:image", args=[gone.pk]),
         reverse("generation:image_file", args=[gone.pk, "thumbnail"]),
     ):
         assert client.get(url).status_code == 404

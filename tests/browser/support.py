@@ -36,7 +36,9 @@ def wait_for_images(images: Locator, timeout_ms: int = 30_000) -> None:
     images.evaluate_all(_DECODE_ALL, timeout_ms)
 
 
-def post_with_own_token(page: Page, url: str, form: dict[str, str] | None = None) -> APIResponse:
+def post_with_own_token(
+    page: Page, url: str, form: dict[str, str | float | bool] | None = None
+) -> APIResponse:
     """POST `url` from `page`'s browser session with that session's own CSRF token (the one its
     pages give htmx), as a signed-in person's script could. The request passes CSRF, so what
     refuses it is the view's own permission check, which is what an outsider test is about.

@@ -24,6 +24,8 @@ from avatarapp.imagesafety import UnsafeImageError, sanitize_image
 from tests.personas import images
 
 MODULE = Path(imagesafety.__file__)
+# CPU seconds of the measuring process: what handling the file costs, which a busy machine does
+# not change (wall time would also count the waits for a core that other processes hold).
 TIME_LIMIT_S = 2.0
 MEMORY_LIMIT = 256 * 1024 * 1024
 
@@ -35,13 +37,13 @@ module = importlib.util.module_from_spec(spec)
 sys.modules["imagesafety"] = module
 spec.loader.exec_module(module)
 data = open(sys.argv[2], "rb").read()
-start = time.perf_counter()
+start = time.process_time()
 try:
     safe = module.sanitize_image(data)
     outcome = f"cleaned {safe.width}x{safe.height}"
 except module.UnsafeImageError as error:
     outcome = "refused: " + error.user_message
-seconds = time.perf_counter() - start
+seconds = time.process_time() - start
 status = open("/proc/self/status").read()
 peak_kb = int(status.split("VmHWM:")[1].split()[0])
 print(json.dumps({"outcome": outcome, "seconds": seconds, "peak": peak_kb * 1024}))

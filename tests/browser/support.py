@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
+import json
 import os
 from pathlib import Path
 
 from axe_playwright_python.sync_playwright import Axe
-from playwright.sync_api import Locator, Page, ViewportSize
+from playwright.sync_api import APIResponse, Locator, Page, ViewportSize
 
 ARTIFACTS = Path(os.environ.get("TEST_ARTIFACTS_DIR", "test-artifacts"))
 SCREENSHOTS = ARTIFACTS / "screenshots"
@@ -33,6 +34,19 @@ def wait_for_images(images: Locator, timeout_ms: int = 30_000) -> None:
     missing, not an image) fails the test. Images behind a redirect to the S3 server arrive a
     moment after their element."""
     images.evaluate_all(_DECODE_ALL, timeout_ms)
+
+
+def post_with_own_token(
+    page: Page, url: str, form: dict[str, str | float | bool] | None = None
+) -> APIResponse:
+    """POST `url` from `page`'s browser session with that session's own CSRF token (the one its
+    pages give htmx), as a signed-in person's script could. The request passes CSRF, so what
+    refuses it is the view's own permission check, which is what an outsider test is about.
+    Redirects are not followed: the answer is the view's, not that of the page it sends to."""
+    headers = json.loads(page.locator("body").get_attribute("hx-headers") or "{}")
+    assert headers.get("X-CSRFToken"), "the page carries no CSRF token"
+    token = {"X-CSRFToken": headers["X-CSRFToken"]}
+    return page.request.post(url, headers=token, form=form, max_redirects=0)
 
 
 def accessibility_violations(page: Page) -> list[str]:

@@ -15,7 +15,7 @@ from avatarapp.keys.models import ProviderKey, Status
 from avatarapp.workspaces.models import Membership
 from avatarapp.workspaces.roles import Role
 from avatarapp.workspaces.services import create_team_workspace
-from tests.browser.support import check_page
+from tests.browser.support import check_page, post_with_own_token
 from tests.conftest import PASSWORD, make_user
 from tests.emulator import Emulator
 
@@ -118,9 +118,11 @@ def test_admin_adds_a_key_editor_sees_a_mask_outsider_gets_404(
         assert response.status == 404, url
     expect(charlie_page.get_by_role("heading", name="Not found")).to_be_visible()
     check_page(charlie_page, "keys-07-outsider-404")
+    charlie_page.goto(f"{base}/personas/")  # a page of his own: his session's CSRF token
     for action in ("check", "rename", "revoke", "delete"):
-        api = charlie_page.request.post(f"{base}/settings/keys/{key.pk}/{action}/")
-        assert api.status in (403, 404)  # no CSRF token from outside: refused either way
+        url = f"{base}/settings/keys/{key.pk}/{action}/"
+        api = post_with_own_token(charlie_page, url, form={"label": "Charlie's now"})
+        assert api.status == 404, action  # past CSRF: the key is another tenant's
     key.refresh_from_db()
     assert key.status == Status.VALID
     assert key.label == "Marketing OpenAI"

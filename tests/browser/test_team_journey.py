@@ -9,7 +9,7 @@ import pytest
 from playwright.sync_api import Browser, Page, expect
 
 from avatarapp.workspaces.models import Membership, Workspace
-from tests.browser.support import check_page
+from tests.browser.support import check_page, post_with_own_token
 from tests.conftest import PASSWORD, make_user
 from tests.workspaces.mail import confirmation_link
 
@@ -105,8 +105,9 @@ def test_sign_up_create_team_invite_and_accept(live_server, browser: Browser) ->
     assert response.status == 404
     expect(charlie_page.get_by_role("heading", name="Not found")).to_be_visible()
     check_page(charlie_page, "06-outsider-404")
-    api_response = charlie_page.request.post(f"{base}/workspaces/{team.pk}/switch/")
-    assert api_response.status in (403, 404)  # no CSRF token from outside: refused either way
+    charlie_page.goto(f"{base}/personas/")  # a page of his own: his session's CSRF token
+    api_response = post_with_own_token(charlie_page, f"{base}/workspaces/{team.pk}/switch/")
+    assert api_response.status == 404  # past CSRF: not a member, so no such workspace
     assert not Membership.objects.filter(workspace=team, user__email="charlie@example.com").exists()
     # Alice opens "Where you're signed in" from her user menu.
     page.locator(".usermenu summary").click()

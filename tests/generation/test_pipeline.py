@@ -12,7 +12,7 @@ from django.utils import timezone
 
 from avatarapp.keys.models import ProviderKey
 from avatarapp.keys.services import revoke
-from generation import ledger, pipeline, services, sweeper
+from generation import ledger, pipeline, services, sweeper, tasks
 from generation.models import Image, LedgerEntry
 from tests.conftest import World
 from tests.emulator import Emulator
@@ -171,6 +171,29 @@ def test_the_sweeper_enqueues_an_image_whose_enqueue_was_lost(team: World, worke
     assert counts["requeued"] == 1
     [image] = finished(job.pk)
     assert image.status == "succeeded"
+
+
+def test_the_sweeper_fails_an_image_still_queued_past_its_deadline_and_releases_it(
+    team: World, worker: None, providers: Emulator
+) -> None:
+    # Committed, never enqueued, and now past its deadline and stale: without the deadline rule
+    # the sweeper would enqueue it and the worker would call the provider.
+    job, _ = services.create_batch(team.membership("editor"), one_image(team))
+    long_ago = timezone.now() - timedelta(minutes=5)
+    Image.objects.filter(job=job).update(updated_at=long_ago, deadline_at=long_ago)
+    [queued] = Image.objects.filter(job=job)
+    assert ledger.budget_status(team.team).reserved == queued.estimated_usd > 0
+    key_checks = len(providers.requests)  # adding the keys checked them
+    tasks.sweep.delay()  # through the broker to the worker, as beat sends it
+    [image] = finished(job.pk)
+    assert (image.status, image.error_kind, image.attempts) == ("failed", "deadline", 0)
+    assert image.error_message == (
+        "It could not be started before its deadline. Retry to try again."
+    )
+    lines = {line.kind: line.amount_usd for line in LedgerEntry.objects.filter(image=image)}
+    assert lines == {"reservation": image.estimated_usd, "release": image.estimated_usd}
+    assert ledger.budget_status(team.team).reserved == 0
+    assert len(providers.requests) == key_checks  # nothing sent to a provider
 
 
 def test_the_sweeper_flags_a_worker_that_died_after_calling_the_provider(team: World) -> None:

@@ -22,6 +22,7 @@ urlpatterns = [
     path("invitations/<str:token>/decline/", invitations.decline, name="decline_invitation"),
     path("personas/", include("personas.urls")),
     path("", include("generation.urls")),
+    path("", include("gallery.urls")),
     path("settings/keys/", include("avatarapp.keys.urls")),
     path(f"{settings.ADMIN_URL}", admin.site.urls),
 ]

@@ -48,7 +48,8 @@ MEMBER_PAGES: list[Page] = [
     ("generation:generate",),
     ("generation:job", "job"),
     ("generation:image_detail", "image"),
-    ("generation:gallery",),
+    ("gallery:gallery",),
+    ("gallery:filters",),
     ("generation:costs",),
     ("keys:list",),
     ("keys:workspace", "team"),
@@ -69,6 +70,8 @@ MEMBER_PAGES: list[Page] = [
 MEMBER_FRAGMENTS: list[Page] = [
     ("generation:job_progress", "job"),
     ("generation:image_card", "image"),
+    ("gallery:persona_gallery", "persona"),
+    ("gallery:persona_filters", "persona"),
 ]
 
 

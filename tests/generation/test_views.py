@@ -220,17 +220,6 @@ def test_image_detail_shows_everything_about_the_image(
         assert fact in html
 
 
-def test_the_persona_page_shows_its_portraits(world: World, job: Job, client_as) -> None:
-    image = job.images.first()
-    assert image is not None
-    client = client_as("viewer")
-    page = client.get(reverse("personas:detail", args=[image.persona_id])).content.decode()
-    assert "No generated portraits yet" in page
-    pipeline.run_image(image.pk)
-    page = client.get(reverse("personas:detail", args=[image.persona_id])).content.decode()
-    assert reverse("generation:image_detail", args=[image.pk]) in page
-
-
 def test_each_key_shows_its_spend_this_month(world: World, providers, client_as) -> None:
     from tests.generation.conftest import add_keys
 

@@ -5,8 +5,8 @@ One URL serves a gallery and its htmx pieces (Vary: HX-Request):
 - the results (`HX-Target: gallery-results`) for new filters: the grid's first page, pushing the
   filters' URL (HX-Push-Url: the filter as read, so a value that was left out is gone from it)
   and asking the filter panel to recount (the `gallery-filtered` event);
-- the next page of cards (htmx with a `cursor`), fetched when the end of the grid scrolls into
-  view.
+- the next page of cards (`HX-Target: gallery-more`, with a `cursor`), fetched when the end of
+  the grid scrolls into view.
 The filter panel's counts (gallery.facets: seven grouped queries) have their own URL, fetched
 once the grid is on screen: over a large workspace they cost more than the page of thumbnails,
 and the thumbnails are what a person came for. Without JavaScript the panel is a page of its own.
@@ -35,6 +35,7 @@ from gallery.views.grid import Grid, build
 from personas.access import current_member, get_persona_for_member
 
 RESULTS = "gallery-results"  # the id of the element the filter form swaps
+MORE = "gallery-more"  # the id of the grid's last item, which fetches the next page
 TITLES = {
     "persona": "Persona",
     "style": "Style",
@@ -113,7 +114,7 @@ def _respond(request: WorkspaceRequest, shown: Grid, page: str) -> HttpResponse:
     context = {"grid": shown, "workspace": shown.membership.workspace}
     if not request.htmx or request.htmx.history_restore_request:
         return render(request, page, context)
-    if "cursor" in request.GET:
+    if request.htmx.target == MORE:
         return render(request, "gallery/_browser.html#cards", context)
     if request.htmx.target == RESULTS:
         response = render(request, "gallery/_browser.html#results", context)

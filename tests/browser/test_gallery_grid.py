@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import re
 from datetime import timedelta
+from typing import Any
 
 import pytest
 from django.forms.models import model_to_dict
@@ -57,12 +58,18 @@ def make_gallery(owner: Membership) -> None:
     )
 
 
-def log_in(page: Page, base: str) -> None:
-    page.goto(base + "/accounts/login/")
+@pytest.fixture
+def mia(live_server, browser: Browser) -> tuple[Page, Any]:
+    """Mia, signed in, with the gallery above in her workspace."""
+    user = make_user("mia@example.com")
+    make_gallery(user.memberships.get())
+    page = browser.new_context().new_page()
+    page.goto(live_server.url + "/accounts/login/")
     page.get_by_label("Email").fill("mia@example.com")
     page.get_by_label("Password:").fill(PASSWORD)
     page.get_by_role("button", name="Sign In").click()
     expect(page.get_by_role("heading", name="Personas", exact=True)).to_be_visible()
+    return page, user
 
 
 def settle(page: Page) -> None:
@@ -72,12 +79,8 @@ def settle(page: Page) -> None:
     page.context.close()
 
 
-def test_browse_filter_search_scroll_and_select(live_server, browser: Browser) -> None:
-    user = make_user("mia@example.com")
-    make_gallery(user.memberships.get())
-    base = live_server.url
-    page = browser.new_context().new_page()
-    log_in(page, base)
+def test_browse_filter_search_scroll_and_select(mia: tuple[Page, Any]) -> None:
+    page, user = mia
 
     page.get_by_role("link", name="Gallery").click()
     cards = page.locator(".gallery-card")
@@ -127,12 +130,8 @@ def test_browse_filter_search_scroll_and_select(live_server, browser: Browser) -
     settle(page)
 
 
-def test_a_personas_gallery_and_its_cover(live_server, browser: Browser) -> None:
-    user = make_user("mia@example.com")
-    make_gallery(user.memberships.get())
-    base = live_server.url
-    page = browser.new_context().new_page()
-    log_in(page, base)
+def test_a_personas_gallery_and_its_cover(mia: tuple[Page, Any]) -> None:
+    page, _ = mia
 
     page.get_by_role("link", name=re.compile("Leo Park")).click()
     portraits = page.locator("#portraits")

@@ -15,7 +15,7 @@ from django.utils import timezone
 from gallery import query as gallery_query
 from gallery.models import ImageTag, Tag
 from generation.models import Image
-from tests.conftest import World
+from tests.conftest import ROLES, World
 from tests.gallery.conftest import HTMX, Team
 from tests.gallery.factories import make_image, make_job
 from tests.generation.conftest import make_persona
@@ -23,11 +23,12 @@ from tests.personas.conftest import TeamClient
 
 pytestmark = pytest.mark.django_db
 GALLERY = "/gallery/"
+NEXT_PAGE = {**HTMX, "HX-Target": "gallery-more"}  # the sentinel at the end of the grid
 
 
 def shown(page: str) -> list[str]:
     """The image ids of the cards on a page, in order."""
-    return re.findall(r'name="image" value="([0-9a-f-]{36})"', page)
+    return re.findall(r'class="pick-box" name="image" value="([0-9a-f-]{36})"', page)
 
 
 def ids(*images: Image) -> list[str]:
@@ -139,8 +140,9 @@ def test_pages_follow_by_keyset_as_you_scroll_or_with_a_more_link(
     assert "<html" in second
     assert shown(second) == ids(*images[size:])
     assert "More portraits" not in second
+    assert 'href="/gallery/?status=done">Back to the newest portraits</a>' in second
     # With htmx: the next cards alone, to put in place of the sentinel.
-    cards = client.get(html.unescape(sentinel[1]), headers=HTMX).content.decode()
+    cards = client.get(html.unescape(sentinel[1]), headers=NEXT_PAGE).content.decode()
     assert cards.lstrip().startswith("<li")
     assert shown(cards) == ids(*images[size:])
     assert "More portraits" not in cards
@@ -250,3 +252,34 @@ def test_without_javascript_the_filters_are_a_page_of_their_own(
     assert f'<form method="get" action="{GALLERY}"' in text
     assert 'value="studio"' in text
     assert choices(text)["Mia Chen"] == (1, True)
+
+
+@pytest.mark.parametrize("role", ROLES)
+def test_who_sees_the_team_gallery(role: str, team: Team, team_client: TeamClient) -> None:
+    client = team_client(role)
+    pages = {
+        "gallery": client.get(GALLERY),
+        "filters": client.get(reverse("gallery:filters"), headers=HTMX),
+        "persona": client.get(reverse("gallery:persona_gallery", args=[team.mia.pk]), headers=HTMX),
+    }
+    if role == "anonymous":
+        for response in pages.values():
+            assert response.status_code == 302
+            assert response["Location"].startswith(reverse("account_login"))
+        return
+    if role == "outsider":  # their own workspace's gallery; the team's persona is not found
+        assert pages["gallery"].status_code == 200
+        assert shown(pages["gallery"].content.decode()) == []
+        assert "Mia Chen" not in pages["filters"].content.decode()
+        assert pages["persona"].status_code == 404
+        return
+    for response in pages.values():
+        assert response.status_code == 200
+    assert len(shown(pages["gallery"].content.decode())) == 4
+    assert len(shown(pages["persona"].content.decode())) == 3
+    # Tags and deleting are for editors and above; favourites and downloads for everyone.
+    bar = pages["gallery"].content.decode()
+    assert ('value="tag"' in bar) is (role != "viewer")
+    assert ('value="delete"' in bar) is (role != "viewer")
+    assert 'value="favourite"' in bar
+    assert 'value="zip"' in bar

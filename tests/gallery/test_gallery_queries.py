@@ -56,7 +56,7 @@ Url = Callable[[Workspace, str], str]
 LISTS: list[tuple[str, Url, dict[str, str]]] = [
     ("gallery page", lambda w, q: f"/gallery/?{q}", {}),
     ("new filters", lambda w, q: f"/gallery/?{q}", {**HTMX, "HX-Target": "gallery-results"}),
-    ("next page", lambda w, q: f"/gallery/?{q}&cursor=", HTMX),
+    ("next page", lambda w, q: f"/gallery/?{q}&cursor=", {**HTMX, "HX-Target": "gallery-more"}),
     ("filter panel", lambda w, q: f"{reverse('gallery:filters')}?{q}", HTMX),
     (
         "persona gallery",

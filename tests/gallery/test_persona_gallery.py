@@ -65,6 +65,24 @@ def test_new_filters_push_the_persona_pages_url(team: Team, team_client: TeamCli
     assert response["HX-Push-Url"] == f"{page}?status=failed"
 
 
+def test_the_more_link_on_a_persona_page_opens_its_gallery_there(
+    editor, team: Team, team_client: TeamClient
+) -> None:
+    job = make_job(editor)
+    newer = [make_image(job, team.mia) for _ in range(50)][::-1]  # newest first
+    client = team_client("viewer")
+    first = client.get(persona_gallery(team.mia.pk), headers=HTMX).content.decode()
+    more = re.search(r'<a class="button secondary" href="([^"]+)">More portraits</a>', first)
+    assert more, "no More link"
+    page = client.get(html.unescape(more[1])).content.decode()  # the persona's page, then
+    fetch = re.search(r'id="persona-gallery" hx-get="([^"]+)"', page)
+    assert fetch, "the persona page does not fetch its gallery"
+    grid = client.get(html.unescape(fetch[1]), headers=HTMX).content.decode()
+    assert 'id="gallery-browser"' in grid  # the whole gallery, from where the link pointed
+    rest = [*newer[48:], team.mia_newest, team.mia_failed, team.mia_done]
+    assert shown(grid) == ids(*rest)
+
+
 def test_the_persona_gallery_is_part_of_the_persona_page(
     team: Team, team_client: TeamClient
 ) -> None:

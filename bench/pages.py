@@ -161,7 +161,7 @@ def measure_pages(
         PageResult("job page, a full job", reverse("generation:job", args=[job.pk])),
         PageResult("its progress (htmx)", reverse("generation:job_progress", args=[job.pk])),
         PageResult("persona list", reverse("personas:list")),
-        PageResult("gallery", reverse("generation:gallery")),
+        PageResult("gallery", reverse("gallery:gallery")),
         PageResult("costs", reverse("generation:costs")),
     ]  # fmt: skip
     made = 1

@@ -16,8 +16,10 @@ from gallery.models import ImageTag
 from gallery.naming import model_name
 from gallery.query import STATUSES, GalleryFilter
 from generation.keychoice import PROVIDER_NAMES
+from personas.library import BUILTIN_BY_KEY
 
 BUILTIN_NAMES = {"builtin": "Built-in renderer"}
+PROVIDER_LABELS = {**PROVIDER_NAMES, **BUILTIN_NAMES, "openai_compatible": "Your own server"}
 
 
 @dataclass(frozen=True)
@@ -29,7 +31,7 @@ class FacetValue:
 
 
 def facets(chosen: GalleryFilter, membership: Membership) -> dict[str, list[FacetValue]]:
-    return {
+    counted = {
         "persona": _grouped(chosen, membership, "persona", "persona_id", "persona_name"),
         "style": _grouped(chosen, membership, "style", "style_key", "style_name"),
         "model": _models(chosen, membership),
@@ -38,6 +40,35 @@ def facets(chosen: GalleryFilter, membership: Membership) -> dict[str, list[Face
         "by": _grouped(chosen, membership, "by", "job__created_by_id", "job__created_by__email"),
         "tag": _tags(chosen, membership),
     }
+    for dimension, values in counted.items():
+        values += _chosen_but_unmatched(chosen, dimension, values)
+    return counted
+
+
+def _chosen_but_unmatched(
+    chosen: GalleryFilter, dimension: str, counted: list[FacetValue]
+) -> list[FacetValue]:
+    """Chosen values that no image matches under the other filters (Mia ticked, then "Failed",
+    and Mia has no failed portrait): still listed, ticked, with 0, so they can be unticked."""
+    shown = {value.value for value in counted}
+    return [
+        FacetValue(value, _chosen_label(chosen, dimension, value), 0, True)
+        for value in sorted(_selected(chosen, dimension) - shown)
+    ]
+
+
+def _chosen_label(chosen: GalleryFilter, dimension: str, value: str) -> str:
+    if dimension in chosen.names:  # persona, tag, person: named when the filter was read
+        return chosen.names[dimension].get(value, value)
+    if dimension == "model":
+        return model_name(value)
+    if dimension == "provider":
+        return PROVIDER_LABELS.get(value, value)
+    if dimension == "style" and value in BUILTIN_BY_KEY:
+        return BUILTIN_BY_KEY[value].name
+    if dimension == "style":
+        return "A style no portrait uses"
+    return value
 
 
 def _selected(chosen: GalleryFilter, dimension: str) -> set[str]:
@@ -81,8 +112,10 @@ def _models(chosen: GalleryFilter, membership: Membership) -> list[FacetValue]:
 
 def _providers(chosen: GalleryFilter, membership: Membership) -> list[FacetValue]:
     values = _grouped(chosen, membership, "provider", "provider", "provider")
-    names = {**PROVIDER_NAMES, **BUILTIN_NAMES, "openai_compatible": "Your own server"}
-    return [FacetValue(v.value, names.get(v.value, v.value), v.count, v.selected) for v in values]
+    return [
+        FacetValue(v.value, PROVIDER_LABELS.get(v.value, v.value), v.count, v.selected)
+        for v in values
+    ]
 
 
 def _statuses(chosen: GalleryFilter, membership: Membership) -> list[FacetValue]:
@@ -117,3 +150,12 @@ def _tags(chosen: GalleryFilter, membership: Membership) -> list[FacetValue]:
         FacetValue(str(row["tag_id"]), row["tag__name"], row["n"], str(row["tag_id"]) in selected)
         for row in rows
     ]
+
+
+def matching_total(counted: dict[str, list[FacetValue]]) -> int:
+    """How many images the whole filter selects, read off the status counts with no query of
+    its own: every image has exactly one status, and each status is counted with every other
+    filter applied, so the chosen statuses (or all, when none is chosen) add up to it."""
+    statuses = counted["status"]
+    chosen = [value for value in statuses if value.selected]
+    return sum(value.count for value in chosen or statuses)

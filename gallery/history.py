@@ -28,7 +28,7 @@ PAGE_SIZE = 20
 THUMBNAILS = 6
 PERSONAS_NAMED = 3
 # The gallery page the "See the failed ones" links open (its filter reads job= and status=).
-GALLERY_URL_NAME = "generation:gallery"
+GALLERY_URL_NAME = "gallery:gallery"
 _STATUS_WORD = {state: name for name, (_label, states) in STATUSES.items() for state in states}
 
 

@@ -63,6 +63,10 @@ class GalleryFilter:
     favourites: bool = False
     search: str = ""
     problems: tuple[str, ...] = field(default=(), compare=False)
+    # What a person reads for each chosen persona, tag and person, by dimension and value: read
+    # with the ids (no extra query), so the filter panel can name a choice no image matches any
+    # more, and the person can untick it.
+    names: dict[str, dict[str, str]] = field(default_factory=dict, compare=False, hash=False)
 
     # --- reading the URL ---------------------------------------------------------------------
 
@@ -96,20 +100,26 @@ class GalleryFilter:
         if text and not search.has_words(text):
             problems.append("Type a word to search for.")
             text = ""
+        names = {
+            "persona": {str(pk): name for pk, name in personas.values_list("pk", "name")},
+            "tag": {str(pk): name for pk, name in tags.values_list("pk", "name")},
+            "by": {str(pk): email for pk, email in people.values_list("user_id", "user__email")},
+        }
         return cls(
-            personas=tuple(sorted(personas.values_list("pk", flat=True), key=str)),
+            personas=tuple(sorted((uuid.UUID(pk) for pk in names["persona"]), key=str)),
             styles=_texts(query.getlist("style")),
             models=_texts(query.getlist("model")),
             providers=_texts(query.getlist("provider")),
             statuses=tuple(sorted(set(statuses))),
-            created_by=tuple(sorted(people.values_list("user_id", flat=True))),
-            tags=tuple(sorted(tags.values_list("pk", flat=True))),
+            created_by=tuple(sorted(int(pk) for pk in names["by"])),
+            tags=tuple(sorted(int(pk) for pk in names["tag"])),
             jobs=tuple(sorted(jobs.values_list("pk", flat=True), key=str)),
             date_from=date_from,
             date_to=date_to,
             favourites=query.get("fav") == "1",
             search=text,
             problems=tuple(problems),
+            names=names,
         )
 
     def to_query(self, **changes: Any) -> str:

@@ -25,6 +25,7 @@ from generation.services import (
     BatchRequest,
     SubmitError,
 )
+from personas.faces import face_image_id
 from personas.library import BUILTIN_STYLES
 from personas.models import Persona, Style
 
@@ -159,7 +160,9 @@ class BatchForm(forms.Form):
     def __init__(self, *args: Any, workspace: Workspace, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.persona_objects = list(
-            Persona.objects.filter(workspace=workspace, archived_at=None).order_by("name")
+            Persona.objects.filter(workspace=workspace, archived_at=None)
+            .annotate(face_image_id=face_image_id())
+            .order_by("name")
         )
         self._choices("personas", [(str(p.pk), p.name) for p in self.persona_objects])
         workspace_styles = Style.objects.filter(workspace=workspace).order_by("name")

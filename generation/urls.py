@@ -1,6 +1,6 @@
 from django.urls import path
 
-from generation.views import budget, generate, jobs, pages
+from generation.views import budget, generate, jobs
 
 app_name = "generation"
 
@@ -17,6 +17,5 @@ urlpatterns = [
         jobs.image_file,
         name="image_file",
     ),
-    path("gallery/", pages.gallery, name="gallery"),
     path("costs/", budget.costs, name="costs"),
 ]

@@ -48,7 +48,8 @@ MEMBER_PAGES: list[Page] = [
     ("generation:generate",),
     ("generation:job", "job"),
     ("gallery:image", "image"),
-    ("generation:gallery",),
+    ("gallery:gallery",),
+    ("gallery:filters",),
     ("gallery:jobs",),
     ("generation:costs",),
     ("keys:list",),
@@ -71,6 +72,8 @@ MEMBER_FRAGMENTS: list[Page] = [
     ("generation:job_progress", "job"),
     ("generation:image_card", "image"),
     ("gallery:image_tag_suggest", "image"),
+    ("gallery:persona_gallery", "persona"),
+    ("gallery:persona_filters", "persona"),
 ]
 
 

@@ -12,7 +12,7 @@ from tests.conftest import World
 PAGES = [
     ("personas:list", "No personas yet"),
     ("generation:generate", "Create a persona first"),
-    ("generation:gallery", "Your gallery is empty"),
+    ("gallery:gallery", "Generate your first portraits"),
     ("generation:costs", "No spending yet"),
     ("keys:list", "built-in renderer works with no key"),
 ]
@@ -49,5 +49,5 @@ def test_healthz_answers_once_the_database_does(db, client) -> None:
 
 
 def test_current_page_is_marked_in_the_navigation(world: World, client_as) -> None:
-    html = client_as("viewer").get(reverse("generation:gallery")).content.decode()
+    html = client_as("viewer").get(reverse("gallery:gallery")).content.decode()
     assert 'href="/gallery/" aria-current="page"' in html

@@ -1,0 +1,1 @@
+"""Gallery pages, split by area: browsing (grid, filters), bulk actions, persona covers."""

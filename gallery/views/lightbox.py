@@ -25,14 +25,14 @@ from avatarapp.workspaces.roles import Role, at_least
 from gallery import lightbox
 from gallery.access import get_shown_image
 from gallery.deletion import delete_images
-from gallery.models import Favourite
+from gallery.models import Favourite, PersonaCover
 from gallery.naming import download_name, model_name
 from gallery.query import GalleryFilter
 from gallery.services import set_favourite
 from generation.models import Image
 
 PAGE = "gallery/image.html"
-GALLERY_URL_NAME = "generation:gallery"
+GALLERY_URL_NAME = "gallery:gallery"
 
 
 def kept(query: str) -> str:
@@ -77,6 +77,9 @@ def page(
         "done": done,
         "file_name": download_name(image) if done else "",
         "reuse_url": lightbox.reuse_url(image) if can_edit else "",
+        "can_be_cover": can_edit and done and image.persona_id is not None,
+        "is_cover": PersonaCover.objects.filter(image=image).exists(),
+        "here": request.get_full_path(),
     }
     return render(request, PAGE, context)
 

@@ -7,7 +7,7 @@ from typing import Any
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.db.models import Count, Field, OuterRef, Q, Subquery
+from django.db.models import Count, Field, Q
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -19,31 +19,12 @@ from avatarapp.workspaces.roles import Role, at_least
 from generation.catalog import CatalogError, get_model
 from personas import services
 from personas.access import Member, current_member, get_persona_for_member
+from personas.faces import face_image_id
 from personas.forms import PersonaForm, ReferenceUploadForm
 from personas.library import DEFAULT_STYLE_KEY
 from personas.models import MAX_REFERENCES, AgeRange, Persona
 from personas.previews import build_previews, model_choices
 from personas.views.common import go_to
-
-PORTRAITS_SHOWN = 24
-
-
-def persona_portraits(persona: Persona) -> list[Any]:
-    """The persona's newest generated portraits, for the grid on its page."""
-    from generation.models import Image
-
-    done = Image.objects.filter(persona=persona, status=Image.Status.SUCCEEDED, deleted_at=None)
-    return list(done.order_by("-finished_at")[:PORTRAITS_SHOWN])
-
-
-def latest_portrait_id() -> Subquery:
-    """The newest finished portrait of each persona, in the list's own query (no N+1)."""
-    from generation.models import Image
-
-    newest = Image.objects.filter(
-        persona=OuterRef("pk"), status=Image.Status.SUCCEEDED, deleted_at=None
-    )
-    return Subquery(newest.order_by("-finished_at").values("pk")[:1])
 
 
 @require_GET
@@ -54,7 +35,7 @@ def persona_list(request: WorkspaceRequest) -> HttpResponse:
     in_workspace = Persona.objects.filter(workspace=membership.workspace)
     personas = (
         in_workspace.filter(archived_at__isnull=not archived)
-        .annotate(reference_count=Count("references"), latest_image_id=latest_portrait_id())
+        .annotate(reference_count=Count("references"), face_image_id=face_image_id())
         .order_by("-updated_at", "name")
     )
     counts = in_workspace.aggregate(
@@ -89,9 +70,14 @@ def detail_context(request: WorkspaceRequest, member: Member[Persona], **extra: 
     keys, model_id, model_error = _preview_choices(request)
     selected, unknown = services.resolve_styles(persona.workspace, keys)
     references = list(persona.references.all())
+    face = Persona.objects.filter(pk=persona.pk).annotate(face=face_image_id())
     context = {
         "persona": persona,
-        "portraits": persona_portraits(persona),
+        "face_image_id": face.values_list("face", flat=True).first(),
+        # The persona's gallery (the gallery app) is fetched into the page with the gallery
+        # filters of this page's URL, which it pushes as they change. A URL of the style
+        # picker without JavaScript ("picked") carries its own style and model, not filters.
+        "gallery_query": "" if "picked" in request.GET else request.GET.urlencode(),
         "can_edit": member.can_edit,
         "references": references,
         "max_references": MAX_REFERENCES,

@@ -13,8 +13,8 @@ from playwright.sync_api import Browser, Page, expect
 
 from avatarapp.workspaces.models import Membership
 from gallery.models import Favourite, ImageTag, Tag
-from generation import pipeline, services
 from generation.models import Image
+from tests.browser.portraits import draw_portraits
 from tests.browser.support import check_page, wait_for_images
 from tests.conftest import make_user
 from tests.gallery.lightbox_support import image_url
@@ -27,18 +27,7 @@ def _portraits(membership: Membership) -> None:
     """Two personas x two styles by the built-in renderer, drawn in this process."""
     maya = make_persona(membership, name="Maya Costa")
     leo = make_persona(membership, name="Leo Park", occupation="founder")
-    batch = services.BatchRequest(
-        [str(maya.pk), str(leo.pk)],
-        ["builtin:corporate", "builtin:editorial"],
-        ["builtin"],
-        1,
-        "4:5",
-        "1K",
-        "low",
-    )
-    _job, image_ids = services.create_batch(membership, batch)
-    for image_id in image_ids:
-        pipeline.run_image(image_id)
+    draw_portraits(membership, [maya, leo], ["builtin:corporate", "builtin:editorial"], "4:5")
 
 
 def _signed_in(browser: Browser, base: str, user: Any) -> Page:

@@ -133,7 +133,7 @@ def test_failed_and_needs_checking_images_are_one_link_away(world: World, team_c
         card = html[html.index(f'id="batch-{job.pk}"') :]
         href = card[: card.index(f">{label}</a>")].rsplit('href="', 1)[1].split('"')[0]
         link = urlsplit(href.replace("&amp;", "&"))
-        assert link.path == reverse("generation:gallery")
+        assert link.path == reverse("gallery:gallery")
         chosen = GalleryFilter.from_query(QueryDict(link.query), world.membership("viewer"))
         assert list(chosen.images(world.membership("viewer"))) == [wanted]
 

@@ -25,7 +25,7 @@ pytestmark = pytest.mark.django_db
 
 MEMBERS = {"owner", "admin", "editor", "viewer"}
 EDITORS = {"owner", "admin", "editor"}
-GALLERY = reverse("generation:gallery")
+GALLERY = reverse("gallery:gallery")
 
 
 def _refused(response: Any, role: str) -> bool:

@@ -205,17 +205,6 @@ def test_persona_cards_show_the_latest_generated_portrait(world: World, client_a
     assert reverse("generation:image_file", args=[image.pk, "thumbnail"]) in html
 
 
-def test_the_persona_page_shows_its_portraits(world: World, job: Job, client_as) -> None:
-    image = job.images.first()
-    assert image is not None
-    client = client_as("viewer")
-    page = client.get(reverse("personas:detail", args=[image.persona_id])).content.decode()
-    assert "No generated portraits yet" in page
-    pipeline.run_image(image.pk)
-    page = client.get(reverse("personas:detail", args=[image.persona_id])).content.decode()
-    assert reverse("gallery:image", args=[image.pk]) in page
-
-
 def test_each_key_shows_its_spend_this_month(world: World, providers, client_as) -> None:
     from tests.generation.conftest import add_keys
 

@@ -175,7 +175,7 @@ def test_pages_need_a_login(db, client) -> None:
     for name in [
         "personas:list",
         "generation:generate",
-        "generation:gallery",
+        "gallery:gallery",
         "generation:costs",
         "keys:list",
         "workspaces:list",

@@ -59,7 +59,7 @@ def job(world: World) -> Job:
 def test_an_idle_session_ends_and_logging_in_returns_to_the_page(world: World) -> None:
     client = _log_in("bob@example.com")
     _set_clocks_back(client, **{ACTIVE_AT: IDLE})
-    page = reverse("generation:gallery") + "?q=beach"
+    page = reverse("gallery:gallery") + "?q=beach"
     response = client.get(page)
     assert response.status_code == 302
     assert response["Location"] == reverse("account_login") + "?next=" + quote(page, safe="/")

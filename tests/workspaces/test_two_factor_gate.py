@@ -74,7 +74,7 @@ CURRENT_WORKSPACE_PAGES = [
     "personas:create",
     "personas:styles",
     "generation:generate",
-    "generation:gallery",
+    "gallery:gallery",
     "generation:costs",
     "keys:list",
 ]

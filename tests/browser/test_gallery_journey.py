@@ -165,7 +165,8 @@ def test_generate_find_curate_download_and_delete(
     page.once("dialog", accept)
     page.get_by_role("button", name="Delete").click()
     expect(page.get_by_text("Deleted 1 portrait.")).to_be_visible()
-    assert questions and questions[0].startswith("Delete 1 portrait?")
+    assert len(questions) == 1
+    assert questions[0].startswith("Delete 1 portrait?")
     expect(cards).to_have_count(3)
     expect(page.locator(f'input.pick-box[value="{doomed.pk}"]')).to_have_count(0)
     doomed.refresh_from_db()

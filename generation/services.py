@@ -34,19 +34,9 @@ from personas.library import (
     spec_from_style,
     workspace_style_id,
 )
-from personas.models import Persona, Style
+from personas.models import LOOK_FIELDS, Persona, Style
 from personas.prompts import compose_for_model
 
-LOOK_FIELDS = (
-    "skin_tone",
-    "hair_colour",
-    "hair_style",
-    "eye_colour",
-    "build",
-    "features",
-    "wardrobe",
-    "accessories",
-)
 MAX_MODELS = 4
 MAX_PER_COMBINATION = 4
 MAX_IMAGES_PER_JOB = 64

@@ -44,6 +44,12 @@ class StyleSpec:
     lighting: str = ""
     lens: str = ""
     wardrobe_rules: str = ""
+    # The scene as picked (personas.looks): what the built-in renderer draws, and words for prompts.
+    backdrop_colour: str = ""
+    backdrop: str = ""
+    lighting_direction: str = ""
+    framing: str = ""
+    mood: str = ""
     recommended_model: str = ""
     aspect: str = "1:1"
     quality: str = "medium"
@@ -103,6 +109,11 @@ def spec_from_style(style: Style) -> StyleSpec:
         lighting=style.lighting,
         lens=style.lens,
         wardrobe_rules=style.wardrobe_rules,
+        backdrop_colour=style.backdrop_colour,
+        backdrop=style.backdrop,
+        lighting_direction=style.lighting_direction,
+        framing=style.framing,
+        mood=style.mood,
         recommended_model=style.recommended_model,
         aspect=style.default_aspect,
         quality=style.default_quality,

@@ -12,6 +12,7 @@ from django.utils import timezone
 
 from avatarapp.workspaces.models import Workspace
 from generation.catalog import ASPECT_RATIOS
+from personas.looks import Backdrop, Framing, Garment, Glasses, HairLength, Lighting, Mood
 
 MAX_REFERENCES = 8
 ASPECT_CHOICES = [(a, a) for a in ASPECT_RATIOS]
@@ -46,6 +47,7 @@ BRIEF_FIELDS = (
 )
 LOOK_FIELDS = (
     "skin_tone",
+    "hair_length",
     "hair_colour",
     "hair_style",
     "eye_colour",
@@ -53,6 +55,9 @@ LOOK_FIELDS = (
     "features",
     "wardrobe",
     "accessories",
+    "glasses",
+    "garment",
+    "garment_colour",
 )
 
 
@@ -83,6 +88,11 @@ class Persona(models.Model):
     features = models.CharField("distinctive features", max_length=300, blank=True)
     wardrobe = models.CharField(max_length=300, blank=True)
     accessories = models.CharField(max_length=200, blank=True)
+    # Picked from small sets (personas.looks); the free-text fields above say the rest.
+    hair_length = models.CharField(max_length=20, choices=HairLength.choices, blank=True)
+    glasses = models.CharField(max_length=24, choices=Glasses.choices, blank=True)
+    garment = models.CharField(max_length=24, choices=Garment.choices, blank=True)
+    garment_colour = models.CharField(max_length=40, blank=True)  # a colour word or #rrggbb
 
     default_model = models.CharField(max_length=64, blank=True)  # a catalog id, or empty
     created_by = models.ForeignKey(
@@ -174,6 +184,12 @@ class Style(models.Model):
     lighting = models.CharField(max_length=200, blank=True)
     lens = models.CharField(max_length=120, blank=True)
     wardrobe_rules = models.CharField(max_length=300, blank=True)
+    # The scene, picked (personas.looks); the free-text fields above say the rest.
+    backdrop_colour = models.CharField(max_length=7, blank=True)  # #rrggbb
+    backdrop = models.CharField(max_length=12, choices=Backdrop.choices, blank=True)
+    lighting_direction = models.CharField(max_length=12, choices=Lighting.choices, blank=True)
+    framing = models.CharField(max_length=12, choices=Framing.choices, blank=True)
+    mood = models.CharField(max_length=12, choices=Mood.choices, blank=True)
     recommended_model = models.CharField(max_length=64, blank=True)
     default_aspect = models.CharField(max_length=5, choices=ASPECT_CHOICES, default="4:5")
     default_quality = models.CharField(max_length=6, choices=QUALITY_CHOICES, default="medium")

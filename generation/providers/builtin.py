@@ -72,6 +72,11 @@ class Look:
     features: str = ""
     wardrobe: str = ""
     accessories: str = ""
+    # Picked from small sets on the persona form (personas.looks); words like the fields above.
+    hair_length: str = ""
+    glasses: str = ""
+    garment: str = ""
+    garment_colour: str = ""
 
 
 def _background(text: str | None, rng: random.Random) -> RGB:

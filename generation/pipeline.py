@@ -71,9 +71,8 @@ def run_image(image_id: uuid.UUID | str) -> None:
             _wait_for_a_slot(image)
             return
         crash_point("before_submit", image)
-        image.provider_call_at = image.updated_at = timezone.now()
-        image.provider_key_id = call.key_id
-        image.save(update_fields=["provider_call_at", "provider_key", "updated_at"])
+        if not record_call(image, call.key_id):
+            return  # the sweeper took this attempt for dead and handed the image on
         crash_point("before_call", image)
         if call.asynchronous:
             task = call.submit()
@@ -98,6 +97,27 @@ def run_image(image_id: uuid.UUID | str) -> None:
         outcomes.retry_or_fail(
             image, Status.RUNNING, "Something went wrong on our side.", None, error
         )
+
+
+def record_call(image: Image, key_id: uuid.UUID | None) -> bool:
+    """Mark that this attempt is about to call the provider, if the attempt is still the image's.
+
+    FIX (fault suite, under load): a live attempt left quiet past the dead-worker limit before its
+    call (a worker starved of CPU) is taken for dead by the sweeper and re-queued, and another
+    worker claims it. The row used to be saved unconditionally here, so both attempts called the
+    provider and the image was billed twice. Only the attempt that still holds the row (running,
+    its own attempt number, no call yet) may call; the sweeper, for its part, re-queues only rows
+    with no call recorded, so exactly one of the two goes on."""
+    now = timezone.now()
+    taken = Image.objects.filter(
+        pk=image.pk, status=Status.RUNNING, attempts=image.attempts, provider_call_at=None
+    ).update(provider_call_at=now, provider_key_id=key_id, updated_at=now)
+    if not taken:
+        log.warning("image %s: attempt %s was handed on before its call", image.pk, image.attempts)
+        return False
+    image.provider_call_at = image.updated_at = now
+    image.provider_key_id = key_id
+    return True
 
 
 def _at_task_limit(key_id: uuid.UUID | None) -> bool:

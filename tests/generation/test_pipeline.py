@@ -105,6 +105,35 @@ def test_a_second_delivery_of_the_same_task_does_nothing(team: World, providers:
     assert LedgerEntry.objects.filter(image=image, kind="settlement").count() == 1
 
 
+def test_an_attempt_the_sweeper_took_for_dead_does_not_call_the_provider(
+    team: World, providers: Emulator, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A worker starved of CPU between its claim and its call: the sweeper re-queues the quiet
+    row and another attempt makes the image; the slow attempt, waking up, must not call too."""
+    job = services.submit(team.membership("editor"), one_image(team))
+    [image] = Image.objects.filter(job=job)
+    real_crash_point = pipeline.crash_point
+    handed_on = []
+
+    def starve_then_sweep(point: str, held: Image) -> None:
+        if point == "before_submit" and not handed_on:
+            handed_on.append(held.attempts)
+            long_ago = timezone.now() - timedelta(minutes=10)
+            Image.objects.filter(pk=held.pk).update(updated_at=long_ago)
+            assert sweeper.sweep()["requeued"] == 1
+            pipeline.run_image(held.pk)  # the message the sweeper sent, on another worker
+        real_crash_point(point, held)
+
+    monkeypatch.setattr(pipeline, "crash_point", starve_then_sweep)
+    pipeline.run_image(image.pk)
+
+    image.refresh_from_db()
+    assert handed_on == [1]
+    assert (image.status, image.attempts) == ("succeeded", 2)
+    assert providers.count(operation="images.generate") == 1
+    assert LedgerEntry.objects.filter(image=image, kind="settlement").count() == 1
+
+
 def test_cancel_a_queued_image(team: World) -> None:
     job = services.submit(team.membership("editor"), one_image(team))
     [image] = Image.objects.filter(job=job)

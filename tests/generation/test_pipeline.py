@@ -113,7 +113,7 @@ def test_an_attempt_the_sweeper_took_for_dead_does_not_call_the_provider(
     job = services.submit(team.membership("editor"), one_image(team))
     [image] = Image.objects.filter(job=job)
     real_crash_point = pipeline.crash_point
-    handed_on = []
+    handed_on: list[int] = []
 
     def starve_then_sweep(point: str, held: Image) -> None:
         if point == "before_submit" and not handed_on:

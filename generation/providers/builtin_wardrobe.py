@@ -69,37 +69,38 @@ class Wardrobe:
     tie: RGB | None
 
 
-def garment(text: str) -> str:
-    """The kind of garment normalised wardrobe text describes (unknown text: a stable pick)."""
-    if has(text, "denim jacket", "jean jacket", "trucker jacket"):
-        return "denim"
-    if has(text, "suit", "tuxedo"):
-        return "suit"
-    if has(text, "blazer", "jacket", "coat", "vest", "waistcoat"):
-        return "blazer"
-    if has(text, "hoodie", "hooded", "sweatshirt"):
-        return "hoodie"
-    if has(text, "cardigan"):
-        return "cardigan"
-    if has(text, "turtleneck", "turtle neck", "roll neck", "polo neck", "mock neck"):
-        return "turtleneck"
-    if has(text, "v neck", "scrubs"):
-        return "vneck"
-    if has(text, "dress", "gown", "sundress"):
-        return "dress"
-    if has(text, "blouse", "tank", "camisole", "scoop", "top"):
-        return "scoop"
-    if has(text, "polo"):
-        return "polo"
+def named_garment(text: str) -> str | None:
+    """The kind of garment normalised wardrobe text names, or None when it names none."""
+    rules = (
+        ("denim", ("denim jacket", "jean jacket", "trucker jacket")),
+        ("suit", ("suit", "tuxedo")),
+        ("blazer", ("blazer", "jacket", "coat", "vest", "waistcoat")),
+        ("hoodie", ("hoodie", "hooded", "sweatshirt")),
+        ("cardigan", ("cardigan",)),
+        ("turtleneck", ("turtleneck", "turtle neck", "roll neck", "polo neck", "mock neck")),
+        ("vneck", ("v neck", "scrubs")),
+        ("dress", ("dress", "gown", "sundress")),
+        ("scoop", ("blouse", "tank", "camisole", "scoop", "top")),
+        ("polo", ("polo",)),
+    )
+    for kind, words in rules:
+        if has(text, *words):
+            return kind
     if re.search(r"\b(?<!t )(shirt|button down|button up|oxford|flannel)\b", text):
         return "collar"
     if has(text, "sweater", "jumper", "knit", "pullover"):
         return "sweater"
     if has(text, "t shirt", "tshirt", "tee", "crew"):
         return "crew"
+    return None
+
+
+def garment(text: str) -> str:
+    """The kind of garment to draw for normalised wardrobe text (unknown text: a stable pick)."""
     if not text:
         return "crew"
-    return hash_pick(text, "garment", ["crew", "vneck", "collar", "blazer"])
+    named = named_garment(text)
+    return named or hash_pick(text, "garment", ["crew", "vneck", "collar", "blazer"])
 
 
 def read_wardrobe(look: Look) -> Wardrobe:

@@ -37,7 +37,7 @@ from generation.providers.base import (
     Secret,
 )
 from generation.providers.bfl import BflClient
-from generation.providers.builtin import BuiltinProvider, Look
+from generation.providers.builtin import BuiltinProvider, Look, Scene
 from generation.providers.google import GeminiImages
 from generation.providers.http import DEFAULT_TIMEOUT, SDK_TIMEOUT, HostAllowlist
 from generation.providers.openai_images import OpenAIImages
@@ -69,6 +69,7 @@ class ProviderCall:
 def build_request(image: Image, with_references: bool = True) -> ImageRequest:
     fields = dict(image.request_fields)
     fields.pop("look", None)
+    fields.pop("scene", None)
     references: tuple[ReferenceImage, ...] = ()
     if with_references and image.persona_id:
         references = tuple(
@@ -95,11 +96,14 @@ def prepare_call(image: Image) -> ProviderCall:
     provider = str(model.provider)
     if provider == "builtin":
         look = Look(**image.request_fields.get("look", {}))
+        # Images made before scenes existed have none: they render as they always did.
+        scene_fields = image.request_fields.get("scene")
+        scene = Scene(**scene_fields) if scene_fields is not None else None
         request = build_request(image, with_references=False)
         return ProviderCall(
             asynchronous=False,
             workspace_price=None,
-            _generate=lambda: BuiltinProvider().generate(request, look),
+            _generate=lambda: BuiltinProvider().generate(request, look, scene),
         )
     from generation.keychoice import choose_key
 

@@ -27,6 +27,7 @@ from generation.catalog import (
 )
 from generation.keychoice import KeyUnavailableError, key_for_batch
 from generation.models import Image, Job
+from generation.providers.builtin_scene import scene_for
 from personas.library import (
     StyleSpec,
     UnknownStyleError,
@@ -178,7 +179,9 @@ def plan_batch(membership: Membership, batch: BatchRequest) -> BatchPlan:
                 cost = estimate(model_id, params, 1, usable_refs, prompt=prompt)
                 fields: dict[str, object] = dict(params.request_fields())
                 if str(model.provider) == "builtin":
+                    # The built-in renderer draws from these, not from the prompt.
                     fields["look"] = {name: getattr(persona, name) for name in LOOK_FIELDS}
+                    fields["scene"] = scene_for(style).as_dict()
                 for copy in range(batch.per_combination):
                     plan.images.append(
                         PlannedImage(

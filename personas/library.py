@@ -8,6 +8,7 @@ URLs and forms: `builtin:<slug>` or `style:<uuid>`.
 from __future__ import annotations
 
 import json
+import re
 import uuid
 from collections.abc import Mapping
 from dataclasses import dataclass, field
@@ -16,6 +17,7 @@ from types import MappingProxyType
 from typing import TYPE_CHECKING
 
 from generation.catalog import ASPECT_RATIOS, Family, get_model
+from personas.looks import HEX_COLOUR_PATTERN, Backdrop, Framing, Lighting, Mood
 
 if TYPE_CHECKING:
     from personas.models import Style
@@ -67,6 +69,23 @@ class StyleSpec:
         return self.key.removeprefix(BUILTIN_PREFIX)
 
 
+_SCENE_CHOICES = {
+    "backdrop": Backdrop.values,
+    "lighting_direction": Lighting.values,
+    "framing": Framing.values,
+    "mood": Mood.values,
+}
+
+
+def _check_scene(item: dict[str, str]) -> None:
+    """A built-in style's scene uses the words a workspace style picks from (personas.looks)."""
+    for name, allowed in _SCENE_CHOICES.items():
+        if item.get(name, "") not in allowed:
+            raise ValueError(f"{item['slug']}: {name} must be one of {allowed}")
+    if not re.fullmatch(HEX_COLOUR_PATTERN, item.get("backdrop_colour", "")):
+        raise ValueError(f"{item['slug']}: backdrop_colour must be #rrggbb")
+
+
 def _load(path: Path) -> tuple[StyleSpec, ...]:
     """Read and check the library once at import: a typo in the JSON fails every test at once."""
     raw = json.loads(path.read_text(encoding="utf-8"))
@@ -78,6 +97,7 @@ def _load(path: Path) -> tuple[StyleSpec, ...]:
         get_model(item["recommended_model"])  # raises for an unknown catalog id
         if item["aspect"] not in ASPECT_RATIOS or item["quality"] not in STYLE_QUALITIES:
             raise ValueError(f"{item['slug']}: aspect or quality outside the catalog vocabulary")
+        _check_scene(item)
         slug = item.pop("slug")
         styles.append(
             StyleSpec(key=BUILTIN_PREFIX + slug, fragments=MappingProxyType(prompts), **item)

@@ -18,7 +18,7 @@ MAX_REFERENCES = 8
 ASPECT_CHOICES = [(a, a) for a in ASPECT_RATIOS]
 QUALITY_CHOICES = [("low", "Low"), ("medium", "Medium"), ("high", "High")]
 # Bumped when the built-in renderer's drawing changes, so cached renders and ETags move on.
-RENDER_VERSION = "1"
+RENDER_VERSION = "2"
 
 
 class AgeRange(models.TextChoices):
@@ -133,9 +133,10 @@ class Persona(models.Model):
         """The built-in renderer's seed: stable for the persona's life, different per persona."""
         return int.from_bytes(self.pk.bytes[:4], "big") & 0x7FFFFFFF
 
-    def render_tag(self, size: int, background: str = "") -> str:
-        """A short hash of everything the built-in render depends on: the URL version and ETag."""
-        parts = [RENDER_VERSION, str(self.render_seed), str(size), background]
+    def render_tag(self, size: int, scene: str = "") -> str:
+        """A short hash of everything the built-in render depends on (`scene`: a style's scene as
+        text, or ""): the URL version and ETag."""
+        parts = [RENDER_VERSION, str(self.render_seed), str(size), scene]
         parts += [getattr(self, name) for name in LOOK_FIELDS]
         return hashlib.sha256("\x1f".join(parts).encode()).hexdigest()[:16]
 

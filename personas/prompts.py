@@ -19,7 +19,9 @@ from dataclasses import dataclass
 from typing import Protocol
 
 from generation.catalog import Family, get_model
+from personas import prompt_looks as looks
 from personas.library import StyleSpec
+from personas.prompt_styles import style_part
 from personas.prompt_text import (
     Part,
     article,
@@ -72,6 +74,10 @@ class PersonaLike(Protocol):
     features: str
     wardrobe: str
     accessories: str
+    hair_length: str
+    glasses: str
+    garment: str
+    garment_colour: str
 
 
 @dataclass(frozen=True)
@@ -103,13 +109,10 @@ def _role(persona: PersonaLike) -> str:
 
 
 def _look(persona: PersonaLike, *, labelled: bool) -> str:
-    hair = joined([clean(persona.hair_colour), clean(persona.hair_style)], " ")
-    if hair and "hair" not in hair.lower():
-        hair += " hair"
     body = joined(
         [
             fill(persona.skin_tone, "{} skin"),
-            hair,
+            looks.hair(persona),
             fill(persona.eye_colour, "{} eyes"),
             fill(persona.build, "{} build"),
         ]
@@ -121,47 +124,10 @@ def _look(persona: PersonaLike, *, labelled: bool) -> str:
 
 
 def _wardrobe(persona: PersonaLike, *, labelled: bool) -> str:
+    wardrobe, accessories = looks.wardrobe(persona), looks.accessories(persona)
     if labelled:
-        wardrobe = fill(persona.wardrobe, "Wardrobe: {}.")
-        return joined([wardrobe, fill(persona.accessories, "Accessories: {}.")], " ")
-    return joined([fill(persona.wardrobe, "wearing {}"), clean(persona.accessories)])
-
-
-_STYLE_LABELS = (
-    ("Colour palette", "palette"),
-    ("Background", "background"),
-    ("Lighting", "lighting"),
-    ("Lens and framing", "lens"),
-    ("Wardrobe rules", "wardrobe_rules"),
-)
-
-
-def _style_details(style: StyleSpec, family: str) -> str:
-    """How a workspace style (fields, no hand-written fragments) is phrased for each family."""
-    fields = [(label, clean(getattr(style, name))) for label, name in _STYLE_LABELS]
-    fields = [(label, value) for label, value in fields if value]
-    name = clean(style.name)
-    if family == Family.GPT_IMAGE:
-        head = f"Style ({name}): {clean(style.description)}." if style.description else ""
-        return joined([head or f"Style: {name}."] + [f"{k}: {v}." for k, v in fields], " ")
-    if family == Family.GEMINI:
-        details = [f"{k.lower()}: {v}" for k, v in fields]
-        return joined([f"Follow the {name} look", *details], "; ") + "."
-    values = [v for _, v in fields]
-    if family == Family.FLUX:
-        return without_text_requests(joined(values))
-    if family == Family.BUILTIN:
-        return joined([name, clean(style.background)])
-    return joined(values)
-
-
-def _style_part(style: StyleSpec, family: str) -> Part:
-    fragment = style.fragments.get(family)
-    if fragment:
-        # Sentence-style families read the fragment as a sentence; list-style ones as a phrase.
-        sentence = family in (Family.GPT_IMAGE, Family.GEMINI)
-        return Part(fill(fragment, "{}.") if sentence else clean(fragment), 0)
-    return Part(_style_details(style, family), 1)
+        return joined([fill(wardrobe, "Wardrobe: {}."), fill(accessories, "Accessories: {}.")], " ")
+    return joined([fill(wardrobe, "wearing {}"), accessories])
 
 
 def _flux(p: PersonaLike, style: StyleSpec, refs: int) -> list[Part]:
@@ -174,7 +140,7 @@ def _flux(p: PersonaLike, style: StyleSpec, refs: int) -> list[Part]:
         Part(subject, 0),
         Part(scrub(_look(p, labelled=False)), 0),
         Part(scrub(_wardrobe(p, labelled=False)), 1),
-        _style_part(style, Family.FLUX),
+        style_part(style, Family.FLUX),
         Part("same person as in the reference images" if refs else "", 0),
         Part(fill(scrub(p.personality), "{} expression"), 2),
     ]
@@ -199,7 +165,7 @@ def _gpt_image(p: PersonaLike, style: StyleSpec, refs: int) -> list[Part]:
         Part(f"Subject: {subject}.", 0),
         Part(fill(_look(p, labelled=True), "Appearance: {}."), 0),
         Part(_wardrobe(p, labelled=True), 1),
-        _style_part(style, Family.GPT_IMAGE),
+        style_part(style, Family.GPT_IMAGE),
         Part(
             "Use the attached reference images for likeness: keep the face, skin tone and hair "
             "consistent with them."
@@ -233,7 +199,7 @@ def _gemini(p: PersonaLike, style: StyleSpec, refs: int) -> list[Part]:
         Part(f"Create a photorealistic portrait of {who}.", 0),
         Part(fill(_look(p, labelled=False), "The person has {}."), 0),
         Part(fill(_wardrobe(p, labelled=False), "They are {}."), 1),
-        _style_part(style, Family.GEMINI),
+        style_part(style, Family.GEMINI),
         Part(GEMINI_REFERENCE_LINE if refs else "", 0),
         Part(fill(p.personality, "Their expression suggests someone {}."), 2),
         Part(fill(p.backstory, "Background for the mood, not to be written in the image: {}."), 3),
@@ -249,7 +215,7 @@ def _imagen(p: PersonaLike, style: StyleSpec, refs: int) -> list[Part]:
         Part(subject, 0),
         Part(_look(p, labelled=False), 0),
         Part(_wardrobe(p, labelled=False), 1),
-        _style_part(style, Family.IMAGEN),
+        style_part(style, Family.IMAGEN),
         Part(fill(p.personality, "{} expression"), 2),
     ]
 
@@ -259,7 +225,7 @@ def _builtin(p: PersonaLike, style: StyleSpec, refs: int) -> list[Part]:
         Part(joined([f"Flat illustrated portrait of a fictional {_noun(p)}", _age(p)]), 0),
         Part(_look(p, labelled=False), 0),
         Part(_wardrobe(p, labelled=False), 1),
-        _style_part(style, Family.BUILTIN),
+        style_part(style, Family.BUILTIN),
     ]
 
 

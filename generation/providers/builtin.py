@@ -1,14 +1,15 @@
-"""The built-in offline renderer: a flat-illustration head-and-shoulders portrait drawn with Pillow
-from a persona's look and a seed. It costs nothing, needs no key and no network, and is what a new
+"""The built-in offline renderer: a flat-illustration portrait drawn with Pillow from a persona's
+look, a style's scene and a seed. It costs nothing, needs no key and no network, and is what a new
 user sees working first (PRODUCT.md: "Built-in").
 
-- `render_portrait(look, seed=..., width=..., height=...)` -> PNG bytes. The same look, seed and
-  size always give byte-identical output; the seed only varies small things (background hue, gaze,
-  smile).
-- `BuiltinProvider().generate(request, look)` -> GenerationResult with zero usage.
+- `render_portrait(look, seed=..., width=..., height=..., scene=...)` -> PNG bytes. The same
+  arguments always give byte-identical output; the seed only varies small things (the pastel
+  backdrop when the scene names no colour, gaze, the smile when it names no mood).
+- `BuiltinProvider().generate(request, look, scene)` -> GenerationResult with zero usage.
 
-Free text is read by builtin_traits / builtin_words (common colour and style words, hex codes, and a
-hash-derived fallback so unknown words still give a stable, distinct result).
+The look is read by builtin_traits / builtin_wardrobe / builtin_words (picked words, common colour
+and style words, hex codes, and a hash-derived fallback so unknown words still give a stable,
+distinct result); the scene (backdrop colour and kind, light, framing, mood) by builtin_scene.
 """
 
 from __future__ import annotations
@@ -20,8 +21,10 @@ from dataclasses import dataclass
 
 from PIL import Image
 
+from . import builtin_backdrop as backdrop
 from . import builtin_clothes as clothes
 from . import builtin_figure as fig
+from . import builtin_light as light
 from .base import (
     ErrorKind,
     GeneratedImage,
@@ -30,13 +33,15 @@ from .base import (
     PermanentError,
     Usage,
 )
-from .builtin_canvas import Canvas
+from .builtin_canvas import Canvas, Frame
+from .builtin_face import face
 from .builtin_hair import HIDDEN_EARS, hair_back, hair_front, hair_over
 from .builtin_palette import COLOURS, RGB, hex_rgb
+from .builtin_scene import Scene
 from .builtin_traits import Traits, resolve
 from .builtin_words import hashed_colour, normalise, read_colour
 
-__all__ = ["MAX_SIDE", "MIN_SIDE", "BuiltinProvider", "Look", "render_portrait"]
+__all__ = ["MAX_SIDE", "MIN_SIDE", "BuiltinProvider", "Look", "Scene", "render_portrait"]
 
 MIN_SIDE = 64
 MAX_SIDE = 4096
@@ -86,14 +91,26 @@ def _background(text: str | None, rng: random.Random) -> RGB:
     return rng.choice(BACKGROUNDS)
 
 
-def _draw(t: Traits, seed: int, width: int, height: int, background: str | None) -> Image.Image:
+# The style's framing -> the camera: a headshot comes closer, a half body shows more torso.
+FRAMES = {"headshot": Frame(zoom=1.3, head_at=0.47), "half body": Frame(zoom=0.66, head_at=0.34)}
+
+
+def _draw(
+    t: Traits, seed: int, width: int, height: int, background: str | None, scene: Scene | None
+) -> Image.Image:
     rng = random.Random(seed)  # noqa: S311 - deterministic art, not security
-    bg = _background(background, rng)
-    pose = fig.Pose.from_rng(rng)
+    scene = scene or Scene()
+    bg = _background(scene.backdrop_colour or background, rng)
+    pose = fig.Pose.from_rng(rng, scene.mood)
     scale = 2 if width * height <= _SUPERSAMPLE_MAX_PIXELS else 1
-    c = Canvas(width, height, scale, bg)
+    c = Canvas(width, height, scale, bg, FRAMES.get(scene.framing, Frame()))
     g = fig.geometry(t, pose)
-    fig.background(c, bg, 0.5)
+    if scene.backdrop or scene.backdrop_colour:
+        backdrop.paint(c, scene.backdrop, bg, seed)
+    else:  # no scene asked for: the seed's pastel with a lighter disc, as before scenes
+        fig.background(c, bg, 0.5)
+    if scene.lighting_direction in light.SHADED:
+        c.track_figure()
     hair_back(c, g, t)
     clothes.body(c, g, t)
     hair_over(c, g, t)
@@ -102,12 +119,15 @@ def _draw(t: Traits, seed: int, width: int, height: int, background: str | None)
         clothes.collar(c, g, t)
         if t.hair_style not in HIDDEN_EARS:
             fig.ears(c, g, t)
-    fig.face(c, g, t, pose, rng)
+    face(c, g, t, pose, rng)
     hair_front(c, g, t)
     fig.earrings(c, g, t)
     image = c.image
+    figure = c.figure.convert("L") if c.figure is not None else None
     if scale > 1:
         image = image.reduce(scale)
+        figure = figure.reduce(scale) if figure is not None else None
+    light.apply(image, figure, c.px(g.hx, 0)[0] / scale, c.u / scale, scene.lighting_direction)
     return image
 
 
@@ -137,10 +157,12 @@ def render_portrait(
     width: int = 1024,
     height: int = 1024,
     background: str | None = None,
+    scene: Scene | None = None,
 ) -> bytes:
-    """A PNG portrait of `look`. Deterministic in (look, seed, width, height, background)."""
+    """A PNG portrait of `look` in `scene` (or, without one, on `background`: a colour in words,
+    else the seed's pastel). Deterministic in all of its arguments."""
     _check_size(width, height)
-    data, _ = _encode(_draw(resolve(look), seed, width, height, background), "png")
+    data, _ = _encode(_draw(resolve(look), seed, width, height, background, scene), "png")
     return data
 
 
@@ -167,21 +189,16 @@ def _size(request: ImageRequest) -> tuple[int, int]:
 class BuiltinProvider:
     """The adapter the generation pipeline calls for the "builtin" provider. No key, no cost."""
 
-    def generate(self, request: ImageRequest, look: Look) -> GenerationResult:
+    def generate(
+        self, request: ImageRequest, look: Look, scene: Scene | None = None
+    ) -> GenerationResult:
         width, height = _size(request)
         try:
             _check_size(width, height)
         except ValueError as exc:
             raise PermanentError(str(exc), kind=ErrorKind.INVALID) from exc
         seed = request.seed if request.seed is not None else seed_from_prompt(request.prompt)
-        background = request.extra.get("background")
-        image = _draw(
-            resolve(look),
-            seed,
-            width,
-            height,
-            background if isinstance(background, str) else None,
-        )
+        image = _draw(resolve(look), seed, width, height, None, scene)
         data, mime = _encode(image, request.output_format.lower())
         return GenerationResult(
             images=(GeneratedImage(data=data, mime_type=mime, width=width, height=height),),

@@ -1,14 +1,16 @@
-"""The figure: shoulders and clothes, neck, head, face and accessories (hair is in builtin_hair)."""
+"""The figure's frame: the pose, the head's geometry and outline, ears and earrings (the face is in
+builtin_face, clothes in builtin_clothes, hair in builtin_hair)."""
 
 from __future__ import annotations
 
 import random
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
+from typing import Any
 
-from .builtin_canvas import Canvas, Point, Shape
+from .builtin_canvas import HEAD_Y, Canvas, Point, Shape
 from .builtin_palette import RGB, hex_rgb
 from .builtin_traits import Traits
-from .builtin_words import darker, lighter, luminance, mix
+from .builtin_words import darker, lighter
 
 INK = hex_rgb("#2a2222")
 WHITE = hex_rgb("#ffffff")
@@ -17,23 +19,36 @@ BODY_TOP = 0.735
 
 @dataclass(frozen=True)
 class Pose:
-    """What the seed varies: small things only."""
+    """What the seed varies (small things only), and the expression a style's mood sets."""
 
     dx: float  # head offset
     gaze: Point  # pupil offset
     brow: float  # eyebrow lift
-    mouth: str  # smile, grin, soft
+    mouth: str  # smile, grin, soft; a mood adds smirk, flat, pursed
     tilt: float  # brows and mouth asymmetry
+    squint: float = 0.0  # 0 open eyes .. 1 lower lids pushed up by a laugh
+    brow_raise: float = 0.0  # the right brow lifted on its own: a thoughtful look
 
     @staticmethod
-    def from_rng(rng: random.Random) -> Pose:
-        return Pose(
+    def from_rng(rng: random.Random, mood: str = "") -> Pose:
+        pose = Pose(
             dx=rng.uniform(-0.008, 0.008),
             gaze=(rng.uniform(-0.004, 0.004), rng.uniform(-0.002, 0.002)),
             brow=rng.uniform(-0.004, 0.006),
             mouth=rng.choice(["smile", "grin", "soft", "smile"]),
             tilt=rng.uniform(-0.006, 0.006),
         )
+        return replace(pose, **MOODS.get(mood, {}))
+
+
+# A style's mood (personas.looks.Mood) -> the expression; without one the seed picks the mouth.
+MOODS: dict[str, dict[str, Any]] = {
+    "friendly": {"mouth": "smile", "brow": 0.004},
+    "joyful": {"mouth": "grin", "brow": 0.008, "squint": 1.0},
+    "confident": {"mouth": "smirk", "brow": -0.003, "tilt": 0.0},
+    "serious": {"mouth": "flat", "brow": -0.007, "tilt": 0.0},
+    "thoughtful": {"mouth": "pursed", "gaze": (0.008, -0.006), "brow_raise": 0.014},
+}
 
 
 @dataclass(frozen=True)
@@ -57,7 +72,7 @@ class Geometry:
 
 
 def geometry(t: Traits, pose: Pose) -> Geometry:
-    return Geometry(hx=0.5 + pose.dx, hy=0.425, rx=0.156 * t.face_w, ry=0.198)
+    return Geometry(hx=0.5 + pose.dx, hy=HEAD_Y, rx=0.156 * t.face_w, ry=0.198)
 
 
 def head_shape(c: Canvas, g: Geometry, t: Traits, grow: float = 0.0, dy: float = 0.0) -> Shape:
@@ -94,188 +109,6 @@ def earrings(c: Canvas, g: Geometry, t: Traits) -> None:
             c.fill(c.ellipse(x, y, 0.009), hex_rgb("#f4efe6"))
         else:
             c.fill(c.ellipse(x, y, 0.007), t.metal)
-
-
-def face(c: Canvas, g: Geometry, t: Traits, pose: Pose, rng: random.Random) -> None:
-    skin = t.skin
-    shade = darker(skin, 0.16 if luminance(skin) > 0.4 else 0.3)
-    c.fill(head_shape(c, g, t), skin)
-    if t.blush or t.dimples or luminance(skin) > 0.55:
-        blush = mix(skin, hex_rgb("#f07c7c"), 0.28 if t.blush else 0.14)
-        for s in (-1, 1):
-            c.fill(c.ellipse(g.hx + s * g.rx * 0.58, g.mouth_y - 0.04, 0.03, 0.018), blush)
-    if t.freckles:
-        dots = mix(skin, hex_rgb("#7a4a2a"), 0.35)
-        for s in (-1, 1):
-            for _ in range(7):
-                x = g.hx + s * (g.rx * rng.uniform(0.28, 0.7))
-                y = g.eye_y + rng.uniform(0.035, 0.075)
-                c.fill(c.ellipse(x, y, 0.0035), dots)
-    eyes(c, g, t, pose)
-    brows(c, g, t, pose)
-    # Nose: a soft hint.
-    c.arc(g.hx, g.hy + 0.085, 0.016, 0.012, 20, 160, 0.006, shade)
-    beard(c, g, t)
-    mouth(c, g, t, pose)
-    if t.mole:
-        c.fill(c.ellipse(g.hx + g.rx * 0.42, g.mouth_y - 0.01, 0.005), darker(skin, 0.5))
-    if t.dimples:
-        for s in (-1, 1):
-            a0 = -60 if s > 0 else 120
-            c.arc(g.hx + s * 0.062, g.mouth_y, 0.008, 0.012, a0, a0 + 120, 0.004, shade)
-    if t.scar:
-        c.stroke(
-            [(g.hx - g.eye_dx - 0.01, g.eye_y - 0.075), (g.hx - g.eye_dx + 0.008, g.eye_y - 0.035)],
-            0.004,
-            lighter(skin, 0.25),
-        )
-
-
-def eyes(c: Canvas, g: Geometry, t: Traits, pose: Pose) -> None:
-    lid = darker(t.skin, 0.1)
-    for s in (-1, 1):
-        x, y = g.hx + s * g.eye_dx, g.eye_y
-        c.fill(c.ellipse(x, y, 0.03, 0.021), WHITE)
-        ix, iy = x + pose.gaze[0], y + pose.gaze[1] + 0.002
-        c.fill_masked(t.eyes, [c.ellipse(ix, iy, 0.0175)], clip=c.ellipse(x, y, 0.03, 0.021))
-        c.fill(c.ellipse(ix, iy, 0.0085), INK)
-        c.fill(c.ellipse(ix + 0.006, iy - 0.006, 0.0045), WHITE)
-        # Upper lid line and a little flick.
-        c.arc(x, y + 0.002, 0.031, 0.024, 195, 345, 0.0065, INK)
-        c.stroke(
-            [(x + s * 0.029, y - 0.008), (x + s * 0.036, y - 0.012)], 0.0045, INK, smooth=False
-        )
-        if t.wrinkles:
-            c.arc(
-                x + s * 0.04,
-                y + 0.004,
-                0.012,
-                0.014,
-                -40 if s > 0 else 140,
-                40 if s > 0 else 220,
-                0.0035,
-                lid,
-            )
-    glasses(c, g, t)
-
-
-def brows(c: Canvas, g: Geometry, t: Traits, pose: Pose) -> None:
-    colour = mix(darker(t.hair, 0.25), hex_rgb("#3a2a22"), 0.35)
-    if luminance(colour) > 0.5:
-        colour = darker(colour, 0.3)
-    for s in (-1, 1):
-        x = g.hx + s * g.eye_dx
-        y = g.eye_y - 0.058 - pose.brow - s * pose.tilt * 0.5
-        pts = [(x - s * 0.03, y + 0.008), (x - s * 0.005, y - 0.003), (x + s * 0.03, y + 0.004)]
-        c.stroke(pts, 0.012, colour)
-
-
-def mouth(c: Canvas, g: Geometry, t: Traits, pose: Pose) -> None:
-    lips = mix(darker(t.skin, 0.35), hex_rgb("#b8485a"), 0.45)
-    y = g.mouth_y
-    if pose.mouth == "grin":
-        shape = c.poly(
-            [
-                (g.hx - 0.045, y - 0.006),
-                (g.hx, y - 0.002),
-                (g.hx + 0.045, y - 0.006),
-                (g.hx + 0.02, y + 0.032),
-                (g.hx - 0.02, y + 0.032),
-            ]
-        )
-        c.fill(shape, hex_rgb("#6e2a33"))
-        c.fill_masked(WHITE, [c.rect(g.hx - 0.05, y - 0.01, g.hx + 0.05, y + 0.006)], clip=shape)
-        c.fill_masked(hex_rgb("#e07a86"), [c.ellipse(g.hx, y + 0.036, 0.022, 0.014)], clip=shape)
-    elif pose.mouth == "soft":
-        c.arc(g.hx, y - 0.012, 0.03, 0.022, 30, 150, 0.0075, lips)
-    else:
-        c.arc(g.hx, y - 0.02, 0.04, 0.03, 35, 145, 0.008, lips)
-
-
-def beard(c: Canvas, g: Geometry, t: Traits) -> None:
-    if t.beard is None:
-        return
-    hair = t.beard_colour
-    y = g.mouth_y
-    # The face's own outline, extended a little below the chin (never wider than the face).
-    jaw = c.group(
-        [head_shape(c, g, t), head_shape(c, g, t, dy=0.014 if t.beard == "full" else 0.0)]
-    )
-    cheeks = c.ellipse(g.hx, g.hy + 0.055, g.rx * 0.8, 0.075)
-    if t.beard == "stubble":
-        colour = mix(t.skin, darker(hair, 0.25), 0.3)
-        if abs(luminance(colour) - luminance(t.skin)) < 0.06:
-            colour = darker(t.skin, 0.14)
-        c.fill_masked(
-            colour, [jaw], sub=[c.rect(-2, -2, 3, g.hy + 0.03), cheeks], clip=head_shape(c, g, t)
-        )
-        return
-    if t.beard == "full":
-        c.fill_masked(hair, [jaw], sub=[c.rect(-2, -2, 3, g.hy + 0.03), cheeks])
-    if t.beard == "goatee":
-        c.fill(
-            c.poly(
-                [
-                    (g.hx - 0.03, y + 0.02),
-                    (g.hx + 0.03, y + 0.02),
-                    (g.hx + 0.024, g.hy + g.ry + 0.004),
-                    (g.hx - 0.024, g.hy + g.ry + 0.004),
-                ]
-            ),
-            hair,
-        )
-    # Moustache (all but stubble).
-    c.fill(
-        c.poly(
-            [
-                (g.hx - 0.05, y + 0.002),
-                (g.hx - 0.03, y - 0.028),
-                (g.hx, y - 0.022),
-                (g.hx + 0.03, y - 0.028),
-                (g.hx + 0.05, y + 0.002),
-                (g.hx, y - 0.01),
-            ]
-        ),
-        hair,
-    )
-
-
-def glasses(c: Canvas, g: Geometry, t: Traits) -> None:
-    if t.glasses is None:
-        return
-    frame = t.frame
-    w = 0.0065 if t.glasses in ("square", "cat", "sun") else 0.0045
-    if t.glasses == "wire":
-        frame = t.frame if t.frame != hex_rgb("#2b2b30") else t.metal
-    ys = g.eye_y
-    for s in (-1, 1):
-        x = g.hx + s * g.eye_dx
-        if t.glasses == "sun":
-            c.fill(c.rect(x - 0.045, ys - 0.03, x + 0.045, ys + 0.03, 0.022), hex_rgb("#24262d"))
-            c.stroke(
-                [(x - 0.025, ys - 0.016), (x - 0.008, ys - 0.022)],
-                0.006,
-                hex_rgb("#5a5e6b"),
-                smooth=False,
-            )
-        elif t.glasses in ("round", "wire"):
-            c.arc(x, ys, 0.044, 0.04, 0, 360, w, frame)
-        else:
-            top = -0.038 if t.glasses == "cat" else -0.033
-            pts = [
-                (x - 0.048, ys + top),
-                (x + 0.048, ys + top),
-                (x + 0.044, ys + 0.03),
-                (x - 0.044, ys + 0.03),
-            ]
-            c.stroke([*pts, pts[0]], w, frame, smooth=False)
-        c.stroke(
-            [(x + s * 0.046, ys - 0.012), (x + s * (g.rx - g.eye_dx + 0.004), ys - 0.016)],
-            w,
-            frame,
-            smooth=False,
-        )
-    c.arc(g.hx, ys - 0.004, 0.02, 0.012, 200, 340, w, frame)
 
 
 def background(c: Canvas, bg: RGB, hx: float) -> None:

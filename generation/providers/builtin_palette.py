@@ -1,5 +1,10 @@
 """Named colours for the built-in renderer: skin tones, hair, eyes and clothes (flat-illustration
-values, a little warmer and lighter than photographs)."""
+values, a little warmer and lighter than photographs).
+
+Every skin tone the persona form offers (personas.looks.SKIN_TONES) is here with its swatch's own
+colour, so the portrait shows what was clicked; every garment colour it suggests
+(personas.looks.GARMENT_COLOURS) is in COLOURS. The first name of each colour in COLOURS is the one
+prompts use for it (colour_name in builtin_words), so "grey" comes before "gray"."""
 
 from __future__ import annotations
 
@@ -37,20 +42,21 @@ SKIN = _table(
         "honey": "#d4a06c",
         "warm beige": "#e2b68c",
         "medium": "#cf9b71",
-        "olive": "#c7a071",
-        "tan": "#c68d61",
+        "light olive": "#dcb58e",
+        "olive": "#b98a5e",
+        "tan": "#b07a50",
         "tanned": "#c68d61",
         "sun kissed": "#cf9a6d",
         "caramel": "#bb8155",
         "bronze": "#a9703f",
         "medium brown": "#a8714b",
         "medium dark": "#a06a45",
-        "brown": "#9a643f",
+        "brown": "#8d5a3a",
         "chestnut": "#8f5a38",
         "dark": "#7b4c2e",
-        "dark brown": "#7a4b2d",
+        "dark brown": "#6b4128",
         "mahogany": "#6e3f28",
-        "deep": "#643d25",
+        "deep": "#45291a",
         "deep brown": "#5e3922",
         "espresso": "#553420",
         "very dark": "#4b2e1d",
@@ -175,12 +181,15 @@ COLOURS = _table(
         "teal": "#1f8a8a",
         "turquoise": "#2bb3b1",
         "aqua": "#5fcfcb",
+        "light cyan": "#cdeef3",
         "green": "#3f8f5b",
         "emerald": "#1f8c63",
         "forest green": "#2e5e3e",
         "olive": "#6f7442",
         "khaki": "#b7a679",
+        "sage green": "#9db28c",
         "sage": "#9db28c",
+        "light green": "#c3e0bd",
         "mint": "#a7dcc4",
         "red": "#c8383a",
         "crimson": "#b3243a",
@@ -190,7 +199,9 @@ COLOURS = _table(
         "wine": "#722f3d",
         "pink": "#ee8fb1",
         "hot pink": "#e0468a",
+        "blush pink": "#f1bcc0",
         "blush": "#f1bcc0",
+        "light pink": "#f7cfd8",
         "rose": "#d9738b",
         "coral": "#f07f6b",
         "salmon": "#f29a83",
@@ -201,6 +212,7 @@ COLOURS = _table(
         "mustard": "#d5a021",
         "yellow": "#f2c84b",
         "lemon": "#f5de6a",
+        "pale yellow": "#f6e6a8",
         "gold": "#d4a437",
         "golden": "#d4a437",
         "beige": "#d9c4a3",

@@ -1,13 +1,14 @@
-"""A persona's look (free text) -> the concrete traits the built-in renderer draws."""
+"""A persona's look (picked words and free text) -> the traits the built-in renderer draws."""
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from .builtin_palette import COLOURS, EYES, HAIR, RGB, hex_rgb
+from .builtin_wardrobe import read_wardrobe
 from .builtin_words import (
+    colour_before,
     has,
     hash_pick,
     hashed_colour,
@@ -23,7 +24,6 @@ if TYPE_CHECKING:
 DEFAULT_SKIN = hex_rgb("#e2b08a")
 DEFAULT_HAIR = hex_rgb("#4a3022")
 DEFAULT_EYES = hex_rgb("#5d3a22")
-DEFAULT_CLOTH = hex_rgb("#4f6d9a")
 GOLD = hex_rgb("#e0b045")
 SILVER = hex_rgb("#c9ccd2")
 
@@ -70,7 +70,7 @@ class Traits:
     hat: RGB | None  # beanie colour
     headband: RGB | None
     hijab: RGB | None
-    garment: str  # crew, vneck, collar, blazer, hoodie, turtleneck, scoop, cardigan
+    garment: str  # builtin_wardrobe.Wardrobe.garment
     cloth: RGB
     inner: RGB
     tie: RGB | None
@@ -112,73 +112,55 @@ def hair_style(text: str) -> str:
     return hash_pick(text, "hairstyle", ["short", "medium", "long", "bob", "curly_short"])
 
 
-def _colour_before(text: str, words: tuple[str, ...], table: dict[str, RGB]) -> RGB | None:
-    """The colour named just before one of `words` ("navy blazer over a white shirt", shirt ->
-    white), within the same clause."""
-    for word in words:
-        for m in re.finditer(rf"((?:[a-z0-9#']+\s+){{1,4}}){re.escape(word)}s?\b", text):
-            before = m.group(1).split()
-            for k in range(1, len(before) + 1):
-                if read_colour(" ".join(before[-k:]), table) is not None:
-                    if k < len(before) and before[-k - 1] in _SHADE_WORDS:
-                        k += 1
-                    return read_colour(" ".join(before[-k:]), table)
-    for clause in text.split(" . "):  # "hijab in sage", "glasses: tortoiseshell"
-        if any(re.search(rf"\b{re.escape(word)}s?\b", clause) for word in words):
-            found = read_colour(clause, table)
-            if found is not None:
-                return found
-    return None
+# The persona form's hair lengths (personas.looks.HairLength, normalised) -> the style drawn for
+# straight and for curly hair. A picked length wins over length words in the hair text, except for
+# styles that carry their own length (an afro, a bun, braids...) unless it is bald or a buzz cut.
+_LENGTHS = {
+    "bald": ("bald", "bald"),
+    "buzz cut": ("buzz", "buzz"),
+    "short": ("short", "curly_short"),
+    "chin length": ("bob", "curly_short"),
+    "shoulder length": ("medium", "curly_long"),
+    "long": ("long", "curly_long"),
+}
+_SHAPED = ("afro", "bun", "ponytail", "braids", "locs")
 
 
-_SHADE_WORDS = {"light", "dark", "pale", "deep", "bright", "soft", "pastel", "rich", "warm", "cool"}
+def _with_length(style: str, length: str, text: str) -> str:
+    if length not in _LENGTHS:
+        return style
+    straight, curled = _LENGTHS[length]
+    if style in _SHAPED and straight not in ("bald", "buzz"):
+        return style
+    return curled if has(text, "curly", "curls", "coily", "coils", "kinky", "ringlet") else straight
 
 
-_OUTER = ("blazer", "suit", "jacket", "coat", "cardigan", "hoodie", "sweatshirt", "vest")
-_INNER = (
-    "t shirt",
-    "tshirt",
-    "tee",
-    "shirt",
-    "blouse",
-    "button down",
-    "button up",
-    "oxford",
-    "turtleneck",
-    "roll neck",
-    "polo",
-    "sweater",
-    "jumper",
-    "knit",
-    "pullover",
-    "top",
-    "tank",
-    "dress",
-    "scrubs",
-    "v neck",
-)
+# The persona form's glasses (personas.looks.Glasses, normalised) win over the accessories text.
+_PICKED_GLASSES = {
+    "none": None,
+    "round glasses": "round",
+    "rectangular glasses": "square",
+    "cat eye glasses": "cat",
+    "sunglasses": "sun",
+}
 
 
-def garment(text: str) -> str:
-    if has(text, "blazer", "suit", "jacket", "coat", "vest", "waistcoat"):
-        return "blazer"
-    if has(text, "hoodie", "hooded", "sweatshirt"):
-        return "hoodie"
-    if has(text, "cardigan"):
-        return "cardigan"
-    if has(text, "turtleneck", "turtle neck", "roll neck", "polo neck", "mock neck"):
-        return "turtleneck"
-    if has(text, "v neck", "scrubs"):
-        return "vneck"
-    if has(text, "blouse", "dress", "tank", "camisole", "scoop", "top"):
-        return "scoop"
-    if re.search(r"\b(?<!t )(shirt|button down|button up|oxford|polo|flannel)\b", text):
-        return "collar"
-    if has(text, "t shirt", "tshirt", "tee", "sweater", "jumper", "knit", "pullover", "crew"):
-        return "crew"
-    if not text:
-        return "crew"
-    return hash_pick(text, "garment", ["crew", "vneck", "collar", "blazer"])
+def _glasses(extras: str, picked: str) -> str | None:
+    if picked in _PICKED_GLASSES:
+        return _PICKED_GLASSES[picked]
+    if has(extras, "sunglasses", "shades", "sunnies"):
+        return "sun"
+    if not has(extras, "glasses", "spectacles", "specs", "eyeglasses", "frames", "monocle"):
+        return None
+    if has(extras, "round", "circular", "oval"):
+        return "round"
+    if has(extras, "cat eye", "cateye"):
+        return "cat"
+    if has(extras, "wire", "rimless", "thin", "metal", "gold rimmed", "aviator"):
+        return "wire"
+    if has(extras, "square", "rectangular", "thick", "horn rimmed", "bold", "chunky"):
+        return "square"
+    return hash_pick(extras, "glasses", ["round", "square"])
 
 
 def _build(text: str) -> tuple[float, float, float]:
@@ -210,7 +192,8 @@ def resolve(look: Look) -> Traits:
     if eyes is None:
         eyes = hashed_colour(eyes_t, "eyes", lum=0.38, sat=0.45) if eyes_t else DEFAULT_EYES
 
-    style = hair_style(f"{hair_s} . {hair_c}".strip(" ."))
+    hair_text = f"{hair_s} . {hair_c}".strip(" .")
+    style = _with_length(hair_style(hair_text), normalise(look.hair_length), hair_text)
     face_w, shoulders, jaw = _build(normalise(look.build))
 
     beard: str | None = None
@@ -224,25 +207,10 @@ def resolve(look: Look) -> Traits:
         beard = "goatee"
     elif has(extras, "moustache", "mustache"):
         beard = "moustache"
-    beard_colour = (
-        _colour_before(extras, ("beard", "goatee", "moustache", "mustache"), HAIR) or hair
-    )
+    beard_colour = colour_before(extras, ("beard", "goatee", "moustache", "mustache"), HAIR) or hair
 
-    glasses: str | None = None
-    if has(extras, "sunglasses", "shades", "sunnies"):
-        glasses = "sun"
-    elif has(extras, "glasses", "spectacles", "specs", "eyeglasses", "frames", "monocle"):
-        if has(extras, "round", "circular", "oval"):
-            glasses = "round"
-        elif has(extras, "cat eye", "cateye"):
-            glasses = "cat"
-        elif has(extras, "wire", "rimless", "thin", "metal", "gold rimmed", "aviator"):
-            glasses = "wire"
-        elif has(extras, "square", "rectangular", "thick", "horn rimmed", "bold", "chunky"):
-            glasses = "square"
-        else:
-            glasses = hash_pick(extras, "glasses", ["round", "square"])
-    frame = _colour_before(extras, ("glasses", "frames", "sunglasses", "spectacles"), COLOURS)
+    glasses = _glasses(extras, normalise(look.glasses))
+    frame = colour_before(extras, ("glasses", "frames", "sunglasses", "spectacles"), COLOURS)
     if has(extras, "tortoiseshell", "tortoise shell", "tortoise"):
         frame = hex_rgb("#6b3f23")
 
@@ -262,32 +230,20 @@ def resolve(look: Look) -> Traits:
 
     hat = None
     if has(wear_all, "beanie", "knit hat", "woolly hat", "wooly hat", "toque"):
-        hat = _colour_before(wear_all, ("beanie", "hat", "toque"), COLOURS) or hashed_colour(
+        hat = colour_before(wear_all, ("beanie", "hat", "toque"), COLOURS) or hashed_colour(
             wear_all, "hat", lum=0.5, sat=0.55
         )
     headband = None
     if has(wear_all, "headband", "hair band", "hairband", "bandana"):
-        headband = _colour_before(wear_all, ("headband", "hairband", "band", "bandana"), COLOURS)
+        headband = colour_before(wear_all, ("headband", "hairband", "band", "bandana"), COLOURS)
         headband = headband or hashed_colour(wear_all, "headband", lum=0.55, sat=0.6)
     hijab = None
     if has(f"{wear_all} . {hair_s}", "hijab", "headscarf", "head scarf", "khimar", "niqab"):
         words = ("hijab", "headscarf", "scarf", "khimar")
-        hijab = _colour_before(f"{wear_all} . {hair_s}", words, COLOURS)
+        hijab = colour_before(f"{wear_all} . {hair_s}", words, COLOURS)
         hijab = hijab or hashed_colour(wear_all, "hijab", lum=0.5, sat=0.4)
 
-    kind = garment(wear)
-    cloth = _colour_before(
-        wear, _OUTER if kind in ("blazer", "hoodie", "cardigan") else _INNER, COLOURS
-    )
-    cloth = cloth or read_colour(wear, COLOURS)
-    if cloth is None:
-        cloth = hashed_colour(wear, "cloth", lum=0.45, sat=0.45) if wear else DEFAULT_CLOTH
-    inner = _colour_before(wear, _INNER, COLOURS)
-    if inner is None or inner == cloth:
-        inner = hex_rgb("#f4f3ef") if kind == "blazer" else hex_rgb("#e9e4da")
-    tie = None
-    if has(wear_all, "tie", "necktie") and not has(wear_all, "bow tie"):
-        tie = _colour_before(wear_all, ("tie", "necktie"), COLOURS) or hex_rgb("#8a2336")
+    clothes = read_wardrobe(look)
 
     return Traits(
         skin=skin,
@@ -316,8 +272,8 @@ def resolve(look: Look) -> Traits:
         hat=hat,
         headband=headband,
         hijab=hijab,
-        garment=kind,
-        cloth=cloth,
-        inner=inner,
-        tie=tie,
+        garment=clothes.garment,
+        cloth=clothes.cloth,
+        inner=clothes.inner,
+        tie=clothes.tie,
     )

@@ -134,6 +134,48 @@ def skin_colour(text: str) -> RGB | None:
     return mix(SKIN_RAMP[i], SKIN_RAMP[i + 1], t - i)
 
 
+_SHADE_WORDS = {"light", "dark", "pale", "deep", "bright", "soft", "pastel", "rich", "warm", "cool"}
+
+
+def colour_before(text: str, words: tuple[str, ...], table: dict[str, RGB]) -> RGB | None:
+    """The colour named just before one of `words` in normalised `text`, within the same clause:
+    "navy blazer over a white shirt" with shirt -> white; "sage green blazer" with blazer -> sage
+    green (the longest colour name that ends there, not just "green")."""
+    for word in words:
+        for m in re.finditer(rf"((?:[a-z0-9#']+\s+){{1,4}}){re.escape(word)}s?\b", text):
+            before = m.group(1).split()
+            named = [k for k in range(1, len(before) + 1) if " ".join(before[-k:]) in table]
+            if named:
+                k = max(named)
+            else:
+                k = next(
+                    (k for k in range(1, len(before) + 1) if read_colour(before[-k], table)), 0
+                )
+                if not k:
+                    continue
+            if k < len(before) and before[-k - 1] in _SHADE_WORDS:
+                k += 1
+            return read_colour(" ".join(before[-k:]), table)
+    for clause in text.split(" . "):  # "hijab in sage", "glasses: tortoiseshell"
+        if any(re.search(rf"\b{re.escape(word)}s?\b", clause) for word in words):
+            found = read_colour(clause, table)
+            if found is not None:
+                return found
+    return None
+
+
+def _distance(a: RGB, b: RGB) -> float:
+    """How different two colours look ("redmean": weighted RGB, close to perceived difference)."""
+    mean_red = (a[0] + b[0]) / 2
+    dr, dg, db = a[0] - b[0], a[1] - b[1], a[2] - b[2]
+    return (2 + mean_red / 256) * dr * dr + 4 * dg * dg + (2 + (255 - mean_red) / 256) * db * db
+
+
+def colour_name(colour: RGB, table: dict[str, RGB]) -> str:
+    """The name in `table` of the colour nearest to `colour` (the first name among equals)."""
+    return min(table, key=lambda name: _distance(colour, table[name]))
+
+
 def hashed_colour(text: str, salt: str, *, lum: float = 0.45, sat: float = 0.5) -> RGB:
     return hls(text_hash(text, salt), lum, sat)
 

@@ -15,7 +15,8 @@ from django.http import Http404, HttpResponse, HttpResponseNotModified
 from django.views.decorators.http import require_GET
 
 from avatarapp.http import WorkspaceRequest
-from generation.providers.builtin import Look, render_portrait
+from generation.providers.builtin import Look, Scene, render_portrait
+from generation.providers.builtin_scene import scene_for
 from personas.access import get_persona_for_member
 from personas.library import UnknownStyleError
 from personas.models import LOOK_FIELDS, Persona
@@ -29,15 +30,14 @@ def look_of(persona: Persona) -> Look:
     return Look(**{name: getattr(persona, name) for name in LOOK_FIELDS})
 
 
-def _background(persona: Persona, style_key: str) -> str:
-    """A style's backdrop colour for the style strip's thumbnails ("" = the persona's own)."""
+def _scene(persona: Persona, style_key: str) -> Scene | None:
+    """A style's scene for the style strip's thumbnails (None: the persona's own backdrop)."""
     if not style_key:
-        return ""
+        return None
     try:
-        style = get_style_spec(persona.workspace, style_key)
+        return scene_for(get_style_spec(persona.workspace, style_key))
     except UnknownStyleError:
         raise Http404("No such style.") from None
-    return style.swatch if style.is_builtin else style.background
 
 
 @require_GET
@@ -50,8 +50,8 @@ def portrait(request: WorkspaceRequest, pk: uuid.UUID) -> HttpResponse:
         size = 0
     if size not in SIZES:
         raise Http404("No such size.")
-    background = _background(persona, request.GET.get("style", ""))
-    tag = persona.render_tag(size, background)
+    scene = _scene(persona, request.GET.get("style", ""))
+    tag = persona.render_tag(size, scene.cache_key() if scene else "")
     etag = f'"{tag}"'
     # A versioned URL never changes meaning: the browser may keep it for good.
     versioned = request.GET.get("v") == tag
@@ -67,7 +67,7 @@ def portrait(request: WorkspaceRequest, pk: uuid.UUID) -> HttpResponse:
                 seed=persona.render_seed,
                 width=size,
                 height=size,
-                background=background or None,
+                scene=scene,
             )
             cache.set(key, data, CACHE_SECONDS)
         response = HttpResponse(data, content_type="image/png")

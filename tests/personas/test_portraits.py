@@ -8,7 +8,7 @@ from unittest import mock
 from django.urls import reverse
 from PIL import Image
 
-from personas.models import Persona
+from personas.models import Persona, Style
 from tests.personas.conftest import TeamClient
 
 
@@ -72,3 +72,16 @@ def test_style_backgrounds_and_bad_parameters(persona: Persona, team_client: Tea
     assert client.get(base + "?size=97").status_code == 404
     assert client.get(base + "?size=huge").status_code == 404
     assert client.get(base + "?size=96&style=builtin:nope").status_code == 404
+
+
+def test_style_thumbnails_show_the_styles_scene(
+    world, persona: Persona, team_client: TeamClient
+) -> None:
+    style = Style.objects.create(
+        workspace=world.team, name="Brand", backdrop_colour="#3a7bd5", backdrop="plain"
+    )
+    base = reverse("personas:portrait", args=[persona.pk])
+    thumbnail = Image.open(
+        io.BytesIO(team_client("viewer").get(f"{base}?size=96&style=style:{style.pk}").content)
+    )
+    assert thumbnail.convert("RGB").getpixel((3, 3)) == (0x3A, 0x7B, 0xD5)

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import re
+from dataclasses import replace
+from typing import Any
 
 import pytest
 from django.db.models import Field
@@ -253,3 +255,134 @@ def test_every_built_in_style_composes_for_every_family() -> None:
         for family in Family:
             composed = compose(maya(), style, family)
             assert style.fragments[family.value].split(",")[0].strip(" .")[:20] in composed.text
+
+
+def test_picked_look_fields_are_phrased_for_every_family() -> None:
+    persona = maya(
+        hair_length="shoulder-length",
+        hair_style="wavy",
+        hair_colour="dark brown",
+        glasses="round glasses",
+        garment="blazer",
+        garment_colour="sage green",
+        wardrobe="white tee underneath",
+        accessories="gold hoops",
+    )
+    gpt = compose(persona, CORPORATE, Family.GPT_IMAGE).text
+    assert "Appearance: medium brown skin, shoulder-length wavy dark brown hair, brown eyes" in gpt
+    assert (
+        "Wardrobe: a sage green blazer, white tee underneath. Accessories: round glasses, gold "
+        "hoops."
+    ) in gpt
+    for family in Family:
+        text = compose(persona, CORPORATE, family).text
+        for words in (
+            "shoulder-length wavy dark brown hair",
+            "a sage green blazer",
+            "round glasses",
+        ):
+            assert words in text, (family, words)
+
+
+@pytest.mark.parametrize(
+    ("changes", "expected"),
+    [
+        ({"hair_length": "long", "hair_style": "long wavy", "hair_colour": ""}, "long wavy hair"),
+        ({"hair_length": "short", "hair_style": "curly bob"}, "short black curly bob hair"),
+        ({"hair_length": "buzz cut", "hair_style": ""}, "buzz-cut black hair"),
+        ({"hair_length": "bald"}, "bald head"),
+    ],
+)
+def test_hair_length_joins_the_hair_words(changes: dict[str, str], expected: str) -> None:
+    assert (
+        f"medium brown skin, {expected}, brown eyes"
+        in compose(maya(**changes), CORPORATE, Family.IMAGEN).text.lower()
+    )
+
+
+def test_picks_the_free_text_already_says_are_not_repeated() -> None:
+    persona = maya(
+        glasses="round glasses",
+        accessories="tortoiseshell glasses",
+        garment="blazer",
+        garment_colour="sage green",
+        wardrobe="navy blazer with brass buttons",
+    )
+    text = compose(persona, CORPORATE, Family.GPT_IMAGE).text
+    assert "Wardrobe: navy blazer with brass buttons. Accessories: tortoiseshell glasses." in text
+    assert "round glasses" not in text
+    assert "sage green" not in text
+    # "No glasses" is said by leaving them out; a colour on its own is still said.
+    plain = maya(glasses="none", accessories="", garment_colour="#9db28c")
+    bare = compose(plain, CORPORATE, Family.FLUX).text
+    assert "glasses" not in bare
+    assert "wearing sage green clothes, navy blazer" in bare
+
+
+SCENE: dict[str, Any] = {
+    "backdrop_colour": "#2e5e3e",
+    "backdrop": "studio",
+    "lighting_direction": "left",
+    "framing": "half body",
+    "mood": "thoughtful",
+}
+
+
+def test_a_workspace_styles_scene_is_phrased_for_every_family() -> None:
+    style = replace(BRAND, **SCENE)
+    gpt = compose(maya(), style, Family.GPT_IMAGE).text
+    assert (
+        "Background: white wall with a sign that says ACME; a forest green studio backdrop. "
+        "Lighting: soft daylight; light from the left. Lens and framing: 50mm, chest up; "
+        "half-body, waist up. Wardrobe rules: teal accents. Mood: a thoughtful expression."
+    ) in gpt
+    gemini = compose(maya(), style, Family.GEMINI).text
+    assert (
+        "background: white wall with a sign that says ACME, a forest green studio backdrop; "
+        "lighting: soft daylight, light from the left;"
+    ) in gemini
+    assert "mood: a thoughtful expression." in gemini
+    flux = compose(maya(), style, Family.FLUX).text
+    assert (
+        "a forest green studio backdrop, soft daylight, light from the left, 50mm, chest up, "
+        "half-body, waist up, teal accents, a thoughtful expression"
+    ) in flux
+    imagen = compose(maya(), style, Family.IMAGEN).text
+    assert "A forest green studio backdrop" not in imagen  # it follows the background, lower case
+    assert "a forest green studio backdrop, soft daylight, light from the left" in imagen
+    builtin = compose(maya(), style, Family.BUILTIN).text
+    assert builtin.endswith(
+        "Acme brand, white wall with a sign that says ACME, a forest green studio backdrop"
+    )
+
+
+def test_scene_picks_the_styles_free_text_already_says_are_not_repeated() -> None:
+    said = StyleSpec(
+        key="style:said",
+        name="Said",
+        description="Friendly and warm",
+        background="plain light grey seamless backdrop",
+        lighting="soft window light from the side",
+        lens="85mm, head and shoulders",
+    )
+    picks: dict[str, Any] = {
+        "backdrop_colour": "#c9ccd1",
+        "backdrop": "plain",
+        "lighting_direction": "left",
+    }
+    picked = replace(said, **picks, framing="headshot", mood="friendly")
+    for family in Family:
+        assert compose(maya(), picked, family).text == compose(maya(), said, family).text
+    # What the free text does not say is added: here, the kind of backdrop.
+    studio = compose(maya(), replace(picked, backdrop="studio"), Family.FLUX).text
+    assert "plain light grey seamless backdrop, a studio setting" in studio
+
+
+def test_built_in_styles_keep_their_hand_written_fragments() -> None:
+    """Built-in styles have a scene for the renderer, and fragments that already describe it."""
+    for style in BUILTIN_STYLES:
+        assert style.backdrop_colour
+        unpicked: dict[str, Any] = dict.fromkeys(SCENE, "")
+        bare = replace(style, **unpicked)
+        for family in Family:
+            assert compose(maya(), style, family).text == compose(maya(), bare, family).text

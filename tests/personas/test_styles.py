@@ -124,6 +124,9 @@ def test_copying_a_built_in_style_names_copies_apart(world: World, team_client: 
     copy = world.team.styles.get(name="Corporate")
     assert first["Location"] == reverse("personas:style_edit", args=[copy.pk])
     assert copy.background == "softly blurred modern office with glass and daylight"
+    # The scene travels too, so the copy renders like the original.
+    scene = (copy.backdrop_colour, copy.backdrop, copy.lighting_direction, copy.framing, copy.mood)
+    assert scene == ("#dfe5ec", "office", "front", "headshot", "confident")
     assert (copy.recommended_model, copy.default_aspect, copy.copied_from) == (
         "gpt-image-2",
         "4:5",

@@ -2,16 +2,15 @@
 
 from __future__ import annotations
 
-import io
 import statistics
 import time
 
 import pytest
-from PIL import Image, ImageChops, ImageStat
 
 from generation.providers.base import ErrorKind, ImageRequest, PermanentError, Usage
 from generation.providers.builtin import BuiltinProvider, Look, render_portrait
 from generation.providers.builtin_traits import resolve
+from tests.providers.pixels import decode, mean_abs_diff, sample
 
 ANA = Look(
     skin_tone="fair with freckles",
@@ -35,24 +34,6 @@ KOFI = Look(
 # Two looks that differ only in colours, with the same short hair so regions line up.
 LIGHT_BLONDE = Look(skin_tone="light", hair_colour="blonde", hair_style="short", wardrobe="red tee")
 DEEP_BLACK = Look(skin_tone="deep", hair_colour="black", hair_style="short", wardrobe="red tee")
-
-
-def decode(data: bytes) -> Image.Image:
-    image = Image.open(io.BytesIO(data))
-    image.load()
-    return image
-
-
-def sample(image: Image.Image, fx: float, fy: float, radius: int = 3) -> tuple[float, ...]:
-    """Median colour of a small patch at a fraction of the image's width and height."""
-    x, y = round(fx * image.width), round(fy * image.height)
-    patch = image.convert("RGB").crop((x - radius, y - radius, x + radius + 1, y + radius + 1))
-    return tuple(ImageStat.Stat(patch).median)
-
-
-def mean_abs_diff(a: Image.Image, b: Image.Image) -> float:
-    diff = ImageChops.difference(a.convert("RGB"), b.convert("RGB"))
-    return sum(ImageStat.Stat(diff).mean) / 3
 
 
 # Points on a square portrait: the forehead just below the hairline, and the top of the head.

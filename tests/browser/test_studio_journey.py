@@ -49,6 +49,19 @@ def test_generate_by_picking_pictures(live_server: Any, browser: Browser, worker
     expect(page.get_by_role("checkbox", name="GPT Image 2", exact=True)).to_be_disabled()
     expect(page.get_by_role("link", name="Add a key")).to_be_visible()
     check_page(page, "40-generate-studio-calm")
+    # The skip link jumps over the tiles to the batch's name and the Generate button.
+    page.get_by_role("link", name="Skip to Generate").focus()
+    page.keyboard.press("Enter")
+    page.keyboard.press("Tab")
+    expect(page.get_by_label("Batch name")).to_be_focused()
+    # A setting re-prices every model's tile as it changes.
+    price = page.locator("#model-gpt-image-2-price")
+    at_medium = price.inner_text()
+    page.get_by_text("Settings:").click()
+    page.get_by_label("Quality").select_option("high")
+    expect(page.locator("#settings-summary")).to_contain_text("high quality")
+    expect(price).not_to_have_text(at_medium)
+    expect(price).to_contain_text(" an image · about 60 s")
 
     tile(page, "Maya Costa").locator("img").click()
     tile(page, "Professional headshot").locator("img").click()

@@ -76,7 +76,10 @@ class Batch:
 
     @property
     def title(self) -> str:
-        """Who is in it: "Mia Chen and Leo Park", "Ana, Ben, Cleo and 2 others"."""
+        """Its name; a batch from before names says who is in it: "Mia Chen and Leo Park",
+        "Ana, Ben, Cleo and 2 others"."""
+        if self.job.name:
+            return self.job.name
         names = sorted(self.personas, key=str.lower)
         if not names:
             return "An empty batch"

@@ -6,17 +6,16 @@ from django import forms
 from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
 from django.utils import timezone
 
-from avatarapp.workspaces.models import Workspace
+from avatarapp.workspaces.models import Membership
 from generation.catalog import (
     ASPECT_RATIOS,
     RESOLUTIONS,
     CatalogError,
-    CatalogModel,
-    Family,
-    available_models,
     check_available,
     get_model,
 )
+from generation.keychoice import missing_key, usable_providers
+from generation.offer import Settings, generatable_models
 from generation.services import (
     MAX_PER_COMBINATION,
     MAX_SEED,
@@ -25,6 +24,7 @@ from generation.services import (
     BatchRequest,
     SubmitError,
 )
+from generation.words import NAME_MAX
 from personas.faces import face_image_id
 from personas.library import BUILTIN_STYLES
 from personas.models import Persona, Style
@@ -33,31 +33,8 @@ from personas.models import Persona, Style
 USER_QUALITIES = ("low", "medium", "high")
 
 
-PROVIDER_GROUPS = {
-    "builtin": "Built-in (no key)",
-    "openai": "OpenAI",
-    "bfl": "Black Forest Labs",
-    "google": "Google",
-    "openai_compatible": "Your own server",
-}
-
-
-def generatable_models() -> list[CatalogModel]:
-    """Available models we have an adapter for. Imagen speaks Google's `:predict` protocol, which
-    is not in contracts/ yet, so it stays in the catalog (for prices) but is not offered."""
-    today = timezone.now().date()
-    return [m for m in available_models(today) if m.family != Family.IMAGEN]
-
-
 def model_choices() -> list[tuple[str, str]]:
     return [(m.id, m.display_name) for m in generatable_models()]
-
-
-def model_groups() -> list[tuple[str, list[tuple[str, str]]]]:
-    groups: dict[str, list[tuple[str, str]]] = {name: [] for name in PROVIDER_GROUPS}
-    for model in generatable_models():
-        groups[str(model.provider)].append((model.id, model.display_name))
-    return [(PROVIDER_GROUPS[name], models) for name, models in groups.items() if models]
 
 
 def unavailable_reason(model_id: str) -> str:
@@ -72,18 +49,25 @@ def unavailable_reason(model_id: str) -> str:
 
 
 class ModelsField(forms.MultipleChoiceField):
-    """Refuses a model that is not on offer with the reason, not "Select a valid choice"."""
+    """Refuses a model that is not on offer, or whose provider the member has no usable key
+    for, with the reason, not "Select a valid choice"."""
+
+    usable_providers: frozenset[str] = frozenset()
+
+    def cannot_run(self, model_id: str) -> str:
+        """Why this member cannot generate with `model_id` ("" when they can)."""
+        if not self.valid_value(model_id):
+            return unavailable_reason(model_id)
+        provider = str(get_model(model_id).provider)
+        return "" if provider in self.usable_providers else missing_key(provider)
 
     def validate(self, value: Any) -> None:
         if self.required and not value:
             raise ValidationError(self.error_messages["required"], code="required")
-        refusals = [
-            ValidationError(unavailable_reason(model_id), code="unavailable")
-            for model_id in value
-            if not self.valid_value(model_id)
-        ]
-        if refusals:
-            raise ValidationError(refusals)
+        # One sentence per reason: three OpenAI models without a key need one key.
+        reasons = dict.fromkeys(filter(None, map(self.cannot_run, value)))
+        if reasons:
+            raise ValidationError([ValidationError(r, code="unavailable") for r in reasons])
 
 
 def _choices_sentence(what: str, options: tuple[str, ...]) -> dict[str, str]:
@@ -143,6 +127,13 @@ class BatchForm(forms.Form):
         initial="medium",
         error_messages=_choices_sentence("a quality", USER_QUALITIES),
     )
+    name = forms.CharField(
+        label="Batch name",
+        required=False,
+        max_length=NAME_MAX,
+        help_text="Leave it empty to name the batch after its personas, styles and the day.",
+        error_messages={"max_length": f"A batch name has at most {NAME_MAX} characters."},
+    )
     # Shown only when a link brought one ("Reuse these settings", see generation.prefill): a
     # blank seed, the usual case, gives every image a new one.
     seed = forms.IntegerField(
@@ -157,26 +148,45 @@ class BatchForm(forms.Form):
         error_messages={"invalid": SEED_RANGE, "min_value": SEED_RANGE, "max_value": SEED_RANGE},
     )
 
-    def __init__(self, *args: Any, workspace: Workspace, **kwargs: Any) -> None:
+    def __init__(self, *args: Any, membership: Membership, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
+        workspace_id = membership.workspace_id
         self.persona_objects = list(
-            Persona.objects.filter(workspace=workspace, archived_at=None)
+            Persona.objects.filter(workspace_id=workspace_id, archived_at=None)
             .annotate(face_image_id=face_image_id())
             .order_by("name")
         )
         self._choices("personas", [(str(p.pk), p.name) for p in self.persona_objects])
-        workspace_styles = Style.objects.filter(workspace=workspace).order_by("name")
+        self.style_objects = list(Style.objects.filter(workspace_id=workspace_id).order_by("name"))
         self._choices(
             "styles",
-            [(f"style:{s.pk}", s.name) for s in workspace_styles]
+            [(f"style:{s.pk}", s.name) for s in self.style_objects]
             + [(s.key, s.name) for s in BUILTIN_STYLES],
         )
         self._choices("models", model_choices())
+        self.models_field.usable_providers = usable_providers(membership)
+
+    @property
+    def models_field(self) -> ModelsField:
+        field = self.fields["models"]
+        assert isinstance(field, ModelsField)
+        return field
 
     def _choices(self, name: str, choices: list[tuple[str, str]]) -> None:
         field = self.fields[name]
         assert isinstance(field, forms.ChoiceField)
         field.choices = choices
+
+    def chosen_settings(self) -> Settings:
+        """The settings prices are shown at: as posted (or prefilled), a value not on offer
+        replaced by the default."""
+        values = []
+        for name in Settings._fields:
+            field = self.fields[name]
+            assert isinstance(field, forms.ChoiceField)
+            value = str(self[name].value())
+            values.append(value if field.valid_value(value) else str(field.initial))
+        return Settings(*values)
 
     @property
     def shows_seed(self) -> bool:
@@ -215,4 +225,5 @@ class BatchForm(forms.Form):
             resolution=data["resolution"],
             quality=data["quality"],
             seed=data.get("seed"),
+            name=data.get("name", ""),
         )

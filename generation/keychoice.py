@@ -66,20 +66,31 @@ def candidates(membership: Membership, provider: str) -> list[ProviderKey]:
     return sorted(keys, key=lambda k: (k.owner_id is not None, k.created_at))
 
 
+def usable_providers(membership: Membership) -> frozenset[str]:
+    """The providers `membership` can generate with: those it has a usable key for (as
+    `candidates` counts them), and the built-in renderer. One query."""
+    keys = vault.usable_keys(membership).exclude(status=Status.INVALID).order_by()
+    return frozenset(keys.values_list("provider", flat=True).distinct()) | {"builtin"}
+
+
+def missing_key(provider: str) -> str:
+    name = PROVIDER_NAMES.get(provider, provider)
+    return (
+        f"There is no usable {name} key in this workspace. Add one under Settings -> "
+        "Provider keys, or choose another model (the built-in renderer needs no key)."
+    )
+
+
 def key_for_batch(membership: Membership, provider: str) -> tuple[uuid.UUID | None, str]:
     """The key a batch will use for `provider` and how to show it (masked). Raises when none."""
     if provider == "builtin":
         return None, "no key needed"
     keys = candidates(membership, provider)
     if not keys:
-        name = PROVIDER_NAMES.get(provider, provider)
-        raise KeyUnavailableError(
-            f"There is no usable {name} key in this workspace. Add one under Settings -> "
-            "Provider keys, or choose another model (the built-in renderer needs no key)."
-        )
+        raise KeyUnavailableError(missing_key(provider))
     first = keys[0]
     more = f" (+{len(keys) - 1} more)" if len(keys) > 1 else ""
-    return first.pk, f"{first.label} ({first.mask}){more}"
+    return first.pk, f"{first.mask} ({first.label}){more}"
 
 
 def choose_key(image: Image, provider: str) -> ChosenKey:

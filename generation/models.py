@@ -64,6 +64,9 @@ class Job(models.Model):
         settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
     )
     created_at = models.DateTimeField(default=timezone.now, db_index=True)
+    # What the person called the batch, or its default "Maya Costa - Corporate, 6 Dec 2026"
+    # (generation.words.batch_name). Empty on batches made before batches had names.
+    name = models.CharField(max_length=120, blank=True)
     # The batch as the user asked for it: personas, styles, models, count, aspect, resolution...
     parameters = models.JSONField(default=dict)
     estimated_usd = money(default=Decimal(0))
@@ -75,6 +78,14 @@ class Job(models.Model):
 
     def __str__(self) -> str:
         return f"Job {self.pk} ({self.created_at:%Y-%m-%d %H:%M})"
+
+    @property
+    def title(self) -> str:
+        """Its name; a batch from before names is called by when it was started."""
+        if self.name:
+            return self.name
+        started = timezone.localtime(self.created_at)
+        return f"Batch of {started.day} {started:%b %Y, %H:%M}"
 
 
 # Deleted from the gallery with a file field still set: its stored objects are still to be
@@ -170,6 +181,12 @@ class Image(models.Model):
             ),
             models.Index(
                 fields=["updated_at"], name="image_files_to_remove", condition=FILES_TO_REMOVE
+            ),
+            # A workspace style's example on the Generate page: its newest shown portraits.
+            models.Index(
+                fields=["workspace", "style_key", "-created_at"],
+                name="image_style_examples",
+                condition=models.Q(deleted_at__isnull=True, status="succeeded"),
             ),
         ]
 

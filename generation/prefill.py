@@ -50,9 +50,13 @@ def prefill(form: BatchForm, query: QueryDict) -> list[str]:
         if refused:
             notes.append(refusal)
     models, refused_models = _offered(form, "models", query.getlist("model"))
+    notes += [unavailable_reason(model_id[:_VALUE_MAX]) for model_id in refused_models]
+    # On offer, but this member has no key for it (a colleague's link, a key revoked since).
+    keyless = {model_id: form.models_field.cannot_run(model_id) for model_id in models}
+    notes += list(dict.fromkeys(filter(None, keyless.values())))
+    models = [model_id for model_id in models if not keyless[model_id]]
     if models:
         initial["models"] = models
-    notes += [unavailable_reason(model_id[:_VALUE_MAX]) for model_id in refused_models]
     for name in SETTINGS:
         value = query.get(name)
         if value is None:

@@ -28,6 +28,7 @@ from generation.catalog import (
 from generation.keychoice import KeyUnavailableError, key_for_batch
 from generation.models import Image, Job
 from generation.providers.builtin_scene import scene_for
+from generation.words import batch_name
 from personas.library import (
     StyleSpec,
     UnknownStyleError,
@@ -83,6 +84,7 @@ class BatchRequest:
     # Only models that take a seed use it, the others ignore it (like quality on a model with
     # no quality setting), so one batch can still span models.
     seed: int | None = None
+    name: str = ""  # empty: named after its personas and styles (words.batch_name)
 
 
 @dataclass
@@ -104,6 +106,7 @@ class BatchPlan:
     warnings: list[str] = field(default_factory=list)
     keys: dict[str, str] = field(default_factory=dict)  # provider -> the key to use, masked
     key_ids: dict[str, uuid.UUID | None] = field(default_factory=dict)
+    name: str = ""
 
     @property
     def total(self) -> Decimal:
@@ -150,8 +153,11 @@ def plan_batch(membership: Membership, batch: BatchRequest) -> BatchPlan:
     count = len(personas) * len(styles) * len(set(batch.model_ids)) * batch.per_combination
     if count > MAX_IMAGES_PER_JOB:
         raise SubmitError(f"That is {count} images; one batch makes at most {MAX_IMAGES_PER_JOB}.")
-    plan = BatchPlan()
     today = timezone.now().date()
+    plan = BatchPlan(
+        name=batch.name.strip()
+        or batch_name([p.name for p in personas], [s.name for s in styles], timezone.localdate())
+    )
     for model_id in dict.fromkeys(batch.model_ids):
         try:
             warning = check_available(model_id, today)
@@ -165,7 +171,7 @@ def plan_batch(membership: Membership, batch: BatchRequest) -> BatchPlan:
             provider = str(model.provider)
             plan.key_ids[provider], plan.keys[provider] = key_for_batch(membership, provider)
         except KeyUnavailableError as error:
-            raise SubmitError(str(error)) from None
+            raise SubmitError(str(error), field="model_ids") from None
         for persona in personas:
             references = len(persona.references.all())
             if references and model.capabilities.max_references:
@@ -229,6 +235,7 @@ def create_batch(membership: Membership, batch: BatchRequest) -> tuple[Job, list
         job = Job.objects.create(
             workspace_id=membership.workspace_id,
             created_by=membership.user,
+            name=plan.name,
             parameters={**batch.__dict__, "keys": plan.keys, "warnings": plan.warnings},
             estimated_usd=plan.total,
         )

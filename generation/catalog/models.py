@@ -31,6 +31,16 @@ class Provider(enum.StrEnum):
     OPENAI_COMPATIBLE = "openai_compatible"
 
 
+# How the Generate page names each provider's group of models (UI.md: plain words).
+PROVIDER_DISPLAY_NAMES: Mapping[str, str] = {
+    "builtin": "Built-in renderer",
+    "openai": "OpenAI",
+    "bfl": "Black Forest Labs",
+    "google": "Google",
+    "openai_compatible": "Your own server",
+}
+
+
 class Family(enum.StrEnum):
     """How prompts are styled for the model (the prompt builder switches on this)."""
 
@@ -171,6 +181,11 @@ class CatalogModel:
     lifecycle: Lifecycle
     capabilities: Capabilities
     price: AnyPriceRule
+    # What a marketer picks this model for, in one line ("Good at: ..." on the Generate page).
+    good_at: str
+    # Seconds one image usually takes, from PROVIDERS.md's latency figures where it has them
+    # (else our estimate); a workspace's own history replaces it (generation.latency).
+    typical_seconds: int
     notes: str = ""
 
 

@@ -1,4 +1,6 @@
-"""The Generate page: choose the batch, see its price and the budget live, submit."""
+"""The Generate page: pick personas, styles and models from tiles, see in words what the batch
+will make, cost and take, and submit. The page opens calm: nothing is called wrong before the
+person has changed something or pressed Generate."""
 
 from __future__ import annotations
 
@@ -13,18 +15,26 @@ from avatarapp import ratelimit
 from avatarapp.http import WorkspaceRequest
 from avatarapp.workspaces.roles import Role, at_least
 from generation import ledger, services
-from generation.forms import BatchForm, model_groups
+from generation.catalog import get_model
+from generation.forms import BatchForm
+from generation.latency import typical_seconds
+from generation.offer import model_groups, seconds_for
 from generation.prefill import prefill
+from generation.tiles import persona_tiles, style_tiles
+from generation.words import estimate_sentence
 
 PAGE = "generation/generate.html"
 
 
-def _estimate(request: WorkspaceRequest, form: BatchForm) -> dict[str, Any]:
+def _estimate(
+    request: WorkspaceRequest, form: BatchForm, medians: dict[str, float]
+) -> dict[str, Any]:
     """What the batch would make and cost, or why it cannot be submitted: each field's own
-    message (`problems`), or one `problem` about the batch as a whole."""
+    message (`problems`), or one `problem` about the batch as a whole. A form that is only
+    unfinished (nothing chosen yet in a group) is `waiting`: a hint, not an error."""
     if not form.is_valid():
         if form.unfinished():
-            return {"problem": services.NOTHING_CHOSEN}
+            return {"waiting": True}
         if problems := form.field_problems():
             return {"problems": problems}
         # Only a refusal of the whole batch (shown above the form): price what was chosen.
@@ -37,9 +47,11 @@ def _estimate(request: WorkspaceRequest, form: BatchForm) -> dict[str, Any]:
         return {"problem": str(error)}
     budget = ledger.budget_status(request.workspace)
     over = budget.left is not None and plan.total > budget.left
+    slowest = max(seconds_for(get_model(image.model_id), medians) for image in plan.images)
+    personas = [image.persona.name for image in plan.images]
     return {
         "plan": plan,
-        "budget": budget,
+        "sentence": estimate_sentence(len(plan.images), plan.total, slowest, personas, plan.keys),
         "problem": "This batch could cost more than the budget left this month." if over else "",
     }
 
@@ -48,49 +60,74 @@ def _hit(request: WorkspaceRequest, action: str) -> ratelimit.Verdict:
     return ratelimit.hit(action, user_id=request.user.pk, workspace_id=request.workspace.pk)
 
 
-def _context(request: WorkspaceRequest, form: BatchForm, **extra: Any) -> dict[str, Any]:
+def _estimate_context(
+    request: WorkspaceRequest, form: BatchForm, estimate: dict[str, Any], medians: dict[str, float]
+) -> dict[str, Any]:
+    """What the estimate fragment shows, and (out of band) each model's price at the settings."""
+    groups = model_groups(form.models_field.usable_providers, form.chosen_settings(), medians)
     return {
         "form": form,
-        "personas": form.persona_objects,
-        "model_groups": model_groups(),
+        "estimate": estimate,
+        "model_groups": groups,
+        "needs_key": any(not group.usable for group in groups),
         "budget": ledger.budget_status(request.workspace),
         "can_generate": at_least(request.membership.role, Role.EDITOR),
+    }
+
+
+def _page(
+    request: WorkspaceRequest, form: BatchForm, *, priced: bool, **extra: Any
+) -> HttpResponse:
+    """The whole page; `priced`: with the posted batch's estimate (else the page opens calm, or
+    a link's choices are priced by the page itself once it loads)."""
+    medians = typical_seconds(request.workspace.pk)
+    estimate = _estimate(request, form, medians) if priced else {}
+    context = {
+        **_estimate_context(request, form, estimate, medians),
+        "personas": persona_tiles(form.persona_objects),
+        "styles": style_tiles(form.style_objects),
+        # Folded away unless something in it needs a look.
+        "settings_open": form.shows_seed or any(form[name].errors for name in SETTINGS),
         **extra,
     }
+    return render(request, PAGE, context)
+
+
+SETTINGS = ("name", "per_combination", "aspect_ratio", "resolution", "quality", "seed")
 
 
 @require_http_methods(["GET", "POST"])
 @login_required
 def generate(request: WorkspaceRequest) -> HttpResponse:
     if request.method == "POST":
-        form = BatchForm(request.POST, workspace=request.workspace)
+        form = BatchForm(request.POST, membership=request.membership)
         if form.is_valid():
             verdict = _hit(request, "generate")
             if not verdict.allowed:
                 form.add_error(None, ratelimit.refusal("generating", verdict))
                 # No estimate here: the page prices the batch itself once it loads.
-                page = render(request, PAGE, _context(request, form, estimate={}))
-                return ratelimit.limited(page, verdict)
+                return ratelimit.limited(_page(request, form, priced=False), verdict)
             try:
                 job = services.submit(request.membership, form.batch())
             except services.SubmitError as error:
                 form.add_refusal(error)
             else:
                 return redirect("generation:job", job_id=job.pk)
-        return render(request, PAGE, _context(request, form, estimate=_estimate(request, form)))
-    form = BatchForm(workspace=request.workspace)
+        return _page(request, form, priced=True)
+    form = BatchForm(membership=request.membership)
     notes = prefill(form, request.GET)  # a link's choices ("Reuse these settings")
-    return render(request, PAGE, _context(request, form, estimate={}, notes=notes))
+    return _page(request, form, priced=False, notes=notes, prefilled=bool(form.initial))
 
 
 @require_POST
 @login_required
 def estimate(request: WorkspaceRequest) -> HttpResponse:
     verdict = _hit(request, "estimate")
-    form = BatchForm(request.POST, workspace=request.workspace)
+    form = BatchForm(request.POST, membership=request.membership)
+    medians = typical_seconds(request.workspace.pk)
     if not verdict.allowed:
         refused = {"problem": ratelimit.refusal("pricing batches", verdict)}
-        fragment = render(request, f"{PAGE}#estimate", _context(request, form, estimate=refused))
-        return ratelimit.limited(fragment, verdict)
-    context = _context(request, form, estimate=_estimate(request, form))
-    return render(request, f"{PAGE}#estimate", context)
+        context = _estimate_context(request, form, refused, medians)
+        return ratelimit.limited(render(request, f"{PAGE}#estimate", context), verdict)
+    context = _estimate_context(request, form, _estimate(request, form, medians), medians)
+    return render(request, f"{PAGE}#estimate", {**context, "fragment": True})

@@ -76,7 +76,7 @@ def test_no_page_breaks_the_content_security_policy(
     page.get_by_role("checkbox", name="Maya Costa").check()
     page.get_by_role("checkbox", name="Professional headshot").check()
     page.get_by_role("checkbox", name=re.compile("Built-in")).check()
-    expect(page.locator("#estimate")).to_contain_text("1 image")
+    expect(page.locator("#estimate")).to_contain_text("1 portrait")
     watch.assert_clean("the live estimate")
 
     # The prompt previews, whose colour swatches a static script paints (no style attribute).

@@ -36,7 +36,7 @@ def generate_two_by_two(page: Page) -> None:
     page.get_by_role("checkbox", name="Professional headshot").check()
     page.get_by_role("checkbox", name="Editorial").check()
     page.get_by_role("checkbox", name=re.compile("Built-in")).check()
-    expect(page.locator("#estimate")).to_contain_text("4 images")
+    expect(page.locator("#estimate")).to_contain_text("4 portraits")
     page.get_by_role("button", name="Generate", exact=True).click()
     expect(page.locator(".image-card.status-succeeded")).to_have_count(4, timeout=60_000)
 
@@ -131,7 +131,7 @@ def test_generate_find_curate_download_and_delete(
     expect(page.get_by_role("checkbox", name=reused.persona_name)).to_be_checked()
     expect(page.get_by_role("checkbox", name=reused.style_name, exact=True)).to_be_checked()
     expect(page.get_by_role("checkbox", name=re.compile("Built-in"))).to_be_checked()
-    expect(page.locator("#estimate")).to_contain_text("1 image")
+    expect(page.locator("#estimate")).to_contain_text("1 portrait")
 
     # Three ticked, downloaded as one ZIP.
     open_gallery(page)

@@ -60,17 +60,19 @@ def test_key_persona_generate_and_watch(live_server, browser: Browser, providers
     page.get_by_role("checkbox", name="Editorial").check()
     page.get_by_role("checkbox", name="GPT Image 2", exact=True).check()
     page.get_by_role("checkbox", name=re.compile("Built-in")).check()
+    page.get_by_text("Settings:").click()  # folded away until wanted
     page.get_by_label("Images per combination").select_option("2")
     page.get_by_label("Quality").select_option("low")
     estimate = page.locator("#estimate")
-    expect(estimate).to_contain_text("8 images")
-    expect(estimate).to_contain_text("Mia's OpenAI")
+    expect(estimate).to_contain_text("8 portraits, at most $0.")
+    expect(estimate).to_contain_text("Maya Costa with the built-in renderer and OpenAI key sk-…")
+    expect(estimate).to_contain_text("(Mia's OpenAI).")
     expect(estimate).to_contain_text("Budget left this month: $10.00")
     check_page(page, "20-generate-estimate")
     page.get_by_role("button", name="Generate", exact=True).click()
 
     # The cards fill in by themselves, polling every 2 s until done.
-    expect(page.get_by_role("heading", name=re.compile("Batch of"))).to_be_visible()
+    expect(page.get_by_role("heading", name=re.compile("^Maya Costa - 2 styles, "))).to_be_visible()
     expect(page.locator(".image-card")).to_have_count(8)
     expect(page.locator(".image-card.status-succeeded")).to_have_count(8, timeout=60_000)
     expect(page.locator("#job-progress")).to_contain_text("8 of 8 finished")

@@ -11,6 +11,7 @@ from playwright.sync_api import Browser, expect
 from tests.browser.support import check_page
 from tests.conftest import PASSWORD, make_user
 from tests.generation.conftest import make_persona
+from tests.keys.factories import bfl_key, store_key
 from tests.ratelimits import Limits
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
@@ -20,7 +21,9 @@ def test_the_estimate_names_the_field_and_says_when_to_try_again(
     live_server: Any, browser: Browser, limits: Limits
 ) -> None:
     user = make_user("mia@example.com")
-    make_persona(user.memberships.get(workspace__is_personal=True), name="Maya Costa")
+    membership = user.memberships.get(workspace__is_personal=True)
+    make_persona(membership, name="Maya Costa")
+    store_key(membership, bfl_key(), provider="bfl", label="Mia's BFL")  # FLUX can be picked
     page = browser.new_context().new_page()
     page.goto(live_server.url + "/accounts/login/")
     page.get_by_label("Email").fill("mia@example.com")
@@ -31,6 +34,7 @@ def test_the_estimate_names_the_field_and_says_when_to_try_again(
     page.get_by_role("checkbox", name="Maya Costa").check()
     page.get_by_role("checkbox", name="Professional headshot").check()
     page.get_by_role("checkbox", name="FLUX.2 [pro]", exact=True).check()
+    page.get_by_text("Settings:").click()
     page.get_by_label("Resolution").select_option("4K")
     estimate = page.locator("#estimate")
     expect(estimate).to_contain_text(
@@ -59,5 +63,5 @@ def test_the_estimate_names_the_field_and_says_when_to_try_again(
     check_page(page, "32-generate-estimate-rate-limited")
     limits.clock.advance(40)  # the window turns: the next change is priced again
     page.get_by_label("Quality").select_option("high")
-    expect(estimate).to_contain_text("There is no usable Black Forest Labs key")
+    expect(estimate).to_contain_text("1 portrait, at most $0.03, about 15 s; Maya Costa with Black")
     expect(estimate).not_to_contain_text("faster than")

@@ -26,7 +26,7 @@ from generation.catalog import (
     resolve_params,
     status,
 )
-from generation.catalog.models import FixedSizes, RatioOnly
+from generation.catalog.models import PROVIDER_DISPLAY_NAMES, FixedSizes, RatioOnly
 
 MODELS = list(CATALOG.values())
 IDS = [m.id for m in MODELS]
@@ -107,6 +107,17 @@ def test_identity_and_protocol(model):
     assert model.display_name
     assert model.api_model
     assert model.is_async is (model.provider is Provider.BFL)
+
+
+@pytest.mark.parametrize("model", MODELS, ids=IDS)
+def test_the_generate_page_can_describe_it_in_plain_words(model):
+    """One line a marketer reads on the model's tile, and a time to expect; its provider has a
+    group name ("Black Forest Labs", never "bfl")."""
+    assert 20 <= len(model.good_at) <= 90
+    assert model.good_at.endswith(".")
+    assert model.id not in model.good_at
+    assert model.typical_seconds >= 1
+    assert PROVIDER_DISPLAY_NAMES[model.provider] != model.provider
 
 
 @pytest.mark.parametrize("model", MODELS, ids=IDS)

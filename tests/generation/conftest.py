@@ -18,6 +18,7 @@ from avatarapp.celery import app
 from avatarapp.keys.services import NewKey, add_key
 from avatarapp.workspaces.models import Membership
 from generation import services
+from generation.catalog import get_model
 from generation.models import Image, Job
 from personas.models import Persona
 from tests.conftest import World
@@ -93,6 +94,30 @@ def add_keys(membership: Membership, *, bfl_region: str = "global") -> dict[str,
         )
         keys[provider], _ = add_key(membership, new, plain)
     return keys
+
+
+def store_every_key(membership: Membership) -> None:
+    """A saved workspace key for every provider (no live check), so every model can be picked."""
+    from tests.keys.factories import bfl_key, google_key, openai_key, store_key
+
+    for provider, plain in [
+        ("openai", openai_key()),
+        ("bfl", bfl_key()),
+        ("google", google_key()),
+        ("openai_compatible", openai_key("own")),
+    ]:
+        store_key(membership, plain, provider=provider, label=f"{provider} team")
+
+
+def finished_in(membership: Membership, persona: Persona, model_id: str, *seconds: float) -> Job:
+    """A batch of `model_id` portraits that each took these seconds (the workspace's history)."""
+    from tests.gallery.factories import make_image, make_job
+
+    job = make_job(membership)
+    provider = str(get_model(model_id).provider)
+    for each in seconds:
+        make_image(job, persona, model_id=model_id, provider=provider, latency_ms=int(each * 1000))
+    return job
 
 
 def wait_for(condition: Callable[[], bool], seconds: float = 30, what: str = "condition") -> None:

@@ -12,7 +12,8 @@ from django.urls import reverse
 
 from generation.models import BudgetPeriod, Image, Job, LedgerEntry
 from personas.models import Persona
-from tests.generation.conftest import generate_form
+from tests.conftest import World
+from tests.generation.conftest import generate_form, store_every_key
 from tests.markup import find, find_all, text
 
 NOTHING_CHOSEN = "Choose at least one persona, one style and one model."
@@ -20,7 +21,10 @@ CHECKBOX_GROUPS = {"personas", "styles", "models"}
 
 
 @pytest.fixture
-def editor(in_team: Callable[[str], Client]) -> Client:
+def editor(in_team: Callable[[str], Client], world: World) -> Client:
+    """The team's editor, in a team with a key for every provider: these tests are about what
+    each model can make, not about keys."""
+    store_every_key(world.membership("owner"))
     return in_team("editor")
 
 
@@ -154,21 +158,26 @@ def test_each_wrong_field_is_listed_when_two_are_wrong(editor: Client, persona: 
     assert NOTHING_CHOSEN not in summary
 
 
-def test_an_unfinished_form_keeps_the_general_message(editor: Client, persona: Persona) -> None:
+def test_an_unfinished_form_gets_a_hint_not_an_error(editor: Client, persona: Persona) -> None:
+    """Issue 14: nothing is called wrong while the person is still picking; pressing Generate
+    says what is missing, beside each group."""
     for posted in (
         generate_form(persona, personas=[], styles=[], models=[]),
         generate_form(persona, models=[]),  # a persona and a style chosen, no model yet
     ):
         fragment = editor.post(reverse("generation:estimate"), posted).content.decode()
         summary = text(find(fragment, id="estimate"))
-        assert NOTHING_CHOSEN in summary
-        assert "Change these before you generate" not in summary
+        assert "Pick at least one persona, one style and one model" in summary
+        assert find_all(fragment, role="alert") == []
+        assert "disabled" not in dict(find(fragment, "button", type="submit").attributes)
+    page = editor.post(reverse("generation:generate"), generate_form(persona, models=[]))
+    assert text(find(page.content.decode(), id="id_models_error")) == "Choose at least one model."
     assert_nothing_written()
 
 
 def test_a_good_batch_still_prices_and_submits(editor: Client, persona: Persona) -> None:
     fragment = editor.post(reverse("generation:estimate"), generate_form(persona)).content.decode()
-    assert "1 image" in text(find(fragment, id="estimate"))
+    assert "1 portrait, free" in text(find(fragment, id="estimate"))
     assert "disabled" not in dict(find(fragment, "button", type="submit").attributes)
     response = editor.post(reverse("generation:generate"), generate_form(persona))
     assert response.status_code == 302

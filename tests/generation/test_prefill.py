@@ -100,6 +100,7 @@ def test_reuse_opens_generate_with_the_images_settings_and_seed(
 
 def test_a_model_without_a_seed_gets_no_seed(world: World, editor: Client):
     membership = world.membership("editor")
+    store_key(world.membership("owner"))  # a team OpenAI key, so GPT Image 2 can be chosen
     image = make_image(make_job(membership), make_persona(membership), model_id="gpt-image-2")
     link = reuse_link(editor, image)
     assert "seed=" not in link
@@ -175,6 +176,7 @@ def test_what_the_workspace_does_not_offer_is_left_out_with_a_sentence(
     world: World, editor: Client, link, field: str, sentence: str
 ):
     make_persona(world.membership("editor"))
+    store_key(world.membership("owner"))  # a team OpenAI key: GPT Image 2 is on offer
     response = editor.get(f"{GENERATE}?{urlencode(link(world))}")
     assert response.status_code == 200
     page = response.content.decode()

@@ -71,6 +71,8 @@ def _flux2(
     *,
     references: int,
     text: TextRendering,
+    good_at: str,
+    seconds: int,
     notes: str = "",
 ) -> CatalogModel:
     return CatalogModel(
@@ -96,6 +98,8 @@ def _flux2(
             first_mp=Decimal(first),
             extra_mp=Decimal(extra),
         ),
+        good_at=good_at,
+        typical_seconds=seconds,
         notes=notes,
     )
 
@@ -105,6 +109,9 @@ def _flux1(
     name: str,
     credits: str,
     caps: Capabilities,
+    *,
+    good_at: str,
+    seconds: int,
 ) -> CatalogModel:
     return CatalogModel(
         id=model_id,
@@ -122,12 +129,34 @@ def _flux1(
             trust="T",  # unmarked in PRICING.md
             credits=Decimal(credits),
         ),
+        good_at=good_at,
+        typical_seconds=seconds,
     )
 
 
+# Typical seconds: PROVIDERS.md "Latency to expect" (flux-2-pro 13.8 s, flux-2-max 36 s, klein
+# 2.4 s, flux-pro-1.1 6.4 s mean); flex, Ultra, Kontext and dev are our estimates.
 MODELS: tuple[CatalogModel, ...] = (
-    _flux2("flux-2-max", "FLUX.2 [max]", "7", "3", references=8, text=TextRendering.STRONG),
-    _flux2("flux-2-pro", "FLUX.2 [pro]", "3", "1.5", references=8, text=TextRendering.GOOD),
+    _flux2(
+        "flux-2-max",
+        "FLUX.2 [max]",
+        "7",
+        "3",
+        references=8,
+        text=TextRendering.STRONG,
+        good_at="FLUX's finest detail in skin, hair and fabric, and strong text; slower.",
+        seconds=36,
+    ),
+    _flux2(
+        "flux-2-pro",
+        "FLUX.2 [pro]",
+        "3",
+        "1.5",
+        references=8,
+        text=TextRendering.GOOD,
+        good_at="Photoreal portraits at a fair price, with up to 8 reference photos.",
+        seconds=14,
+    ),
     _flux2(
         "flux-2-flex",
         "FLUX.2 [flex]",
@@ -135,13 +164,29 @@ MODELS: tuple[CatalogModel, ...] = (
         "6",
         references=8,
         text=TextRendering.STRONG,
+        good_at="Designs with words in them: posters, badges and shirts with lettering.",
+        seconds=20,
         notes="First-MP price uncertain (5 or 6 credits); settle from the response `cost`.",
     ),
     _flux2(
-        "flux-2-klein-4b", "FLUX.2 [klein] 4B", "1.4", "0.1", references=4, text=TextRendering.FAIR
+        "flux-2-klein-4b",
+        "FLUX.2 [klein] 4B",
+        "1.4",
+        "0.1",
+        references=4,
+        text=TextRendering.FAIR,
+        good_at="Very quick, very cheap drafts for trying many ideas.",
+        seconds=3,
     ),
     _flux2(
-        "flux-2-klein-9b", "FLUX.2 [klein] 9B", "1.5", "0.2", references=4, text=TextRendering.FAIR
+        "flux-2-klein-9b",
+        "FLUX.2 [klein] 9B",
+        "1.5",
+        "0.2",
+        references=4,
+        text=TextRendering.FAIR,
+        good_at="Quick, cheap drafts with a little more detail than klein 4B.",
+        seconds=3,
     ),
     _flux1(
         "flux-pro-1.1",
@@ -151,6 +196,8 @@ MODELS: tuple[CatalogModel, ...] = (
         Capabilities(
             sizing=_FLUX1_SIZES, max_references=1, text_rendering=TextRendering.FAIR, seed=True
         ),
+        good_at="Dependable photoreal pictures in a few seconds.",
+        seconds=7,
     ),
     _flux1(
         "flux-pro-1.1-ultra",
@@ -159,6 +206,8 @@ MODELS: tuple[CatalogModel, ...] = (
         Capabilities(
             sizing=_ULTRA_SIZES, max_references=1, text_rendering=TextRendering.FAIR, seed=True
         ),
+        good_at="Large 4-megapixel pictures for print and wide banners.",
+        seconds=10,
     ),
     _flux1(
         "flux-kontext-pro",
@@ -171,6 +220,8 @@ MODELS: tuple[CatalogModel, ...] = (
             text_rendering=TextRendering.GOOD,
             seed=True,
         ),
+        good_at="Keeping one face the same across scenes, from up to 4 reference photos.",
+        seconds=6,
     ),
     _flux1(
         "flux-kontext-max",
@@ -183,6 +234,8 @@ MODELS: tuple[CatalogModel, ...] = (
             text_rendering=TextRendering.GOOD,
             seed=True,
         ),
+        good_at="Like Kontext [pro], with finer detail and cleaner text.",
+        seconds=8,
     ),
     _flux1(
         "flux-dev",
@@ -191,5 +244,7 @@ MODELS: tuple[CatalogModel, ...] = (
         Capabilities(
             sizing=_FLUX1_SIZES, max_references=1, text_rendering=TextRendering.WEAK, seed=True
         ),
+        good_at="Low-cost experiments; weak at text.",
+        seconds=4,
     ),
 )

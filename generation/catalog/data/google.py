@@ -28,6 +28,7 @@ from .common import AS_OF, PRICING_MD, PROVIDERS_MD, usd
 
 _LIFECYCLE_SRC = f"{PROVIDERS_MD} (Google); no dates in our contracts"
 _PRICE_SRC = f"{PRICING_MD} (Google, per image, standard tier)"
+# Typical seconds: PROVIDERS.md has no Google figures; these are our estimates.
 
 # Gemini image models take 1:1, 2:3, 3:2, 3:4, 4:3, 4:5, 5:4, 9:16, 16:9, 21:9 (and more on
 # 3.1 Flash): every ratio of our vocabulary.
@@ -62,6 +63,8 @@ def _gemini(
     *,
     references: int,
     text: TextRendering,
+    good_at: str,
+    seconds: int,
     image_out_per_million: Decimal | None = None,
 ) -> CatalogModel:
     return CatalogModel(
@@ -83,11 +86,13 @@ def _gemini(
             prices=prices,
             image_out_per_million=image_out_per_million,
         ),
+        good_at=good_at,
+        typical_seconds=seconds,
     )
 
 
 def _imagen(
-    model_id: str, api_model: str, name: str, sizing: RatioOnly, price: str
+    model_id: str, api_model: str, name: str, sizing: RatioOnly, price: str, good_at: str
 ) -> CatalogModel:
     return CatalogModel(
         id=model_id,
@@ -105,6 +110,8 @@ def _imagen(
             trust="T",
             usd=usd(price),
         ),
+        good_at=good_at,
+        typical_seconds=8,
     )
 
 
@@ -116,6 +123,8 @@ MODELS: tuple[CatalogModel, ...] = (
         {"1K": usd("0.039")},
         references=3,  # Google: works best with up to 3 input images [T]
         text=TextRendering.GOOD,
+        good_at="Quick, low-cost series that keep a person looking the same.",
+        seconds=10,
         image_out_per_million=usd("30"),  # PRICING.md: 1290 output tokens at $30/1M
     ),
     _gemini(
@@ -125,6 +134,8 @@ MODELS: tuple[CatalogModel, ...] = (
         {"1K": usd("0.134"), "2K": usd("0.134"), "4K": usd("0.24")},
         references=14,
         text=TextRendering.STRONG,
+        good_at="Careful, detailed pictures up to 4K with strong text; up to 14 references.",
+        seconds=30,
     ),
     _gemini(
         "gemini-3.1-flash-image-preview",
@@ -133,10 +144,31 @@ MODELS: tuple[CatalogModel, ...] = (
         {"1K": usd("0.067"), "2K": usd("0.101"), "4K": usd("0.151")},  # 512 px: $0.045, unused
         references=14,
         text=TextRendering.GOOD,
+        good_at="Fast pictures up to 4K with good text, at a middle price.",
+        seconds=15,
     ),
-    _imagen("imagen-4-fast", "imagen-4.0-fast-generate-001", "Imagen 4 Fast", _IMAGEN_FAST, "0.02"),
-    _imagen("imagen-4", "imagen-4.0-generate-001", "Imagen 4", _IMAGEN_2K, "0.04"),
     _imagen(
-        "imagen-4-ultra", "imagen-4.0-ultra-generate-001", "Imagen 4 Ultra", _IMAGEN_2K, "0.06"
+        "imagen-4-fast",
+        "imagen-4.0-fast-generate-001",
+        "Imagen 4 Fast",
+        _IMAGEN_FAST,
+        "0.02",
+        "Cheap, quick photoreal pictures.",
+    ),
+    _imagen(
+        "imagen-4",
+        "imagen-4.0-generate-001",
+        "Imagen 4",
+        _IMAGEN_2K,
+        "0.04",
+        "Photoreal pictures with good text.",
+    ),
+    _imagen(
+        "imagen-4-ultra",
+        "imagen-4.0-ultra-generate-001",
+        "Imagen 4 Ultra",
+        _IMAGEN_2K,
+        "0.06",
+        "Imagen's most detailed pictures.",
     ),
 )

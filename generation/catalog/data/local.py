@@ -51,6 +51,8 @@ MODELS: tuple[CatalogModel, ...] = (
             trust="V",
             usd=Decimal("0"),
         ),
+        good_at="Free drafts drawn from the persona's look, right here; no key needed.",
+        typical_seconds=1,
         notes="Draws a stylised portrait from the persona's look with Pillow; needs no key.",
     ),
     CatalogModel(
@@ -80,5 +82,7 @@ MODELS: tuple[CatalogModel, ...] = (
             as_of=AS_OF,
             trust="V",
         ),
+        good_at="Whatever model your own server runs, at the price you set.",
+        typical_seconds=20,  # unknown server: our estimate until the workspace has history
     ),
 )

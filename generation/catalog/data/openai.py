@@ -72,7 +72,7 @@ def _prices(text_in: str, image_in: str, image_out: str) -> TokenPrices:
 
 
 def _gpt_image_2_family(
-    model_id: str, name: str, released: date, trust: Trust, *, extended: bool
+    model_id: str, name: str, released: date, trust: Trust, *, extended: bool, good_at: str
 ) -> CatalogModel:
     return CatalogModel(
         id=model_id,
@@ -97,6 +97,8 @@ def _gpt_image_2_family(
             trust=trust,
             prices=_prices("5.00", "8.00", "30.00"),
         ),
+        good_at=good_at,
+        typical_seconds=_GPT_IMAGE_2_SECONDS,
     )
 
 
@@ -107,6 +109,8 @@ def _gpt_image_1_family(
     shutdown: date,
     rule: OpenAITokenRule,
     text: TextRendering,
+    good_at: str,
+    seconds: int,
 ) -> CatalogModel:
     return CatalogModel(
         id=model_id,
@@ -125,11 +129,13 @@ def _gpt_image_1_family(
             text_rendering=text,
         ),
         price=rule,
+        good_at=good_at,
+        typical_seconds=seconds,
     )
 
 
 def _dall_e(
-    model_id: str, name: str, caps: Capabilities, prices: PerImageTableRule
+    model_id: str, name: str, caps: Capabilities, prices: PerImageTableRule, seconds: int
 ) -> CatalogModel:
     return CatalogModel(
         id=model_id,
@@ -143,30 +149,51 @@ def _dall_e(
         ),
         capabilities=caps,
         price=prices,
+        good_at="Retired: GPT Image 2 makes better pictures for a similar price.",
+        typical_seconds=seconds,
     )
 
+
+# PROVIDERS.md "Latency to expect": GPT Image 2 about 59 s mean (38.8-96.4 s); the 2.5 and 2.6
+# releases are taken to be alike (no figures of their own).
+_GPT_IMAGE_2_SECONDS = 60
+# The Flare and Sunburst tunings differ in ways our contracts do not describe: say what is known.
+_NEWER = "long briefs, reference photos, clean text"
+_NEWER_RELEASES: tuple[tuple[str, date, Trust, str], ...] = (
+    ("2.5", date(2026, 9, 8), "T", "GPT Image 2, newer"),
+    ("2.6", date(2026, 11, 4), "V", "The newest GPT Image"),
+)
 
 _DALL_E_SRC = f"{PRICING_MD} (OpenAI DALL-E, per image)"
 
 MODELS: tuple[CatalogModel, ...] = (
-    _gpt_image_2_family("gpt-image-2", "GPT Image 2", date(2026, 4, 21), "T", extended=False),
     _gpt_image_2_family(
-        "gpt-image-2.5-flare", "GPT Image 2.5 Flare", date(2026, 9, 8), "T", extended=True
+        "gpt-image-2",
+        "GPT Image 2",
+        date(2026, 4, 21),
+        "T",
+        extended=False,
+        good_at="Follows long briefs and up to 16 reference photos closely; clean text in images.",
     ),
-    _gpt_image_2_family(
-        "gpt-image-2.5-sunburst", "GPT Image 2.5 Sunburst", date(2026, 9, 8), "T", extended=True
-    ),
-    _gpt_image_2_family(
-        "gpt-image-2.6-flare", "GPT Image 2.6 Flare", date(2026, 11, 4), "V", extended=True
-    ),
-    _gpt_image_2_family(
-        "gpt-image-2.6-sunburst", "GPT Image 2.6 Sunburst", date(2026, 11, 4), "V", extended=True
+    *(
+        _gpt_image_2_family(
+            f"gpt-image-{version}-{tuning}",
+            f"GPT Image {version} {tuning.capitalize()}",
+            released,
+            trust,
+            extended=True,
+            good_at=f"{lead} ({released:%B %Y}, {tuning.capitalize()}): {_NEWER}.",
+        )
+        for version, released, trust, lead in _NEWER_RELEASES
+        for tuning in ("flare", "sunburst")
     ),
     _gpt_image_1_family(
         "gpt-image-1.5",
         "GPT Image 1.5",
         shutdown=date(2026, 12, 1),
         text=TextRendering.GOOD,
+        good_at="Retired: GPT Image 2 does the same with more sizes.",
+        seconds=30,
         rule=OpenAITokenRule(
             name="openai-gpt-image-1.5-tokens",
             source=_TOKEN_SRC + "; output-token table",
@@ -181,6 +208,8 @@ MODELS: tuple[CatalogModel, ...] = (
         "GPT Image 1 Mini",
         shutdown=date(2026, 12, 1),
         text=TextRendering.FAIR,
+        good_at="Retired: the FLUX.2 [klein] models are the cheap, quick choice now.",
+        seconds=15,
         rule=OpenAITokenRule(
             name="openai-gpt-image-1-mini-tokens",
             source=_TOKEN_SRC + "; per-image list prices for estimates",
@@ -195,6 +224,8 @@ MODELS: tuple[CatalogModel, ...] = (
         "GPT Image 1",
         shutdown=date(2026, 10, 23),
         text=TextRendering.GOOD,
+        good_at="Retired: GPT Image 2 replaces it.",
+        seconds=45,
         rule=OpenAITokenRule(
             name="openai-gpt-image-1-tokens",
             source=_TOKEN_SRC + "; output-token table",
@@ -227,6 +258,7 @@ MODELS: tuple[CatalogModel, ...] = (
                 "1024x1792": {"standard": usd("0.080"), "hd": usd("0.120")},
             },
         ),
+        15,
     ),
     _dall_e(
         "dall-e-2",
@@ -252,5 +284,6 @@ MODELS: tuple[CatalogModel, ...] = (
                 "1024x1024": {"standard": usd("0.020")},
             },
         ),
+        10,
     ),
 )

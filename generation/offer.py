@@ -1,0 +1,107 @@
+"""The models the Generate page offers, as tiles grouped by provider: what each is good at, what an
+image costs at the chosen settings, how long one usually takes, and whether this member can run
+it (a usable key for its provider, or the built-in renderer). Plain Python over the catalog: the
+two facts from the database (usable providers, the workspace's own medians) come in as values.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import NamedTuple
+
+from django.utils import timezone
+
+from generation.catalog import (
+    CatalogError,
+    CatalogModel,
+    Family,
+    UnsupportedParamsError,
+    available_models,
+    estimate,
+    resolve_params,
+)
+from generation.catalog.models import PROVIDER_DISPLAY_NAMES
+from generation.words import duration, money
+
+
+class Settings(NamedTuple):
+    """The batch settings a price depends on, in the user vocabulary."""
+
+    aspect_ratio: str
+    resolution: str
+    quality: str
+
+
+def generatable_models() -> list[CatalogModel]:
+    """Available models we have an adapter for. Imagen speaks Google's `:predict` protocol, which
+    is not in contracts/ yet, so it stays in the catalog (for prices) but is not offered."""
+    today = timezone.now().date()
+    return [m for m in available_models(today) if m.family != Family.IMAGEN]
+
+
+def dom_id(model_id: str) -> str:
+    """An element id for a model's tile parts ("gpt-image-2.5-flare" has dots)."""
+    return "model-" + model_id.replace(".", "_")
+
+
+def price_per_image(model: CatalogModel, settings: Settings) -> str:
+    """ "$0.04 an image", "free", or what the model cannot make at these settings. The picture's
+    own price: without a prompt yet, token-priced models are priced for an empty one, not for the
+    catalog's 4,096-token allowance, which would triple a cheap image's price; the batch's
+    estimate then adds what its real prompts can cost."""
+    try:
+        params = resolve_params(model.id, *settings)
+        amount = estimate(model.id, params, prompt="").amount_usd
+    except UnsupportedParamsError as error:
+        return f"cannot make {getattr(settings, error.param)}"
+    except CatalogError:
+        return ""
+    return "free" if not amount else f"{money(amount)} an image"
+
+
+@dataclass(frozen=True)
+class ModelTile:
+    model: CatalogModel
+    usable: bool
+    price: str
+    time: str  # "about 60 s", or "about 12 s here" from the workspace's own history
+
+    @property
+    def dom_id(self) -> str:
+        return dom_id(self.model.id)
+
+
+@dataclass(frozen=True)
+class ProviderGroup:
+    provider: str
+    name: str
+    usable: bool
+    tiles: list[ModelTile]
+
+
+def seconds_for(model: CatalogModel, medians: dict[str, float]) -> float:
+    return medians.get(model.id, model.typical_seconds)
+
+
+def model_groups(
+    usable_providers: frozenset[str], settings: Settings, medians: dict[str, float]
+) -> list[ProviderGroup]:
+    """Every offered model in its provider's group, the built-in renderer first."""
+    groups: dict[str, list[ModelTile]] = {provider: [] for provider in PROVIDER_DISPLAY_NAMES}
+    for model in generatable_models():
+        here = model.id in medians
+        groups[str(model.provider)].append(
+            ModelTile(
+                model=model,
+                usable=str(model.provider) in usable_providers,
+                price=price_per_image(model, settings),
+                time=duration(seconds_for(model, medians)) + (" here" if here else ""),
+            )
+        )
+    return [
+        ProviderGroup(
+            provider, PROVIDER_DISPLAY_NAMES[provider], provider in usable_providers, tiles
+        )
+        for provider, tiles in groups.items()
+        if tiles
+    ]

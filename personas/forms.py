@@ -100,8 +100,8 @@ class PersonaForm(PicksForm):
         labels = {
             "pain_points": "Pain points",
             "hair_colour": "Hair colour",
-            "garment": "Clothes",
-            "garment_colour": "Colour of the clothes",
+            "garment": "Outfit",
+            "garment_colour": "Outfit colour",
             "wardrobe": "Wardrobe details",
         }
 

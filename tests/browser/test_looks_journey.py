@@ -8,12 +8,12 @@ from __future__ import annotations
 import io
 import re
 from pathlib import Path
-from urllib.parse import urljoin
 from typing import Any
+from urllib.parse import urljoin
 
 import pytest
-from playwright.sync_api import Browser, Page, expect
 from PIL import Image
+from playwright.sync_api import Browser, Page, expect
 
 from personas.looks import SKIN_TONES
 from personas.models import PendingUpload, Persona, Style

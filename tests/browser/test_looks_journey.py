@@ -13,7 +13,7 @@ from urllib.parse import urljoin
 
 import pytest
 from PIL import Image
-from playwright.sync_api import Browser, Page, expect
+from playwright.sync_api import Browser, FilePayload, Page, expect
 
 from personas.looks import SKIN_TONES
 from personas.models import PendingUpload, Persona, Style
@@ -112,12 +112,11 @@ def test_a_persona_and_a_style_made_by_looking(live_server, browser: Browser) ->
     _chip(page, "Outfit colour", "Sage green")
 
     # Two reference photos, chosen at once while creating: each shows its progress, then itself.
-    page.get_by_label("Add reference photos").set_input_files(
-        [
-            {"name": "front.jpg", "mimeType": "image/jpeg", "buffer": images.jpeg(300, 300, 1)},
-            {"name": "side.png", "mimeType": "image/png", "buffer": images.png(200, 240, 2)},
-        ]
-    )
+    photos: list[FilePayload] = [
+        {"name": "front.jpg", "mimeType": "image/jpeg", "buffer": images.jpeg(300, 300, 1)},
+        {"name": "side.png", "mimeType": "image/png", "buffer": images.png(200, 240, 2)},
+    ]
+    page.get_by_label("Add reference photos").set_input_files(photos)
     held = page.locator(".pending-item img")
     expect(held).to_have_count(2)
     wait_for_images(held)

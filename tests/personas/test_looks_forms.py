@@ -188,3 +188,12 @@ def test_bad_scene_values_are_refused_and_nothing_changes(
     assert message in unescape(response.content.decode())
     style.refresh_from_db()
     assert (style.name, style.backdrop_colour) == ("Kept", "#ffffff")
+
+
+def test_update_example_without_javascript_draws_the_unsaved_scene(team_client: TeamClient) -> None:
+    data = {**STYLE, "backdrop_colour": "#2e8b57", "framing": "half body", "preview": "1"}
+    page = team_client("editor").post(reverse("personas:style_create"), data).content.decode()
+    src = attribute(find(page, "img", id="style-example"), "src")
+    assert "backdrop_colour=%232e8b57" in src
+    assert "framing=half+body" in src
+    assert not Style.objects.exists()

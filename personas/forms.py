@@ -20,7 +20,7 @@ from personas.models import (
     Style,
     StyleReference,
 )
-from personas.picks import PERSONA_PICKS, STYLE_PICKS, Pick, chips_field
+from personas.picks import PERSONA_PICKS, STYLE_PICKS, Chips, Pick, chips_field
 from personas.previews import model_choices
 
 MAX_TAGS = 12
@@ -257,7 +257,7 @@ class TransferForm(forms.Form):
             ("move", "Move: with its reference images; its portraits stay here"),
         ],
         initial="copy",
-        widget=forms.RadioSelect,
+        widget=Chips,
         error_messages={"invalid_choice": "Choose Copy or Move."},
     )
 

@@ -15,6 +15,7 @@ import pytest
 from PIL import Image
 from playwright.sync_api import Browser, FilePayload, Page, expect
 
+from avatarapp.workspaces.services import create_team_workspace
 from personas.looks import SKIN_TONES
 from personas.models import PendingUpload, Persona, Style
 from tests.browser.support import DESKTOP, PHONE, check_page, log_in, wait_for_images
@@ -72,13 +73,28 @@ def _fits_a_phone(page: Page) -> None:
     assert width <= PHONE["width"]
 
 
+_DROP = """(zone, file) => {
+  const transfer = new DataTransfer();
+  transfer.items.add(new File([new Uint8Array(file.bytes)], file.name, {type: "image/png"}));
+  const init = {bubbles: true, cancelable: true, dataTransfer: transfer};
+  for (const type of ["dragenter", "dragover", "drop"]) {
+    zone.dispatchEvent(new DragEvent(type, init));
+  }
+}"""
+
+
+def _drop(page: Page, zone: str, name: str, data: bytes) -> None:
+    """Drag a file from the desktop and drop it on `zone`, as the browser reports it."""
+    page.locator(zone).evaluate(_DROP, {"name": name, "bytes": list(data)})
+
+
 def _wait_for_new_src(page: Page, selector: str, old: str) -> None:
     expect(page.locator(selector)).not_to_have_attribute("src", old)
 
 
 def test_a_persona_and_a_style_made_by_looking(live_server, browser: Browser) -> None:
     base = live_server.url
-    make_user("maya@example.com")
+    maya = make_user("maya@example.com")
     page = browser.new_context().new_page()
     log_in(page, base, "maya@example.com", PASSWORD)
     page.get_by_role("link", name="Create your first persona").click()
@@ -152,6 +168,17 @@ def test_a_persona_and_a_style_made_by_looking(live_server, browser: Browser) ->
     assert saved.body() == page.request.get(urljoin(base, preview_src)).body()
     assert preview.size == (320, 320)
 
+    # From the persona's page: a copy for the team, which the user can edit in too.
+    team = create_team_workspace(maya, "Maya's team")
+    page.reload()
+    page.get_by_text("Copy or move to another workspace").click()
+    page.get_by_label("To workspace:").select_option(label="Maya's team")
+    page.get_by_role("radio", name="Copy: this persona stays here too").check()
+    check_page(page, "looks-03-persona-copy")
+    page.get_by_role("button", name="Copy or move Maya Costa").click()
+    expect(page.get_by_text("Copied Maya Costa to Maya's team.")).to_be_visible()
+    assert team.personas.get().references.count() == 2
+
     # A style with a sage backdrop, picked with the colour picker: the example shows it.
     page.get_by_role("link", name="Style library").click()
     page.get_by_role("link", name="New workspace style").click()
@@ -166,6 +193,9 @@ def test_a_persona_and_a_style_made_by_looking(live_server, browser: Browser) ->
     _chip(page, "Light", "From the left")
     _chip(page, "Framing", "Half body")
     _chip(page, "Mood", "Confident")
+    # A mood-board image dragged onto the form.
+    _drop(page, "#style-form [data-drop-zone]", "board.png", images.png(160, 90, 7))
+    expect(page.get_by_role("img", name="Reference photo board.png")).to_be_visible()
     check_page(page, "looks-02-style-form")
     _fits_a_phone(page)
     page.get_by_role("button", name="Save style").click()
@@ -174,6 +204,7 @@ def test_a_persona_and_a_style_made_by_looking(live_server, browser: Browser) ->
     scene = (style.backdrop_colour, style.backdrop, style.lighting_direction, style.framing)
     assert scene == ("#2e8b57", "plain", "left", "half body")
     assert style.mood == "confident"
+    assert style.references.count() == 1
 
 
 def test_without_javascript_the_forms_still_preview_and_take_photos(
@@ -186,6 +217,11 @@ def test_without_javascript_the_forms_still_preview_and_take_photos(
     page.goto(base + "/personas/new/")
     page.get_by_label("Name:", exact=True).fill("Nora")
     _chip(page, "Skin tone", "Brown")
+    # Chips are radio buttons: the arrow keys move the choice along a group.
+    page.get_by_role("group", name="Glasses").get_by_role("radio", name="Not set").focus()
+    page.keyboard.press("ArrowRight")
+    page.keyboard.press("ArrowRight")
+    expect(page.get_by_role("radio", name="Round")).to_be_checked()
     page.get_by_label("Add reference photos").set_input_files(
         {"name": "face.png", "mimeType": "image/png", "buffer": images.png(120, 120, 5)}
     )
@@ -201,4 +237,8 @@ def test_without_javascript_the_forms_still_preview_and_take_photos(
     page.get_by_role("button", name="Save persona").click()
     expect(page.get_by_role("heading", name="Nora")).to_be_visible()
     persona = Persona.objects.get()
-    assert (persona.skin_tone, persona.references.count()) == ("brown", 1)
+    assert (persona.skin_tone, persona.glasses, persona.references.count()) == (
+        "brown",
+        "round glasses",
+        1,
+    )

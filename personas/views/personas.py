@@ -1,4 +1,5 @@
-"""Persona pages: list, detail (with prompt previews), create, edit, duplicate, archive, delete."""
+"""Persona pages: list, detail (with prompt previews), duplicate, archive, delete. The form to
+create and edit one is in persona_form.py."""
 
 from __future__ import annotations
 

@@ -357,6 +357,9 @@ RATE_LIMITS = {
 # a non-final state before it acts on it.
 GENERATION_SWEEP_SECONDS = env_int("GENERATION_SWEEP_SECONDS", 15, minimum=1)
 GENERATION_STALE_SECONDS = env_int("GENERATION_STALE_SECONDS", 45, minimum=1)
+# Reference photos dropped on a persona or style form that was never saved are removed after
+# this long (personas.uploads; the sweep runs hourly).
+PENDING_UPLOAD_HOURS = env_int("PENDING_UPLOAD_HOURS", 24, minimum=1)
 # Child processes that check and re-encode generated images off the provider threads
 # (generation/imagework.py); 0 does that work in the calling thread instead. Default: the cores
 # this process may run on (a container's cpuset, not the whole host).
@@ -411,12 +414,14 @@ CELERY_TASK_ROUTES = {
     "generation.poll_image": {"queue": "providers"},
     "generation.sweep": {"queue": "maintenance"},
     "generation.remove_image_files": {"queue": "maintenance"},
+    "personas.sweep_pending_uploads": {"queue": "maintenance"},
 }
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 CELERY_WORKER_HIJACK_ROOT_LOGGER = False
 CELERY_TIMEZONE = TIME_ZONE
 CELERY_BEAT_SCHEDULE = {
     "sweep": {"task": "generation.sweep", "schedule": float(GENERATION_SWEEP_SECONDS)},
+    "sweep-pending-uploads": {"task": "personas.sweep_pending_uploads", "schedule": 3600.0},
 }
 
 # Every record goes through the root handler, whose filter redacts provider keys (Authorization,

@@ -2,18 +2,26 @@
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 from django import forms
-from django.core.files.uploadedfile import UploadedFile
+from django.db.models import QuerySet
 from django.utils import timezone
 
-from avatarapp import imagesafety
 from avatarapp.workspaces.models import Workspace
 from generation.catalog import CatalogError, check_available, resolve_params
-from personas.models import BRIEF_FIELDS, LOOK_FIELDS, MAX_REFERENCES, Persona, Style
+from personas.looks import HEX_COLOUR_PATTERN
+from personas.models import (
+    BRIEF_FIELDS,
+    LOOK_FIELDS,
+    MAX_STYLE_REFERENCES,
+    Persona,
+    Style,
+    StyleReference,
+)
+from personas.picks import PERSONA_PICKS, STYLE_PICKS, Chips, Pick, chips_field
 from personas.previews import model_choices
-from personas.services import PreparedReference, prepare_reference
 
 MAX_TAGS = 12
 MAX_TAG_LENGTH = 30
@@ -40,7 +48,38 @@ def _clean_model(value: str) -> str:
     return value
 
 
-class PersonaForm(forms.ModelForm):
+class PicksForm(forms.ModelForm):
+    """A model form whose `picks` are chips (personas.picks): the chips fields are added here,
+    show the stored value (free text as "Other"), and are combined back into it on clean."""
+
+    picks: tuple[Pick, ...] = ()
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        for pick in self.picks:
+            label = str(self.fields[pick.name].label)
+            self.fields[pick.chips_name] = chips_field(pick, label)
+            if pick.typed:
+                self.fields[pick.name].label = f"Other {label.lower()}"
+            stored = str(self.initial.get(pick.name) or "")
+            self.initial[pick.chips_name] = pick.initial_chip(stored)
+            if pick.typed and stored in pick.values:
+                self.initial[pick.name] = ""  # the chip shows it; the text box stays free
+
+    def clean(self) -> dict[str, Any]:
+        cleaned: dict[str, Any] = super().clean() or {}
+        for pick in self.picks:
+            if pick.typed and pick.chips_name in cleaned and pick.name in cleaned:
+                cleaned[pick.name] = pick.combine(cleaned[pick.chips_name], cleaned[pick.name])
+        return cleaned
+
+    def has_any(self, *names: str) -> bool:
+        """Whether any of these fields holds a value or an error (a folded group opens then)."""
+        return any(self[name].value() or self[name].errors for name in names)
+
+
+class PersonaForm(PicksForm):
+    picks = PERSONA_PICKS
     tags = forms.CharField(
         required=False,
         max_length=MAX_TAGS * (MAX_TAG_LENGTH + 2),
@@ -56,8 +95,15 @@ class PersonaForm(forms.ModelForm):
             "pain_points": forms.Textarea(attrs={"rows": 3}),
             "backstory": forms.Textarea(attrs={"rows": 4}),
             "features": forms.TextInput(attrs={"placeholder": "e.g. freckles, a small scar"}),
+            "wardrobe": forms.TextInput(attrs={"placeholder": "e.g. linen shirt, silver watch"}),
         }
-        labels = {"pain_points": "Pain points", "hair_colour": "Hair colour"}
+        labels = {
+            "pain_points": "Pain points",
+            "hair_colour": "Hair colour",
+            "garment": "Outfit",
+            "garment_colour": "Outfit colour",
+            "wardrobe": "Wardrobe details",
+        }
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
@@ -94,36 +140,63 @@ class PersonaForm(forms.ModelForm):
         return _clean_model(self.cleaned_data["default_model"])
 
 
-class StyleForm(forms.ModelForm):
+SCENE_FIELDS = ("backdrop_colour", "backdrop", "lighting_direction", "framing", "mood")
+STYLE_DETAIL_FIELDS = ("description", "palette", "background", "lighting", "lens", "wardrobe_rules")
+
+
+class StyleForm(PicksForm):
+    """A style by looking: the scene as a colour and chips, the rest in words. `incoming` is the
+    number of reference images waiting to be attached on save (personas.uploads)."""
+
+    picks = STYLE_PICKS
+
     class Meta:
         model = Style
         fields = (
             "name",
-            "description",
-            "palette",
-            "background",
-            "lighting",
-            "lens",
-            "wardrobe_rules",
+            *SCENE_FIELDS,
+            *STYLE_DETAIL_FIELDS,
             "recommended_model",
             "default_aspect",
             "default_quality",
         )
-        labels = {"lens": "Lens and framing", "default_aspect": "Default aspect ratio"}
+        labels = {
+            "lens": "Lens and framing",
+            "default_aspect": "Default aspect ratio",
+            "backdrop": "Backdrop",
+            "lighting_direction": "Light",
+            "lighting": "Lighting, in words",
+            "background": "Background, in words",
+        }
+        help_texts = {"backdrop_colour": "A # and six digits or letters a-f, e.g. #d9e4dd."}
         widgets = {
+            "backdrop_colour": forms.TextInput(
+                attrs={"placeholder": "#d9e4dd", "size": 8, "spellcheck": "false"}
+            ),
             "palette": forms.TextInput(attrs={"placeholder": "e.g. teal, warm white, charcoal"}),
             "background": forms.TextInput(attrs={"placeholder": "e.g. plain warm-white wall"}),
             "lighting": forms.TextInput(attrs={"placeholder": "e.g. soft window light"}),
             "lens": forms.TextInput(attrs={"placeholder": "e.g. 85mm, head and shoulders"}),
         }
 
-    def __init__(self, *args: Any, workspace: Workspace, **kwargs: Any) -> None:
+    def __init__(self, *args: Any, workspace: Workspace, incoming: int = 0, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.workspace = workspace
+        self.incoming = incoming
         self.fields["recommended_model"] = _model_field(
             "Recommended model",
             "None: the catalog default",
             "Previews and new generations with this style start with this model.",
+        )
+        self.kept = (
+            self.instance.references.all() if self.instance.pk else StyleReference.objects.none()
+        )
+        self.fields["remove_references"] = forms.ModelMultipleChoiceField(
+            queryset=self.kept,
+            required=False,
+            widget=forms.CheckboxSelectMultiple,
+            label="Reference images to remove",
+            error_messages={"invalid_choice": "That image is no longer one of this style's."},
         )
 
     def clean_name(self) -> str:
@@ -135,11 +208,22 @@ class StyleForm(forms.ModelForm):
             raise forms.ValidationError(f"This workspace already has a style called {name}.")
         return name
 
+    def clean_backdrop_colour(self) -> str:
+        colour = self.cleaned_data["backdrop_colour"].strip().lower()
+        if colour and not colour.startswith("#"):
+            colour = f"#{colour}"
+        if colour and not re.fullmatch(HEX_COLOUR_PATTERN, colour):
+            raise forms.ValidationError(
+                "Type the colour as # and six digits or letters a-f (like #d9e4dd), "
+                "or pick it with the colour picker."
+            )
+        return colour
+
     def clean_recommended_model(self) -> str:
         return _clean_model(self.cleaned_data["recommended_model"])
 
     def clean(self) -> dict[str, Any]:
-        cleaned: dict[str, Any] = super().clean() or {}
+        cleaned: dict[str, Any] = super().clean()
         model_id = cleaned.get("recommended_model")
         aspect, quality = cleaned.get("default_aspect"), cleaned.get("default_quality")
         if model_id and aspect and quality:
@@ -147,48 +231,43 @@ class StyleForm(forms.ModelForm):
                 resolve_params(model_id, aspect, "1K", quality)
             except CatalogError as error:
                 self.add_error("default_aspect", error.user_message)
+        total = self.kept.count() - len(cleaned.get("remove_references") or ()) + self.incoming
+        if total > MAX_STYLE_REFERENCES:
+            raise forms.ValidationError(
+                f"A style holds up to {MAX_STYLE_REFERENCES} reference images; this one would "
+                f"have {total}. Remove {total - MAX_STYLE_REFERENCES} to save it."
+            )
         return cleaned
 
 
-class MultipleImageInput(forms.ClearableFileInput):
-    allow_multiple_selected = True
+class TransferForm(forms.Form):
+    """Copy or move a persona to another workspace where the user is an editor or more."""
 
-
-class MultipleFileField(forms.FileField):
-    """Several files from one input (Django's documented recipe)."""
-
-    def clean(self, data: Any, initial: Any = None) -> list[UploadedFile]:
-        files = data if isinstance(data, list | tuple) else [data] if data else []
-        if not files:
-            raise forms.ValidationError("Choose at least one image.", code="required")
-        return [super(MultipleFileField, self).clean(f, initial) for f in files]
-
-
-class ReferenceUploadForm(forms.Form):
-    """Each file goes through the image safety pipeline here; nothing is stored until every file
-    of the submission has passed, so a bad file leaves no half-saved upload behind."""
-
-    images = MultipleFileField(
-        label="Add reference images",
-        help_text=f"PNG, JPEG or WEBP, up to {imagesafety.MAX_BYTES // (1024 * 1024)} MB each. "
-        "Location and camera data are removed.",
-        widget=MultipleImageInput(attrs={"accept": "image/png,image/jpeg,image/webp"}),
+    workspace = forms.ChoiceField(
+        label="To workspace",
+        error_messages={
+            "invalid_choice": "Pick one of the workspaces where you can edit personas.",
+            "required": "Pick the workspace to copy or move the persona to.",
+        },
+    )
+    action = forms.ChoiceField(
+        label="Copy or move",
+        choices=[
+            ("copy", "Copy: this persona stays here too"),
+            ("move", "Move: with its reference images; its portraits stay here"),
+        ],
+        initial="copy",
+        widget=Chips,
+        error_messages={"invalid_choice": "Choose Copy or Move."},
     )
 
-    def clean_images(self) -> list[PreparedReference]:
-        files: list[UploadedFile] = self.cleaned_data["images"]
-        if len(files) > MAX_REFERENCES:
-            raise forms.ValidationError(f"Choose at most {MAX_REFERENCES} images at a time.")
-        prepared = []
-        for upload in files:
-            try:
-                if upload.size is not None and upload.size > imagesafety.MAX_BYTES:
-                    # Refused on the declared size, without reading a byte into memory.
-                    raise imagesafety.UnsafeImageError(
-                        f"This file is larger than {imagesafety.MAX_BYTES // (1024 * 1024)} MB."
-                    )
-                prepared.append(prepare_reference(imagesafety.read_capped(upload)))
-            except imagesafety.UnsafeImageError as error:
-                name = (upload.name or "image")[:60]
-                raise forms.ValidationError(f"{name}: {error.user_message}") from None
-        return prepared
+    def __init__(self, *args: Any, targets: QuerySet[Workspace], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.targets = {str(w.pk): w for w in targets}
+        field = self.fields["workspace"]
+        assert isinstance(field, forms.ChoiceField)
+        field.choices = [(k, w.name) for k, w in self.targets.items()]
+
+    @property
+    def target(self) -> Workspace:
+        return self.targets[self.cleaned_data["workspace"]]

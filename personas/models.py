@@ -15,6 +15,7 @@ from generation.catalog import ASPECT_RATIOS
 from personas.looks import Backdrop, Framing, Garment, Glasses, HairLength, Lighting, Mood
 
 MAX_REFERENCES = 8
+MAX_STYLE_REFERENCES = 4
 ASPECT_CHOICES = [(a, a) for a in ASPECT_RATIOS]
 QUALITY_CHOICES = [("low", "Low"), ("medium", "Medium"), ("high", "High")]
 # Bumped when the built-in renderer's drawing changes, so cached renders and ETags move on.
@@ -146,11 +147,11 @@ class Persona(models.Model):
         )
 
 
-class ReferenceImage(models.Model):
-    """A likeness reference: stored re-encoded (no metadata) under a server-made name."""
+class StoredImage(models.Model):
+    """An uploaded image as stored: re-encoded (no metadata) under a server-made name, with its
+    thumbnail. The concrete kinds below differ only in what they belong to."""
 
     id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
-    persona = models.ForeignKey(Persona, on_delete=models.CASCADE, related_name="references")
     storage_name = models.CharField(max_length=255, unique=True)
     thumbnail_name = models.CharField(max_length=255, unique=True)
     content_type = models.CharField(max_length=20)
@@ -164,7 +165,16 @@ class ReferenceImage(models.Model):
     created_at = models.DateTimeField(default=timezone.now)
 
     class Meta:
+        abstract = True
         ordering = ["created_at", "id"]
+
+
+class ReferenceImage(StoredImage):
+    """A likeness reference of a persona."""
+
+    persona = models.ForeignKey(Persona, on_delete=models.CASCADE, related_name="references")
+
+    class Meta(StoredImage.Meta):
         constraints = [
             models.UniqueConstraint(fields=["persona", "sha256"], name="one_copy_of_each_reference")
         ]
@@ -209,3 +219,44 @@ class Style(models.Model):
 
     def __str__(self) -> str:
         return self.name
+
+
+class StyleReference(StoredImage):
+    """An image that shows a style (a mood board shot, a brand photo). Stored for the providers
+    that accept style references; the built-in renderer and today's prompts do not read them."""
+
+    style = models.ForeignKey(Style, on_delete=models.CASCADE, related_name="references")
+
+    class Meta(StoredImage.Meta):
+        constraints = [
+            models.UniqueConstraint(fields=["style", "sha256"], name="one_copy_of_each_style_ref")
+        ]
+
+    def __str__(self) -> str:
+        return f"Reference {self.pk} of style {self.style_id}"
+
+
+class PendingUpload(StoredImage):
+    """A reference image uploaded while its persona or style is still being made (personas.
+    uploads): held for the one person who uploaded it (created_by), in one workspace, under the
+    draft id of the form it was dropped on, until that form is saved (it becomes a reference) or
+    the sweeper removes it as abandoned (an uploader's deleted account leaves it to the sweeper
+    too, so its files go with it)."""
+
+    workspace = models.ForeignKey(Workspace, on_delete=models.CASCADE, related_name="+")
+    draft = models.UUIDField()
+    original_name = models.CharField(max_length=80, blank=True)  # shown beside the thumbnail
+
+    class Meta(StoredImage.Meta):
+        indexes = [
+            models.Index(fields=["created_by", "workspace", "draft"]),
+            models.Index(fields=["created_at"]),
+        ]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["created_by", "workspace", "draft", "sha256"], name="one_copy_per_draft"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"Pending upload {self.pk} of draft {self.draft}"

@@ -1,17 +1,23 @@
 from django.urls import path
 
-from personas.views import personas, portraits, references, styles
+from personas.views import looks, persona_form, personas, portraits, references, styles, transfer
+from personas.views import uploads as held
 
 app_name = "personas"
 
 urlpatterns = [
     path("", personas.persona_list, name="list"),
-    path("new/", personas.persona_create, name="create"),
-    path("new/preview/", personas.create_preview, name="create_preview"),
+    path("new/", persona_form.persona_create, name="create"),
+    path("new/preview/", persona_form.create_preview, name="create_preview"),
+    path("look.png", looks.look_preview, name="look_preview"),
+    path("held/", held.upload, name="pending_upload"),
+    path("held/<uuid:pk>/remove/", held.remove, name="pending_remove"),
+    path("held/<uuid:pk>/thumb/", held.thumbnail, name="pending_thumb"),
     path("<uuid:pk>/", personas.persona_detail, name="detail"),
-    path("<uuid:pk>/edit/", personas.persona_edit, name="edit"),
-    path("<uuid:pk>/edit/preview/", personas.edit_preview, name="edit_preview"),
+    path("<uuid:pk>/edit/", persona_form.persona_edit, name="edit"),
+    path("<uuid:pk>/edit/preview/", persona_form.edit_preview, name="edit_preview"),
     path("<uuid:pk>/duplicate/", personas.persona_duplicate, name="duplicate"),
+    path("<uuid:pk>/transfer/", transfer.persona_transfer, name="transfer"),
     path("<uuid:pk>/archive/", personas.persona_archive, name="archive"),
     path("<uuid:pk>/unarchive/", personas.persona_unarchive, name="unarchive"),
     path("<uuid:pk>/delete/", personas.persona_delete, name="delete"),
@@ -29,7 +35,13 @@ urlpatterns = [
     ),
     path("styles/", styles.style_list, name="styles"),
     path("styles/new/", styles.style_create, name="style_create"),
+    path("styles/example.png", looks.style_example, name="style_example"),
     path("styles/builtin/<slug:slug>/copy/", styles.style_copy, name="style_copy"),
     path("styles/<uuid:pk>/edit/", styles.style_edit, name="style_edit"),
     path("styles/<uuid:pk>/delete/", styles.style_delete, name="style_delete"),
+    path(
+        "styles/<uuid:pk>/references/<uuid:ref_pk>/",
+        styles.style_reference_file,
+        name="style_reference_file",
+    ),
 ]

@@ -35,6 +35,7 @@ def test_configuration_follows_the_house_rules() -> None:
         "generation.poll_image": "providers",
         "generation.sweep": "maintenance",
         "generation.remove_image_files": "maintenance",
+        "personas.sweep_pending_uploads": "maintenance",
     }
     timeout = conf.broker_transport_options["visibility_timeout"]
     assert timeout >= 2 * max(conf.task_time_limit, settings.GENERATION_MAX_RETRY_BACKOFF)

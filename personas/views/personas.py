@@ -1,4 +1,5 @@
-"""Persona pages: list, detail (with prompt previews), create, edit, duplicate, archive, delete."""
+"""Persona pages: list, detail (with prompt previews), duplicate, archive, delete. The form to
+create and edit one is in persona_form.py."""
 
 from __future__ import annotations
 
@@ -7,10 +8,9 @@ from typing import Any
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.db.models import Count, Field, Q
+from django.db.models import Count, Q
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
-from django.urls import reverse
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 from django.views.decorators.vary import vary_on_headers
 
@@ -20,11 +20,12 @@ from generation.catalog import CatalogError, get_model
 from personas import services
 from personas.access import Member, current_member, get_persona_for_member
 from personas.faces import face_image_id
-from personas.forms import PersonaForm, ReferenceUploadForm
+from personas.forms import TransferForm
 from personas.library import DEFAULT_STYLE_KEY
-from personas.models import MAX_REFERENCES, AgeRange, Persona
+from personas.models import MAX_REFERENCES, Persona
 from personas.previews import build_previews, model_choices
-from personas.views.common import go_to
+from personas.transfer import transfer_targets
+from personas.upload_forms import ReferenceUploadForm
 
 
 @require_GET
@@ -65,6 +66,14 @@ def _preview_choices(request: WorkspaceRequest) -> tuple[list[str], str, str]:
     return keys, model_id, ""
 
 
+def _transfer_form(request: WorkspaceRequest, member: Member[Persona]) -> TransferForm | None:
+    """The Copy or move form, for an editor who can edit in another workspace too."""
+    if not member.can_edit:
+        return None
+    targets = transfer_targets(request.user, member.obj.workspace)
+    return TransferForm(targets=targets) if targets else None
+
+
 def detail_context(request: WorkspaceRequest, member: Member[Persona], **extra: Any) -> dict:
     persona = member.obj
     keys, model_id, model_error = _preview_choices(request)
@@ -82,6 +91,7 @@ def detail_context(request: WorkspaceRequest, member: Member[Persona], **extra: 
         "references": references,
         "max_references": MAX_REFERENCES,
         "upload_form": ReferenceUploadForm() if member.can_edit else None,
+        "transfer_form": _transfer_form(request, member),
         "styles": services.style_specs(persona.workspace),
         "selected_keys": [s.key for s in selected],
         "unknown_styles": unknown,
@@ -109,102 +119,6 @@ def persona_detail(request: WorkspaceRequest, pk: uuid.UUID) -> HttpResponse:
     # The style picker asks for the preview alone; a plain GET (no JS) gets the whole page.
     template = "personas/detail.html#prompt-preview" if request.htmx else "personas/detail.html"
     return render(request, template, context)
-
-
-def _draft(data: Any, instance: Persona) -> Persona:
-    """An unsaved persona from half-typed form data, for the live preview: every value cut to
-    its field's length, so nothing the form would refuse can reach the composer oversized."""
-    draft = Persona(workspace_id=instance.workspace_id, pk=instance.pk)
-    for name in PersonaForm.Meta.fields:
-        if name == "tags":
-            continue  # tags never reach a prompt
-        field = Persona._meta.get_field(name)
-        assert isinstance(field, Field)
-        value = str(data.get(name, ""))[: field.max_length or 4000]
-        if name == "age_range" and value not in AgeRange.values:
-            value = ""
-        setattr(draft, name, value)
-    return draft
-
-
-def _form_page(
-    request: WorkspaceRequest, form: PersonaForm, persona: Persona | None, title: str
-) -> HttpResponse:
-    base = persona or Persona(workspace=request.workspace)
-    draft = _draft(form.data, base) if form.is_bound else base
-    style_key = str(form.data.get("preview_style", "")) or DEFAULT_STYLE_KEY
-    styles = services.style_specs(base.workspace)
-    selected = next((s for s in styles if s.key == style_key), styles[0])
-    previews = build_previews(
-        draft,
-        [selected],
-        persona_default=draft.default_model if draft.default_model in dict(model_choices()) else "",
-        references=persona.references.count() if persona else 0,
-    )
-    context = {
-        "form": form,
-        "persona": persona,
-        "title": title,
-        "styles": styles,
-        "preview_style": selected.key,
-        "previews": previews,
-        "action": request.path,
-        "preview_url": (
-            reverse("personas:edit_preview", args=[persona.pk])
-            if persona
-            else reverse("personas:create_preview")
-        ),
-    }
-    template = "personas/persona_form.html"
-    if request.htmx:
-        target = request.htmx.target or ""
-        template += "#prompt-preview" if target == "prompt-preview" else "#persona-form"
-    return render(request, template, context)
-
-
-@require_http_methods(["GET", "POST"])
-@login_required
-@vary_on_headers("HX-Request")
-def persona_create(request: WorkspaceRequest) -> HttpResponse:
-    membership = current_member(request, Role.EDITOR)
-    form = PersonaForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
-        persona = form.save(commit=False)
-        persona.workspace = membership.workspace
-        persona.created_by = request.user
-        persona.save()
-        messages.success(request, f"Created {persona.name}. Add reference images or pick styles.")
-        return go_to(request, persona.get_absolute_url())
-    return _form_page(request, form, None, "New persona")
-
-
-@require_http_methods(["GET", "POST"])
-@login_required
-@vary_on_headers("HX-Request")
-def persona_edit(request: WorkspaceRequest, pk: uuid.UUID) -> HttpResponse:
-    persona = get_persona_for_member(request, pk, Role.EDITOR).obj
-    title = f"Edit {persona.name}"  # before binding: an invalid post changes the instance
-    form = PersonaForm(request.POST or None, instance=persona)
-    if request.method == "POST" and form.is_valid():
-        form.save()
-        messages.success(request, f"Saved {persona.name}.")
-        return go_to(request, persona.get_absolute_url())
-    return _form_page(request, form, persona, title)
-
-
-@require_POST
-@login_required
-def create_preview(request: WorkspaceRequest) -> HttpResponse:
-    current_member(request, Role.EDITOR)
-    return _form_page(request, PersonaForm(request.POST), None, "New persona")
-
-
-@require_POST
-@login_required
-def edit_preview(request: WorkspaceRequest, pk: uuid.UUID) -> HttpResponse:
-    persona = get_persona_for_member(request, pk, Role.EDITOR).obj
-    # Bind to a throwaway form (no is_valid), so the stored persona is never touched.
-    return _form_page(request, PersonaForm(request.POST), persona, f"Edit {persona.name}")
 
 
 @require_POST

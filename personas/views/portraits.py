@@ -8,6 +8,7 @@ same hash is the ETag and the `v` in the URL, so a browser keeps the image until
 from __future__ import annotations
 
 import uuid
+from collections.abc import Callable
 
 from django.contrib.auth.decorators import login_required
 from django.core.cache import cache
@@ -40,6 +41,26 @@ def _scene(persona: Persona, style_key: str) -> Scene | None:
         raise Http404("No such style.") from None
 
 
+def png_response(
+    request: WorkspaceRequest, tag: str, render: Callable[[], bytes], cache_control: str
+) -> HttpResponse:
+    """A rendered PNG named by `tag` (a hash of everything it depends on): 304 when the browser
+    has it, else from the cache, else drawn now and kept."""
+    etag = f'"{tag}"'
+    if request.headers.get("If-None-Match") == etag:
+        response: HttpResponse = HttpResponseNotModified()
+    else:
+        key = f"personas:render:{tag}"
+        data = cache.get(key)
+        if data is None:
+            data = render()
+            cache.set(key, data, CACHE_SECONDS)
+        response = HttpResponse(data, content_type="image/png")
+    response["ETag"] = etag
+    response["Cache-Control"] = cache_control
+    return response
+
+
 @require_GET
 @login_required
 def portrait(request: WorkspaceRequest, pk: uuid.UUID) -> HttpResponse:
@@ -52,25 +73,14 @@ def portrait(request: WorkspaceRequest, pk: uuid.UUID) -> HttpResponse:
         raise Http404("No such size.")
     scene = _scene(persona, request.GET.get("style", ""))
     tag = persona.render_tag(size, scene.cache_key() if scene else "")
-    etag = f'"{tag}"'
     # A versioned URL never changes meaning: the browser may keep it for good.
     versioned = request.GET.get("v") == tag
     cache_control = "private, max-age=31536000, immutable" if versioned else "private, no-cache"
-    if request.headers.get("If-None-Match") == etag:
-        response: HttpResponse = HttpResponseNotModified()
-    else:
-        key = f"personas:render:{tag}"
-        data = cache.get(key)
-        if data is None:
-            data = render_portrait(
-                look_of(persona),
-                seed=persona.render_seed,
-                width=size,
-                height=size,
-                scene=scene,
-            )
-            cache.set(key, data, CACHE_SECONDS)
-        response = HttpResponse(data, content_type="image/png")
-    response["ETag"] = etag
-    response["Cache-Control"] = cache_control
-    return response
+    return png_response(
+        request,
+        tag,
+        lambda: render_portrait(
+            look_of(persona), seed=persona.render_seed, width=size, height=size, scene=scene
+        ),
+        cache_control,
+    )

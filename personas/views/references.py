@@ -17,8 +17,8 @@ from avatarapp.http import WorkspaceRequest
 from avatarapp.workspaces.roles import Role
 from personas import services
 from personas.access import Member, get_persona_for_member, get_reference_for_member
-from personas.forms import ReferenceUploadForm
 from personas.models import Persona
+from personas.upload_forms import ReferenceUploadForm
 from personas.views.personas import detail_context
 
 # Tells the prompt preview on the page to refresh: the reference count changes its wording.

@@ -55,6 +55,7 @@ def test_define_a_persona_pick_styles_and_see_prompts(live_server, browser: Brow
     expect(page.get_by_role("heading", name="New persona")).to_be_visible()
     page.locator("#id_name").fill("Maya Costa")
     page.locator("#id_occupation").fill("Product manager")
+    page.get_by_text("Marketing brief").click()  # the folded part of the brief
     page.locator("#id_tags").fill("b2b, a-tag-far-longer-than-thirty-characters")
     page.get_by_role("button", name="Save persona").click()
     expect(page.get_by_text("Keep each tag to 30 characters or fewer")).to_be_visible()
@@ -64,7 +65,7 @@ def test_define_a_persona_pick_styles_and_see_prompts(live_server, browser: Brow
     page.locator("#id_tags").fill("b2b, early adopter")
 
     # Typing updates the prompt preview live.
-    page.locator("#id_age_range").select_option("35-44")
+    page.get_by_role("group", name="Age range").get_by_role("radio", name="35 to 44").check()
     page.locator("#id_gender").fill("woman")
     page.locator("#id_location").fill("Lisbon, Portugal")
     page.locator("#id_industry").fill("fintech")
@@ -72,6 +73,7 @@ def test_define_a_persona_pick_styles_and_see_prompts(live_server, browser: Brow
     page.locator("#id_skin_tone").fill("medium brown")
     page.locator("#id_hair_colour").fill("black")
     page.locator("#id_hair_style").fill("curly bob")
+    page.get_by_text("More details: eyes").click()
     page.locator("#id_eye_colour").fill("brown")
     page.locator("#id_accessories").fill("round glasses")
     page.locator("#id_wardrobe").fill("yellow raincoat")
@@ -124,6 +126,7 @@ def test_define_a_persona_pick_styles_and_see_prompts(live_server, browser: Brow
     tech.get_by_role("button", name=re.compile("^Copy to workspace")).click()
     expect(page.get_by_role("heading", name="Edit Tech startup")).to_be_visible()
     page.locator("#id_name").fill("Acme launch")
+    # The copied style's own words fill "More details", so it opens unfolded.
     page.locator("#id_palette").fill("teal and warm white")
     check_page(page, "persona-07-style-form")
     page.get_by_role("button", name="Save style").click()

@@ -66,7 +66,7 @@ BAD_INPUT = [
     ({"name": "x" * 81}, "name", "at most 80 characters (it has 81)"),
     ({"occupation": "y" * 121}, "occupation", "at most 120 characters"),
     ({"backstory": "z" * 4001}, "backstory", "at most 4000 characters"),
-    ({"age_range": "12-15"}, "age_range", "Select a valid choice"),
+    ({"age_range": "12-15"}, "age_range", "Pick one of the age range choices shown."),
     ({"default_model": "dall-e-9"}, "default_model", "Unknown model 'dall-e-9'"),
     ({"default_model": "dall-e-3"}, "default_model", "was shut down on 2026-05-12"),
     ({"tags": "a" * 31}, "tags", "30 characters or fewer"),

@@ -89,6 +89,8 @@ TEMPLATES = [
                 "django.contrib.messages.context_processors.messages",
                 "avatarapp.workspaces.context_processors.workspaces",
             ],
+            # {% load money %}: amounts as people write them, on every app's pages.
+            "libraries": {"money": "avatarapp.money"},
         },
     },
 ]

@@ -55,11 +55,12 @@ def _accepted_jobs(answers: list[httpx.Response]) -> list[str]:
 
 
 def _progress(browser: httpx.Client, job_page: str) -> tuple[int, int, int]:
-    """(ended, total, succeeded) as the job page's progress bar reads them."""
+    """(ended, total, succeeded) as the job page's progress line reads them: "6 of 8 ready,
+    2 still being made"."""
     text = browser.get(f"{job_page}progress/").text
-    ended, total = map(int, re.search(r"(\d+) of (\d+) finished", text).groups())  # type: ignore[union-attr]
-    done = re.search(r"\((\d+) done\)", text)
-    return ended, total, int(done.group(1)) if done else ended
+    ready, total = map(int, re.search(r"(\d+) of (\d+) ready", text).groups())  # type: ignore[union-attr]
+    working = re.search(r"(\d+) still being made", text)
+    return total - (int(working.group(1)) if working else 0), total, ready
 
 
 def _finished(browser: httpx.Client, job_page: str) -> bool:

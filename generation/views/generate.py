@@ -17,6 +17,7 @@ from generation.forms import BatchForm, model_groups
 from generation.prefill import prefill
 
 PAGE = "generation/generate.html"
+VIEWER_PAGE = "generation/generate_viewer.html"
 
 
 def _estimate(request: WorkspaceRequest, form: BatchForm) -> dict[str, Any]:
@@ -78,6 +79,9 @@ def generate(request: WorkspaceRequest) -> HttpResponse:
             else:
                 return redirect("generation:job", job_id=job.pk)
         return render(request, PAGE, _context(request, form, estimate=_estimate(request, form)))
+    if not at_least(request.membership.role, Role.EDITOR):
+        # One note and the way to what a viewer can do, not a form they cannot submit.
+        return render(request, VIEWER_PAGE, {"workspace": request.workspace})
     form = BatchForm(workspace=request.workspace)
     notes = prefill(form, request.GET)  # a link's choices ("Reuse these settings")
     return render(request, PAGE, _context(request, form, estimate={}, notes=notes))

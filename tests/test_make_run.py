@@ -83,7 +83,9 @@ def test_the_address_and_login_come_after_the_workers_start_up_lines(app: Runnin
     lines = app.output().splitlines()
 
     def first(pattern: str) -> int:
-        return next(i for i, line in enumerate(lines) if re.search(pattern, line))
+        found = [i for i, line in enumerate(lines) if re.search(pattern, line)]
+        assert found, f"make run printed no line matching {pattern}"
+        return found[0]
 
     worker_ready = first(r"\bready\.$")
     address = first(rf"avatarapp is running at http://127\.0\.0\.1:{app.port}/")

@@ -172,3 +172,9 @@ def test_the_costs_page_names_models_and_writes_money_plainly(
     assert "<td>GPT Image 2</td><td>1</td><td>$0.0055</td>" in html
     assert "gpt-image-2" not in html
     assert not ENGINEERING_WORDS.search(_first_read(html))
+
+
+def test_a_personas_default_model_is_named(world: World, editor_client: Client) -> None:
+    persona = make_persona(world.membership("editor"), name="Leo", default_model="gpt-image-2")
+    html = editor_client.get(reverse("personas:detail", args=[persona.pk])).content.decode()
+    assert "<dt>Default model</dt><dd>GPT Image 2</dd>" in html

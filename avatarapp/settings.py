@@ -68,6 +68,8 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "avatarapp.caching.NoStoreForUsersMiddleware",  # logged-in pages: Cache-Control: no-store
     "django.contrib.messages.middleware.MessageMiddleware",
+    # After it, so its answer is ready before the messages are stored (avatarapp/flash.py).
+    "avatarapp.flash.messages_in_place",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
     "allauth.account.middleware.AccountMiddleware",
@@ -89,6 +91,8 @@ TEMPLATES = [
                 "django.contrib.messages.context_processors.messages",
                 "avatarapp.workspaces.context_processors.workspaces",
             ],
+            # {% load money %}: amounts as people write them, on every app's pages.
+            "libraries": {"money": "avatarapp.money"},
         },
     },
 ]

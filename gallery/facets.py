@@ -13,13 +13,9 @@ from django.db.models import Count, Max
 
 from avatarapp.workspaces.models import Membership
 from gallery.models import ImageTag
-from gallery.naming import model_name
 from gallery.query import STATUSES, GalleryFilter
-from generation.keychoice import PROVIDER_NAMES
+from generation.catalog import model_name, provider_name
 from personas.library import BUILTIN_BY_KEY
-
-BUILTIN_NAMES = {"builtin": "Built-in renderer"}
-PROVIDER_LABELS = {**PROVIDER_NAMES, **BUILTIN_NAMES, "openai_compatible": "Your own server"}
 
 
 @dataclass(frozen=True)
@@ -63,7 +59,7 @@ def _chosen_label(chosen: GalleryFilter, dimension: str, value: str) -> str:
     if dimension == "model":
         return model_name(value)
     if dimension == "provider":
-        return PROVIDER_LABELS.get(value, value)
+        return provider_name(value)
     if dimension == "style" and value in BUILTIN_BY_KEY:
         return BUILTIN_BY_KEY[value].name
     if dimension == "style":
@@ -112,10 +108,7 @@ def _models(chosen: GalleryFilter, membership: Membership) -> list[FacetValue]:
 
 def _providers(chosen: GalleryFilter, membership: Membership) -> list[FacetValue]:
     values = _grouped(chosen, membership, "provider", "provider", "provider")
-    return [
-        FacetValue(v.value, PROVIDER_LABELS.get(v.value, v.value), v.count, v.selected)
-        for v in values
-    ]
+    return [FacetValue(v.value, provider_name(v.value), v.count, v.selected) for v in values]
 
 
 def _statuses(chosen: GalleryFilter, membership: Membership) -> list[FacetValue]:

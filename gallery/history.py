@@ -20,49 +20,17 @@ from django.db.models.functions import RowNumber
 from django.urls import reverse
 from django.utils import timezone
 
+from avatarapp.money import price
 from avatarapp.workspaces.models import Membership
-from gallery.query import STATUSES, GalleryFilter, decode_cursor, encode_cursor
+from gallery.query import GalleryFilter, decode_cursor, encode_cursor
 from generation.models import Image, Job
+from generation.progress import GROUP_OF, Counts
 
 PAGE_SIZE = 20
 THUMBNAILS = 6
 PERSONAS_NAMED = 3
 # The gallery page the "See the failed ones" links open (its filter reads job= and status=).
 GALLERY_URL_NAME = "gallery:gallery"
-_STATUS_WORD = {state: name for name, (_label, states) in STATUSES.items() for state in states}
-
-
-@dataclass
-class Counts:
-    """A batch's images by what became of them; deleted ones count only as deleted."""
-
-    done: int = 0
-    failed: int = 0
-    checking: int = 0
-    cancelled: int = 0
-    working: int = 0
-    deleted: int = 0
-
-    @property
-    def total(self) -> int:
-        return (
-            self.done + self.failed + self.checking + self.cancelled + self.working + self.deleted
-        )
-
-    def sentence(self) -> str:
-        """e.g. "6 of 8 ready, 1 failed, 1 needs checking"."""
-        parts = [f"{self.done} of {self.total} ready"]
-        if self.failed:
-            parts.append(f"{self.failed} failed")
-        if self.checking:
-            parts.append(f"{self.checking} need{'s' if self.checking == 1 else ''} checking")
-        if self.working:
-            parts.append(f"{self.working} still being made")
-        if self.cancelled:
-            parts.append(f"{self.cancelled} cancelled")
-        if self.deleted:
-            parts.append(f"{self.deleted} deleted")
-        return ", ".join(parts)
 
 
 @dataclass
@@ -94,11 +62,11 @@ class Batch:
 
     @property
     def costs(self) -> str:
-        """The estimate beside what was spent, e.g. "Estimated $0.0800, cost $0.0550"."""
+        """The estimate beside what was spent, e.g. "Estimated $0.08, cost $0.055"."""
         if not self.estimated and not self.actual:
             return "Free"
         so_far = " so far" if self.counts.working else ""
-        return f"Estimated {usd(self.estimated)}, cost {usd(self.actual)}{so_far}"
+        return f"Estimated {price(self.estimated)}, cost {price(self.actual)}{so_far}"
 
     @property
     def more(self) -> int:
@@ -160,7 +128,7 @@ def _count(batches: dict[uuid.UUID, Batch]) -> None:
     )
     for row in rows:
         batch = batches[row["job_id"]]
-        word = _STATUS_WORD[row["status"]]
+        word = GROUP_OF[row["status"]]
         setattr(batch.counts, word, getattr(batch.counts, word) + row["n"] - row["deleted"])
         batch.counts.deleted += row["deleted"]
         batch.personas.add(row["persona_name"])
@@ -183,14 +151,6 @@ def _thumbnails(batches: dict[uuid.UUID, Batch]) -> None:
     )
     for image in first_ready:
         batches[image.job_id].thumbnails.append(image)
-
-
-def usd(amount: Decimal) -> str:
-    if not amount:
-        return "free"
-    if amount < Decimal("0.0001"):
-        return "under $0.0001"
-    return f"${amount:.4f}"
 
 
 def plain_when(moment: datetime, now: datetime | None = None) -> str:

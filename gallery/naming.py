@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from django.utils.text import slugify
 
-from generation.catalog import CatalogError, get_model
 from generation.models import Image
 
 EXTENSIONS = {"png": "png", "jpeg": "jpg", "jpg": "jpg", "webp": "webp"}
@@ -22,11 +21,3 @@ def download_name(image: Image) -> str:
     ]
     extension = EXTENSIONS.get((image.format or "png").lower(), "png")
     return "-".join(parts) + f".{extension}"
-
-
-def model_name(model_id: str) -> str:
-    """A model as people know it ("GPT Image 2"); a model the catalog no longer has keeps its id."""
-    try:
-        return get_model(model_id).display_name
-    except CatalogError:
-        return model_id

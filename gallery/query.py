@@ -30,20 +30,20 @@ from avatarapp.workspaces.models import Membership
 from gallery import search
 from gallery.models import Favourite, ImageTag, Tag
 from generation.models import Image, Job
+from generation.progress import STATUS_GROUPS
 from personas.models import Persona
 
 PAGE_SIZE = 48
-Status = Image.Status
-# The words people filter by, and the image states behind each.
+# The words people filter by (generation.progress groups the image states behind each).
 STATUSES: dict[str, tuple[str, tuple[str, ...]]] = {
-    "done": ("Done", (Status.SUCCEEDED,)),
-    "failed": ("Failed", (Status.FAILED,)),
-    "checking": ("Needs checking", (Status.NEEDS_RECONCILIATION,)),
-    "cancelled": ("Cancelled", (Status.CANCELLED,)),
-    "working": (
-        "In progress",
-        (Status.QUEUED, Status.RUNNING, Status.POLLING, Status.STORING),
-    ),
+    name: (label, STATUS_GROUPS[name])
+    for name, label in (
+        ("done", "Done"),
+        ("failed", "Failed"),
+        ("checking", "Needs checking"),
+        ("cancelled", "Cancelled"),
+        ("working", "In progress"),
+    )
 }
 _TEXT_VALUE_MAX = 80  # style keys, model ids and provider names are short
 

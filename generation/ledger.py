@@ -18,6 +18,7 @@ from django.db import transaction
 from django.db.models import DecimalField, F, OuterRef, Subquery, Sum
 from django.utils import timezone
 
+from avatarapp.money import usd
 from avatarapp.workspaces.models import Workspace
 from generation.models import Budget, BudgetPeriod, Image, LedgerEntry
 
@@ -27,7 +28,7 @@ ZERO = Decimal(0)
 class BudgetExceededError(Exception):
     def __init__(self, needed: Decimal, left: Decimal) -> None:
         super().__init__(
-            f"This batch could cost up to ${needed:.2f}, but only ${max(left, ZERO):.2f} of this "
+            f"This batch could cost up to {usd(needed)}, but only {usd(max(left, ZERO))} of this "
             "month's budget is left. Make fewer images, pick cheaper models or a lower quality, "
             "or ask an owner or admin to raise the budget."
         )

@@ -31,6 +31,7 @@ class RunningApp:
     process: subprocess.Popen[bytes]  # scripts/run.py, leader of its own process group
     port: int
     log: Path  # everything scripts/run.py and its children printed
+    env: dict[str, str]  # the environment it runs in (its var dir, its address)
 
     @property
     def base(self) -> str:
@@ -96,7 +97,7 @@ def make_run(var_dir: Path) -> Iterator[RunningApp]:
             stderr=subprocess.STDOUT,
             start_new_session=True,
         )
-    app = RunningApp(process=process, port=port, log=log)
+    app = RunningApp(process=process, port=port, log=log, env=env)
     try:
         login_page = wait_until(lambda: _login_page(app.base), START_SECONDS)
         assert login_page is not None, app.output()[-3000:]

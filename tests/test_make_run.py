@@ -1,13 +1,16 @@
 """`make run`'s script on embedded defaults (filesystem broker, SQLite, local media, a threads-pool
-worker with image processes beside it): it serves the login page, the printed demo login works,
-the worker it started makes a portrait of the demo persona, bursts of Generate posts are all
-answered without a server error while the worker writes, and one Ctrl-C stops everything it
-started. The tests share one running app (starting it is most of their time), in this order."""
+worker with image processes beside it): it serves the login page, prints the address and the demo
+login after the worker's start-up lines, the first screen after logging in already has the seeded
+portraits, a gallery and a cost line (seeding again adds nothing), the worker it started makes a
+portrait of the demo persona, bursts of Generate posts are all answered without a server error
+while the worker writes, and one Ctrl-C stops everything it started. The tests share one running
+app (starting it is most of their time), in this order."""
 
 from __future__ import annotations
 
 import re
 import subprocess
+import sys
 import time
 from collections.abc import Iterator
 from concurrent.futures import ThreadPoolExecutor
@@ -17,8 +20,9 @@ import httpx
 import pytest
 
 from tests.make_run_support import (
+    ROOT,
+    START_SECONDS,
     RunningApp,
-    csrf,
     generate_form,
     make_run,
     post_generate,
@@ -55,11 +59,12 @@ def _accepted_jobs(answers: list[httpx.Response]) -> list[str]:
 
 
 def _progress(browser: httpx.Client, job_page: str) -> tuple[int, int, int]:
-    """(ended, total, succeeded) as the job page's progress bar reads them."""
+    """(ended, total, succeeded) as the job page's progress line reads them: "6 of 8 ready,
+    2 still being made"."""
     text = browser.get(f"{job_page}progress/").text
-    ended, total = map(int, re.search(r"(\d+) of (\d+) finished", text).groups())  # type: ignore[union-attr]
-    done = re.search(r"\((\d+) done\)", text)
-    return ended, total, int(done.group(1)) if done else ended
+    ready, total = map(int, re.search(r"(\d+) of (\d+) ready", text).groups())  # type: ignore[union-attr]
+    working = re.search(r"(\d+) still being made", text)
+    return total - (int(working.group(1)) if working else 0), total, ready
 
 
 def _finished(browser: httpx.Client, job_page: str) -> bool:
@@ -67,23 +72,63 @@ def _finished(browser: httpx.Client, job_page: str) -> bool:
     return ended == total
 
 
-def _a_second_persona(browser: httpx.Client) -> None:
-    """Duplicate the demo persona (two personas x eight styles x four = a 64-image batch)."""
-    page = browser.get("/generate/").text
-    persona = re.search(r'name="personas" value="([^"]+)"', page).group(1)  # type: ignore[union-attr]
-    copied = browser.post(
-        f"/personas/{persona}/duplicate/",
-        data={"csrfmiddlewaretoken": csrf(page)},
-        headers={"Referer": f"{browser.base_url}generate/"},
-    )
-    assert copied.status_code == 200
-    assert "This is the copy" in copied.text
-
-
 @pytest.fixture(scope="module")
 def app(tmp_path_factory: pytest.TempPathFactory) -> Iterator[RunningApp]:
     with make_run(tmp_path_factory.mktemp("make-run")) as running:
         yield running
+
+
+def test_the_address_and_login_come_after_the_workers_start_up_lines(app: RunningApp) -> None:
+    """Issue 14 item 7: they were printed above the worker's banner, and scrolled away."""
+    lines = app.output().splitlines()
+
+    def first(pattern: str) -> int:
+        found = [i for i, line in enumerate(lines) if re.search(pattern, line)]
+        assert found, f"make run printed no line matching {pattern}"
+        return found[0]
+
+    worker_ready = first(r"\bready\.$")
+    address = first(rf"avatarapp is running at http://127\.0\.0\.1:{app.port}/")
+    login = first(r"^Demo login: \S+ / \S+$")
+    server = first(r"Performing system checks|Starting development server")
+    assert worker_ready < address < login < server, (worker_ready, address, login, server)
+    assert sum("Demo login:" in line for line in lines) == 1
+
+
+def _thumbnails(page: str) -> list[str]:
+    return sorted(set(re.findall(r'src="(/images/[0-9a-f-]+/thumbnail)"', page)))
+
+
+def test_the_first_screen_has_the_seeded_portraits_gallery_and_costs(app: RunningApp) -> None:
+    with signed_in(app) as browser:
+        landing = browser.get("/personas/")  # where the login lands
+        assert "Maya Costa" in landing.text
+        assert "Leo Park" in landing.text
+        covers = _thumbnails(landing.text)
+        assert len(covers) == 2, "each demo persona shows a portrait the renderer made"
+        for cover in covers:
+            image = browser.get(cover)
+            assert image.status_code == 200
+            assert image.content[8:12] == b"WEBP"
+        assert len(_thumbnails(browser.get("/gallery/").text)) == 4
+        assert "4 of 4 ready" in browser.get("/jobs/").text
+        assert "<td>Built-in renderer</td><td>4</td><td>free</td>" in browser.get("/costs/").text
+
+
+def test_seeding_again_adds_nothing(app: RunningApp) -> None:
+    again = subprocess.run(
+        [sys.executable, "manage.py", "seed_demo"],
+        cwd=ROOT,
+        env={**app.env, "DEBUG": "True"},  # as scripts/run.py runs it
+        capture_output=True,
+        text=True,
+        timeout=START_SECONDS,
+    )
+    assert again.returncode == 0, again.stderr[-2000:]
+    assert again.stdout.strip() == f"Demo login: {' / '.join(app.demo_login())}"
+    with signed_in(app) as browser:
+        assert len(_thumbnails(browser.get("/gallery/").text)) == 4
+        assert browser.get("/personas/").text.count('class="persona-card-name"') == 2
 
 
 def test_run_serves_the_app_with_a_working_demo_login(app: RunningApp) -> None:
@@ -113,7 +158,7 @@ def test_bursts_of_generate_posts_on_sqlite_get_no_server_error(app: RunningApp)
     with signed_in(app) as browser:
         jobs = _accepted_jobs(_burst(browser, generate_form(browser)))
 
-        _a_second_persona(browser)
+        # The demo's two personas x eight styles x four = a 64-image batch.
         big = post_generate(
             browser, generate_form(browser, personas=2, styles=8, per_combination=4)
         )

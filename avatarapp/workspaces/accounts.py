@@ -1,6 +1,7 @@
 """django-allauth hooks: a new account gets its personal workspace in the same transaction;
 sign-up for a known address looks and takes like sign-up for a new one; confirming an address an
-invitation waits for leads back to the invitation."""
+invitation waits for leads back to the invitation, and so does signing up or logging in after
+opening an invitation link (pending_invitation)."""
 
 from __future__ import annotations
 
@@ -13,6 +14,7 @@ from django.contrib.auth.hashers import make_password
 from django.db import transaction
 from django.http import HttpRequest
 
+from avatarapp.workspaces import pending_invitation
 from avatarapp.workspaces.access import SESSION_KEY
 from avatarapp.workspaces.address_confirmation import invitation_to_resume
 from avatarapp.workspaces.services import create_personal_workspace
@@ -38,6 +40,14 @@ class AccountAdapter(DefaultAccountAdapter):
         make_password(secrets.token_urlsafe())
         super().send_account_already_exists_mail(email)
 
+    def get_login_redirect_url(self, request: HttpRequest) -> str:
+        return pending_invitation.url(request) or super().get_login_redirect_url(request)
+
+    def get_signup_redirect_url(self, request: HttpRequest) -> str:
+        return pending_invitation.url(request) or super().get_signup_redirect_url(request)
+
     def get_email_verification_redirect_url(self, email_address: EmailAddress) -> str:
         resume = invitation_to_resume(self.request, email_address)
+        if resume is None and self.request.user.is_authenticated:
+            resume = pending_invitation.url(self.request)
         return resume or super().get_email_verification_redirect_url(email_address)

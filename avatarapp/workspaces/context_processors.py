@@ -8,10 +8,13 @@ from avatarapp.workspaces.models import Membership
 
 
 def workspaces(request: HttpRequest) -> dict[str, Any]:
-    """The header's workspace switcher: the current membership and all of the user's others."""
+    """The header's workspace switcher: the current membership and all of the user's others;
+    for a signed-out visitor, where signing in should lead back to."""
     membership = getattr(request, "membership", None)
     if membership is None:
-        return {}
+        # Signed out: the header's Log in and Sign up carry on the ?next= this page was opened
+        # with (an invitation page passes its own address instead).
+        return {"auth_next": request.GET.get("next", "")}
     return {
         "current_membership": membership,
         "current_workspace": membership.workspace,

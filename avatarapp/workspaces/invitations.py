@@ -9,9 +9,18 @@ from django.shortcuts import redirect, render
 from django.views.decorators.http import require_GET, require_POST
 
 from avatarapp.http import WorkspaceRequest
-from avatarapp.workspaces import services
+from avatarapp.workspaces import pending_invitation, services
 from avatarapp.workspaces.access import SESSION_KEY
 from avatarapp.workspaces.address_confirmation import ask_to_confirm
+from avatarapp.workspaces.models import Membership
+
+
+def welcome(membership: Membership) -> str:
+    """The line the newcomer reads on the team's Personas page: "Welcome to Acme marketing, you
+    joined as an editor." """
+    role = membership.get_role_display().lower()
+    article = "an" if role[0] in "aeiou" else "a"
+    return f"Welcome to {membership.workspace.name}, you joined as {article} {role}."
 
 
 @require_GET
@@ -28,6 +37,10 @@ def invitation(request: WorkspaceRequest, token: str) -> HttpResponse:
     # refused to the wrong account, which may log in with the right one.
     gone = services.status_refusal(found)
     refusal, unconfirmed_email = gone, None
+    if request.user.is_authenticated:
+        pending_invitation.forget(request)  # arrived: nothing left to come back to
+    elif gone is None:
+        pending_invitation.remember(request, token)
     if refusal is None and request.user.is_authenticated:
         try:
             services.check_may_use(found, request.user)
@@ -43,6 +56,8 @@ def invitation(request: WorkspaceRequest, token: str) -> HttpResponse:
             "token": token,
             "refusal": refusal,
             "unconfirmed_email": unconfirmed_email,
+            # The header's Sign up and Log in come back here too (base.html).
+            "auth_next": request.path,
         },
         status=410 if gone else 200,
     )
@@ -59,17 +74,17 @@ def accept(request: WorkspaceRequest, token: str) -> HttpResponse:
     except services.WorkspaceError as error:
         messages.error(request, str(error))
         return redirect("invitation", token=token)
+    pending_invitation.forget(request)
+    # The team is where the newcomer works from now on: its personas are the first thing to see.
     request.session[SESSION_KEY] = str(membership.workspace_id)
-    messages.success(
-        request,
-        f"Welcome to {membership.workspace.name}. You are {membership.get_role_display().lower()}.",
-    )
-    return redirect("workspaces:members", workspace_id=membership.workspace_id)
+    messages.success(request, welcome(membership))
+    return redirect("personas:list")
 
 
 @require_POST
 @login_required
 def decline(request: WorkspaceRequest, token: str) -> HttpResponse:
+    pending_invitation.forget(request)
     try:
         services.decline_invitation(token, request.user)
     except services.WorkspaceError as error:

@@ -26,9 +26,10 @@ from gallery import lightbox
 from gallery.access import get_shown_image
 from gallery.deletion import delete_images
 from gallery.models import Favourite, PersonaCover
-from gallery.naming import download_name, model_name
+from gallery.naming import download_name
 from gallery.query import GalleryFilter
 from gallery.services import set_favourite
+from generation.catalog import model_name
 from generation.models import Image
 
 PAGE = "gallery/image.html"

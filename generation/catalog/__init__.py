@@ -10,6 +10,7 @@ Public API (plain Python, no Django):
     estimate(model_id, params, n_images=1, reference_count=0, *, prompt=None,
              reference_sizes=None, workspace_price=None) -> CostEstimate
     actual_cost(model_id, usage, params, *, n_images=1, workspace_price=None) -> Cost
+    model_name(model_id) -> str, provider_name(provider) -> str   # what people read
 
 Typical use before a job: check_available -> resolve_params -> estimate (reserve the budget);
 after the provider answers: actual_cost (settle).
@@ -42,6 +43,7 @@ from .models import (
     UnknownModelError,
     UnsupportedParamsError,
 )
+from .names import PROVIDER_NAMES, model_name, provider_name
 from .params import check_references, resolve_params
 from .pricing import actual_cost, estimate, prompt_token_bound
 
@@ -52,6 +54,7 @@ __all__ = [
     "CATALOG",
     "DEFAULT_MODEL_ID",
     "MODELS",
+    "PROVIDER_NAMES",
     "QUALITIES",
     "RESOLUTIONS",
     "SELF_HOSTED_MODEL_ID",
@@ -75,7 +78,9 @@ __all__ = [
     "check_references",
     "estimate",
     "get_model",
+    "model_name",
     "prompt_token_bound",
+    "provider_name",
     "resolve_params",
     "status",
 ]

@@ -24,6 +24,7 @@ from generation.tiles import persona_tiles, style_tiles
 from generation.words import estimate_sentence
 
 PAGE = "generation/generate.html"
+VIEWER_PAGE = "generation/generate_viewer.html"
 
 
 def _estimate(
@@ -114,6 +115,9 @@ def generate(request: WorkspaceRequest) -> HttpResponse:
             else:
                 return redirect("generation:job", job_id=job.pk)
         return _page(request, form, priced=True)
+    if not at_least(request.membership.role, Role.EDITOR):
+        # One note and the way to what a viewer can do, not a form they cannot submit.
+        return render(request, VIEWER_PAGE, {"workspace": request.workspace})
     form = BatchForm(membership=request.membership)
     notes = prefill(form, request.GET)  # a link's choices ("Reuse these settings")
     return _page(request, form, priced=False, notes=notes, prefilled=bool(form.initial))

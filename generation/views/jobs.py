@@ -4,12 +4,9 @@ the stored files behind an ownership check."""
 from __future__ import annotations
 
 import uuid
-from dataclasses import dataclass
-from decimal import Decimal
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.db.models import Count, Q, Sum
 from django.http import Http404, HttpResponse, HttpResponseBase
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_GET, require_POST
@@ -21,41 +18,7 @@ from avatarapp.workspaces.roles import Role, at_least
 from generation import pipeline, services
 from generation.access import get_image_for_member, get_job_for_member
 from generation.models import Image, Job
-
-
-@dataclass(frozen=True)
-class JobSummary:
-    total: int
-    ended: int
-    succeeded: int
-    estimated: Decimal
-    actual: Decimal
-
-    @property
-    def finished(self) -> bool:
-        return self.ended == self.total
-
-    @property
-    def percent(self) -> int:
-        return round(100 * self.ended / self.total) if self.total else 100
-
-
-def summarize(job: Job) -> JobSummary:
-    """One aggregate query: the progress bar polls this every 2 s, so it never loads the rows."""
-    totals = job.images.aggregate(
-        total=Count("pk"),
-        ended=Count("pk", filter=Q(status__in=Image.TERMINAL)),
-        succeeded=Count("pk", filter=Q(status=Image.Status.SUCCEEDED)),
-        estimated=Sum("estimated_usd"),
-        actual=Sum("actual_usd"),
-    )
-    return JobSummary(
-        total=totals["total"],
-        ended=totals["ended"],
-        succeeded=totals["succeeded"],
-        estimated=totals["estimated"] or Decimal(0),
-        actual=totals["actual"] or Decimal(0),
-    )
+from generation.progress import summarize
 
 
 def _job_context(

@@ -10,6 +10,7 @@ import secrets
 import pytest
 from playwright.sync_api import Browser, expect
 
+from avatarapp.money import usd
 from generation.models import Image
 from tests.browser.support import check_page, wait_for_images
 from tests.conftest import PASSWORD, make_user
@@ -75,14 +76,14 @@ def test_key_persona_generate_and_watch(live_server, browser: Browser, providers
     expect(page.get_by_role("heading", name=re.compile("^Maya Costa - 2 styles, "))).to_be_visible()
     expect(page.locator(".image-card")).to_have_count(8)
     expect(page.locator(".image-card.status-succeeded")).to_have_count(8, timeout=60_000)
-    expect(page.locator("#job-progress")).to_contain_text("8 of 8 finished")
+    expect(page.locator("#job-progress")).to_contain_text("8 of 8 ready")
     expect(page.locator(".image-card img")).to_have_count(8)
     wait_for_images(page.locator("img"))
     check_page(page, "21-job-done")
     spent = sum(image.actual_usd for image in Image.objects.all())
     assert spent > 0
-    expect(page.locator("#job-progress .cost-actual")).to_have_text(f"${spent:.4f}")
+    expect(page.locator("#job-progress .cost-actual")).to_have_text(usd(spent))
 
     page.get_by_role("link", name="Costs").click()
-    expect(page.get_by_text(f"${spent:.2f} spent")).to_be_visible()
+    expect(page.get_by_text(f"{usd(spent)} spent")).to_be_visible()
     check_page(page, "22-costs")

@@ -73,7 +73,9 @@ def test_sign_up_create_team_invite_and_accept(live_server, browser: Browser) ->
     _sign_up(bob_page, base, "bob@example.com", path=bob_page.url.removeprefix(base))
     expect(bob_page.get_by_role("button", name="Accept and join")).to_be_visible()
     bob_page.get_by_role("button", name="Accept and join").click()
-    expect(bob_page.get_by_text("Welcome to Acme marketing. You are editor.")).to_be_visible()
+    welcome = bob_page.get_by_text("Welcome to Acme marketing, you joined as an editor.")
+    expect(welcome).to_be_visible()
+    expect(bob_page.get_by_role("heading", name="Personas", exact=True)).to_be_visible()
     check_page(bob_page, "05-bob-joined")
 
     # Both see the workspace with the right roles.

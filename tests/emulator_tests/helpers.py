@@ -1,4 +1,5 @@
-"""Obviously fake keys and small request helpers shared by the emulator's tests."""
+"""Obviously fake keys (the examples in tests/emulator/README.md) and small request helpers shared
+by the emulator's tests."""
 
 from __future__ import annotations
 
@@ -11,9 +12,9 @@ from PIL import Image
 
 from tests.emulator import Emulator
 
-OPENAI_KEY = "sk-test-emulator-0000"
+OPENAI_KEY = "sk-test-emulator-key-0000"
 BFL_KEY = "bfl-test-emulator-0000"
-GOOGLE_KEY = "AIza-test-emulator-0000"
+GOOGLE_KEY = "AIza-test-emulator-key-0000-0000-0000"
 
 # One pooled client: building an httpx.Client per request costs more than the emulator's answer.
 CLIENT = httpx.Client(timeout=30, limits=httpx.Limits(max_connections=200))

@@ -18,9 +18,10 @@ from django.urls import reverse
 from django.utils import timezone
 
 from avatarapp.workspaces.models import Membership
-from gallery.history import Counts, plain_when
+from gallery.history import plain_when
 from gallery.query import GalleryFilter
 from generation.models import Image, Job
+from generation.progress import Counts
 from tests.conftest import ROLES, World
 from tests.gallery.factories import make_image, make_job
 from tests.generation.conftest import make_persona
@@ -106,7 +107,7 @@ def test_a_batch_reads_who_when_what_became_of_it_and_what_it_cost(world: World,
     assert "Just now" in card
     assert "8 of 11 ready, 1 failed, 1 needs checking, 1 deleted" in card
     # Deleted images keep their cost; the failed ones cost nothing.
-    assert "Estimated $0.1100, cost $0.0720" in card
+    assert "Estimated $0.11, cost $0.072" in card
     strip = card[: card.index("batch-body")]
     assert strip.count("<img ") == 6  # the first six ready, oldest first
     for image in ready[:6]:

@@ -86,7 +86,7 @@ def test_confirming_the_address_brings_the_person_back_to_accept(
     assert "Accept and join" in back.content.decode()
     _nobody_joined(world)  # confirming does not accept on the person's behalf
     joined = client.post(reverse("accept_invitation", args=[token]), follow=True)
-    assert "Welcome to Acme marketing. You are admin." in joined.content.decode()
+    assert "Welcome to Acme marketing, you joined as an admin." in joined.content.decode()
     membership = Membership.objects.get(workspace=world.team, user__email="mallory@example.com")
     assert membership.role == Role.ADMIN
 

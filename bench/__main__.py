@@ -278,7 +278,7 @@ def run(opts: Options, state: Path, children: Children) -> str:
     if opts.gallery_images > 0:  # BENCH_GALLERY_IMAGES=0 skips the gallery and the ZIP
         step(f"gallery with {opts.gallery_images} images in one workspace")
         gallery = measure_gallery(
-            bench.user, opts.gallery_images, opts.page_requests, 4.0, groups["postgres"]
+            bench.user, opts.gallery_images, opts.page_requests, 3.0, groups["postgres"]
         )
         if opts.zip_images > 0:
             step(f"ZIP of {opts.zip_images} photo-like images through gunicorn")

@@ -192,9 +192,11 @@ def _gallery(result: GalleryResult) -> list[str]:
             f"{_pp(figure.first.times_ms[large]):>15}{following:>14}"
             f"   <= {figure.target_ms}: {verdict}" + ("" if constant else " (query count grows)")
         )
+    planned, copied, analyzed = result.build_seconds
     lines.append(
-        f"  built in {result.build_seconds:.0f} s (plan, COPY, VACUUM ANALYZE); the gallery phase"
-        f" took {result.seconds:.0f} s; other load on the machine meanwhile {other:.2f} cores"
+        f"  built in {sum(result.build_seconds):.0f} s (plan {planned:.0f} s, COPY {copied:.0f} s,"
+        f" VACUUM ANALYZE {analyzed:.0f} s); the gallery phase took {result.seconds:.0f} s;"
+        f" other load on the machine meanwhile {other:.2f} cores"
     )
     if result.zip is not None:
         lines += _zip(result.zip)

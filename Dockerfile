@@ -24,4 +24,6 @@ RUN SECRET_KEY=build-only-not-a-secret \
 
 USER app
 EXPOSE 8000
-CMD ["gunicorn", "avatarapp.wsgi:application", "--bind", "0.0.0.0:8000", "--workers", "3", "--access-logfile", "-"]
+# gthread workers: a ZIP download streams for minutes to a slow client, and a sync worker busy
+# with one response cannot tell the arbiter it is alive (killed at --timeout, 30 s, mid-file).
+CMD ["gunicorn", "avatarapp.wsgi:application", "--bind", "0.0.0.0:8000", "--workers", "3", "--worker-class", "gthread", "--threads", "4", "--access-logfile", "-"]

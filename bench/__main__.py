@@ -10,6 +10,8 @@ Settings (environment):
                              worker only; it is not a project dependency)
     BENCH_PAGE_IMAGES=10000  images in the workspace for the list pages
     BENCH_PAGE_REQUESTS=50   timed requests per page (fewer if a page is slow; at least 5)
+    BENCH_GALLERY_IMAGES=100000  images in one workspace for the gallery figures (0: none)
+    BENCH_ZIP_IMAGES=500     photo-like originals in the ZIP through gunicorn (0: no ZIP)
 """
 
 from __future__ import annotations
@@ -31,7 +33,7 @@ from typing import Any
 import httpx
 
 from bench.emulator import EmulatorAdmin
-from bench.procs import Children, Group, free_port, read_pid, wait_for_port
+from bench.procs import Children, Group, free_port, read_pid, wait_for_port, web_argv
 from bench.submit import BatchShape, chunks, post_batch
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -51,6 +53,8 @@ class Options:
     workers: int
     page_images: int
     page_requests: int
+    gallery_images: int
+    zip_images: int
 
     @classmethod
     def from_env(cls) -> Options:
@@ -63,6 +67,8 @@ class Options:
             workers=int(env("BENCH_WORKERS", "1")),
             page_images=int(env("BENCH_PAGE_IMAGES", "10000")),
             page_requests=int(env("BENCH_PAGE_REQUESTS", "50")),
+            gallery_images=int(env("BENCH_GALLERY_IMAGES", "100000")),
+            zip_images=int(env("BENCH_ZIP_IMAGES", "500")),
         )
 
 
@@ -146,9 +152,11 @@ def run(opts: Options, state: Path, children: Children) -> str:
     django.setup()
     from bench import world
     from bench.finalise import measure_finalise, photo_like_png
+    from bench.gallery import measure_gallery
     from bench.pages import measure_pages
     from bench.phases import run_bare, run_pipeline
     from bench.report import render
+    from bench.zipbench import run_zip
     from personas.library import builtin_style
     from personas.prompts import compose_for_model
 
@@ -193,11 +201,7 @@ def run(opts: Options, state: Path, children: Children) -> str:
 
     step(f"pipeline: gunicorn + Celery worker ({opts.pool} pool, concurrency {opts.concurrency})")
     web_port = free_port()
-    web_argv = [
-        sys.executable, "-m", "gunicorn", "avatarapp.wsgi:application",
-        "--bind", f"127.0.0.1:{web_port}", "--workers", "2", "--log-level", "warning",
-    ]  # fmt: skip
-    web_pid = children.start("web", web_argv, env, state / "web.log")
+    web_pid = children.start("web", web_argv(web_port), env, state / "web.log")
     worker_env = dict(env)
     if opts.pool == "gevent":
         worker_env["PYTHONPATH"] = f"{os.environ['BENCH_GEVENT_DIR']}:{env['PYTHONPATH']}"
@@ -270,6 +274,17 @@ def run(opts: Options, state: Path, children: Children) -> str:
             requests=opts.page_requests,
             budget=8.0,
         )
+    gallery = None
+    if opts.gallery_images > 0:  # BENCH_GALLERY_IMAGES=0 skips the gallery and the ZIP
+        step(f"gallery with {opts.gallery_images} images in one workspace")
+        gallery = measure_gallery(
+            bench.user, opts.gallery_images, opts.page_requests, 3.0, groups["postgres"]
+        )
+        if opts.zip_images > 0:
+            step(f"ZIP of {opts.zip_images} photo-like images through gunicorn")
+            gallery.zip = run_zip(
+                children, env, state, bench.user, gallery.workspace_id, opts.zip_images
+            )
     header = (
         f"avatarapp bench {datetime.now(UTC):%Y-%m-%d %H:%M} UTC | emulator L={opts.latency} s | "
         f"N={opts.images} images per side | concurrency {opts.concurrency} | "
@@ -277,7 +292,7 @@ def run(opts: Options, state: Path, children: Children) -> str:
         f"{SHAPE.model} {SIZE} {SHAPE.quality} PNG ({len(png) / 1024:.1f} KB from the emulator)"
         f" | {os.cpu_count()} cores, Python {platform.python_version()}"
     )
-    return render(header, pipeline, bare, probe, singles, finalise, pages)
+    return render(header, pipeline, bare, probe, singles, finalise, pages, gallery)
 
 
 def step(text: str) -> None:

@@ -60,7 +60,7 @@ class PhaseResult:
         return self.succeeded / self.seconds if self.seconds > 0 else 0.0
 
 
-def _cpu_delta(before: dict[str, float], after: dict[str, float]) -> dict[str, float]:
+def cpu_delta(before: dict[str, float], after: dict[str, float]) -> dict[str, float]:
     """Per-group CPU seconds of a phase; "other" is what the rest of the machine used meanwhile
     (other people's test runs on a shared machine), kept apart from the per-image sums."""
     delta = {name: after[name] - before[name] for name in before}
@@ -134,7 +134,7 @@ def run_bare(
         rss_peak_kb=sampler.peak_kb,
         rss_idle_kb=idle,
         threads_peak=threads_peak,
-        cpu=_cpu_delta(before, after),
+        cpu=cpu_delta(before, after),
         cpu_wall=wall_after - wall_before,
     )
     intervals = []
@@ -256,7 +256,7 @@ def run_pipeline(
         rss_idle_kb=idle,
         rss_peak_kb=sampler.peak_kb,
         threads_peak=threads_peak,
-        cpu=_cpu_delta(before, after),
+        cpu=cpu_delta(before, after),
         submit_ms=[ms(s.answered - s.posted) for s in submitted],
         unfinished=unfinished,
         cpu_wall=wall_after - wall_before,

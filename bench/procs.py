@@ -12,6 +12,7 @@ import os
 import signal
 import socket
 import subprocess
+import sys
 import threading
 import time
 from collections.abc import Iterable
@@ -20,6 +21,14 @@ from pathlib import Path
 
 CLOCK_TICKS = os.sysconf("SC_CLK_TCK")
 PAGE_KB = os.sysconf("SC_PAGE_SIZE") // 1024
+
+
+def web_argv(port: int, workers: int = 2) -> list[str]:
+    """gunicorn serving the app on `port` with sync workers (by default one per core here)."""
+    return [
+        sys.executable, "-m", "gunicorn", "avatarapp.wsgi:application",
+        "--bind", f"127.0.0.1:{port}", "--workers", str(workers), "--log-level", "warning",
+    ]  # fmt: skip
 
 
 def free_port() -> int:

@@ -5,11 +5,16 @@ from __future__ import annotations
 
 import math
 from collections.abc import Sequence
+from typing import TYPE_CHECKING
 
 from bench.finalise import FinaliseResult
 from bench.pages import PageResult
 from bench.phases import SINGLE_GAP_SECONDS, PhaseResult
 from bench.stats import p50_p95
+
+if TYPE_CHECKING:
+    from bench.gallery import GalleryResult
+    from bench.zipbench import ZipResult
 
 MB = 1024.0
 
@@ -37,6 +42,7 @@ def render(
     singles: PhaseResult,
     finalise: list[FinaliseResult],
     pages: list[PageResult],
+    gallery: GalleryResult | None = None,
     in_flight_target: int = 100,
 ) -> str:
     ratio = pipeline.rate / bare.rate if bare.rate else 0.0
@@ -158,7 +164,61 @@ def render(
     )
     lines += ["", *_probe(probe, batch_title), "", *_probe(singles, single_title)]
     lines += ["", *_finalise(finalise), "", *_pages(pages)]
+    if gallery is not None:
+        lines += ["", *_gallery(gallery)]
     return "\n".join(lines) + "\n"
+
+
+def _gallery(result: GalleryResult) -> list[str]:
+    small, large = result.small, result.images
+    other = result.cpu.get("other", 0.0) / max(result.seconds, 1e-9)
+    lines = [
+        f"  gallery, {large:,} images in one workspace: server time in-process (ms), queries of"
+        f" the first / next page at {small} -> {large:,} images",
+        f"  {'':<44}{'matching':>9}{'queries':>16}{'first p50/p95':>15}{'next p50/p95':>14}"
+        "   target p95, queries constant",
+    ]
+    for figure in result.figures:
+        pages = [figure.first] if figure.next is None else [figure.first, figure.next]
+        counts = "/".join(str(page.queries[small]) for page in pages)
+        counts += " -> " + "/".join(str(page.queries[large]) for page in pages)
+        constant = all(page.queries[small] == page.queries[large] for page in pages)
+        worst = max(p50_p95(page.times_ms[large])[1] for page in pages)
+        matching = "" if figure.matching is None else f"{figure.matching:,}"
+        following = "" if figure.next is None else _pp(figure.next.times_ms[large])
+        verdict = _verdict(worst <= figure.target_ms and constant)
+        lines.append(
+            f"  {figure.name[:44]:<44}{matching:>9}{counts:>16}"
+            f"{_pp(figure.first.times_ms[large]):>15}{following:>14}"
+            f"   <= {figure.target_ms}: {verdict}" + ("" if constant else " (query count grows)")
+        )
+    planned, copied, analyzed = result.build_seconds
+    lines.append(
+        f"  built in {sum(result.build_seconds):.0f} s (plan {planned:.0f} s, COPY {copied:.0f} s,"
+        f" VACUUM ANALYZE {analyzed:.0f} s); the gallery phase took {result.seconds:.0f} s;"
+        f" other load on the machine meanwhile {other:.2f} cores"
+    )
+    if result.zip is not None:
+        lines += _zip(result.zip)
+    return lines
+
+
+def _zip(z: ZipResult) -> list[str]:
+    average_kb = z.stored_bytes / z.images / 1024
+    size_mb = z.zip_bytes / MB / MB
+    rate = size_mb / max(z.total_seconds, 1e-9)
+    complete = z.entries == z.images + 1 and not z.missing
+    return [
+        f"  ZIP of {z.images} photo-like JPEGs ({average_kb:.0f} KB each on average, stored in"
+        f" {z.store_seconds:.0f} s), POST /gallery/bulk/ to gunicorn (1 worker):",
+        f"    first byte after {z.first_byte_ms:.0f} ms   target < 1000: "
+        f"{_verdict(z.first_byte_ms < 1000)}",
+        f"    all of it in {z.total_seconds:.1f} s, {size_mb:.1f} MB ({rate:.0f} MB/s),"
+        f" {z.entries} files: "
+        + ("every image and manifest.csv" if complete else f"INCOMPLETE {z.error}"),
+        f"    web process RSS {z.rss_before_kb / MB:.0f} -> {z.rss_peak_kb / MB:.0f} MB while"
+        f" streaming, +{z.growth_mb:.1f} MB   target <= 64: {_verdict(z.growth_mb <= 64)}",
+    ]
 
 
 def _pages(pages: list[PageResult]) -> list[str]:

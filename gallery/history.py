@@ -22,6 +22,7 @@ from django.utils import timezone
 
 from avatarapp.money import price
 from avatarapp.workspaces.models import Membership
+from gallery.links import Links
 from gallery.query import GalleryFilter, decode_cursor, encode_cursor
 from generation.models import Image, Job
 from generation.progress import GROUP_OF, Counts
@@ -33,14 +34,22 @@ PERSONAS_NAMED = 3
 GALLERY_URL_NAME = "gallery:gallery"
 
 
+@dataclass(frozen=True)
+class Thumbnail:
+    image: Image
+    href: str  # the image page
+    src: str  # the thumbnail file
+
+
 @dataclass
 class Batch:
     job: Job
+    url: str  # the job page
     counts: Counts = field(default_factory=Counts)
     personas: set[str] = field(default_factory=set)
     estimated: Decimal = Decimal(0)
     actual: Decimal = Decimal(0)
-    thumbnails: list[Image] = field(default_factory=list)
+    thumbnails: list[Thumbnail] = field(default_factory=list)
 
     @property
     def title(self) -> str:
@@ -106,7 +115,8 @@ def history_page(membership: Membership, cursor: str = "", size: int = PAGE_SIZE
         jobs = jobs.filter(Q(created_at__lt=created_at) | Q(created_at=created_at, pk__lt=job_id))
     found = list(jobs.order_by("-created_at", "-id")[: size + 1])
     more = len(found) > size
-    batches = {job.pk: Batch(job) for job in found[:size]}
+    job_page = Links("generation:job")
+    batches = {job.pk: Batch(job, job_page(job.pk)) for job in found[:size]}
     if batches:
         _count(batches)
         _thumbnails(batches)
@@ -149,8 +159,10 @@ def _thumbnails(batches: dict[uuid.UUID, Batch]) -> None:
         .only("pk", "job_id", "persona_name", "style_name")
         .order_by("job_id", "place")
     )
+    image_page, image_file = Links("gallery:image"), Links("generation:image_file")
     for image in first_ready:
-        batches[image.job_id].thumbnails.append(image)
+        thumbnail = Thumbnail(image, image_page(image.pk), image_file(image.pk, "thumbnail"))
+        batches[image.job_id].thumbnails.append(thumbnail)
 
 
 def plain_when(moment: datetime, now: datetime | None = None) -> str:

@@ -1,8 +1,9 @@
 """Search in an image's prompt, its persona's name and the persona's brief.
 
 PostgreSQL: full-text search with English stemming ("marketers" finds "marketer"), web-search
-syntax ("quoted phrase", -excluded, or), over a GIN expression index on the image table (generation
-migration 0002; IMAGE_DOCUMENT must stay the exact expression indexed there). The brief lives on
+syntax ("quoted phrase", -excluded, or), over the image's stored document of its prompt and
+persona name (generation migration 0004: a generated column with a GIN index, so a row the
+planner reads on its way through the newest-first index costs no to_tsvector). The brief lives on
 the persona, so it is matched there: a workspace has hundreds of personas, not a hundred thousand
 images, and an image matches when its persona does. SQLite (the embedded default): every word must
 appear, case-insensitively, in one of the same fields.
@@ -20,7 +21,7 @@ from django.db.models.expressions import RawSQL
 from personas.models import Persona
 
 MAX_LENGTH = 200  # characters of a search that count; the rest is ignored, and the page says so
-IMAGE_DOCUMENT = "to_tsvector('english'::regconfig, prompt || ' ' || persona_name)"
+IMAGE_DOCUMENT = "search_document"  # a PostgreSQL-only column the model does not declare
 BRIEF_FIELDS = (
     "name",
     "occupation",

@@ -179,6 +179,14 @@ class Image(models.Model):
                 name="image_gallery",
                 condition=models.Q(deleted_at__isnull=True),
             ),
+            # The same order within one persona: a persona's gallery, and any filter with a
+            # persona in it, walks that persona's images newest first instead of sorting all of
+            # them (make bench, persona + model + tag at 100,000 images: 55 -> 34 ms).
+            models.Index(
+                fields=["persona", "-created_at", "-id"],
+                name="image_persona_gallery",
+                condition=models.Q(deleted_at__isnull=True),
+            ),
             models.Index(
                 fields=["updated_at"], name="image_files_to_remove", condition=FILES_TO_REMOVE
             ),

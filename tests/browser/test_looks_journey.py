@@ -1,6 +1,7 @@
 """Issue 14, items 2 and 3 in Debian's Chromium: a persona made only by clicking choices (the
 name is the one thing typed), its live portrait changing with the skin tone, two reference
-photos added while creating; a style whose backdrop colour shows in its live example. Without
+photos added while creating; a style whose backdrop colour shows in its live example and in
+the portrait the built-in renderer then makes in it (through a real worker). Without
 JavaScript the same forms work through their "Update preview" button and a plain file field."""
 
 from __future__ import annotations
@@ -12,14 +13,17 @@ from typing import Any
 from urllib.parse import urljoin
 
 import pytest
+from django.urls import reverse
 from PIL import Image
 from playwright.sync_api import Browser, FilePayload, Page, expect
 
 from avatarapp.workspaces.services import create_team_workspace
+from generation.models import Image as GeneratedImage
 from personas.looks import SKIN_TONES
 from personas.models import PendingUpload, Persona, Style
 from tests.browser.support import DESKTOP, PHONE, check_page, log_in, wait_for_images
 from tests.conftest import PASSWORD, make_user
+from tests.generation.conftest import worker  # noqa: F401 - a fixture
 from tests.personas import images
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
@@ -92,7 +96,11 @@ def _wait_for_new_src(page: Page, selector: str, old: str) -> None:
     expect(page.locator(selector)).not_to_have_attribute("src", old)
 
 
-def test_a_persona_and_a_style_made_by_looking(live_server, browser: Browser) -> None:
+def test_a_persona_and_a_style_made_by_looking(
+    live_server,
+    browser: Browser,
+    worker: None,  # noqa: F811
+) -> None:
     base = live_server.url
     maya = make_user("maya@example.com")
     page = browser.new_context().new_page()
@@ -205,6 +213,19 @@ def test_a_persona_and_a_style_made_by_looking(live_server, browser: Browser) ->
     assert scene == ("#2e8b57", "plain", "left", "half body")
     assert style.mood == "confident"
     assert style.references.count() == 1
+
+    # Generate Maya in that style with the built-in renderer: the portrait has the sage backdrop.
+    page.get_by_role("link", name="Generate").click()
+    page.get_by_role("checkbox", name="Maya Costa").check()
+    page.get_by_role("checkbox", name="Sage studio").check()
+    page.get_by_role("checkbox", name="Built-in renderer").check()
+    page.get_by_role("button", name="Generate", exact=True).click()
+    expect(page.locator(".image-card.status-succeeded")).to_have_count(1, timeout=60_000)
+    made = GeneratedImage.objects.get()
+    original = page.request.get(base + reverse("gallery:image_download", args=[made.pk]))
+    assert original.ok
+    portrait = Image.open(io.BytesIO(original.body())).convert("RGB")
+    assert _distance(_sample(portrait, (0.03, 0.03)), _rgb("#2e8b57")) <= 12
 
 
 def test_without_javascript_the_forms_still_preview_and_take_photos(

@@ -94,8 +94,12 @@ def check(case: Case, images: list[Image], emulator: Emulator) -> None:
     submits = {p: t for p, t in requests_by_prompt(emulator).items() if p in prompts}
     assert all(len(times) == 1 for times in submits.values()), "nothing was submitted twice"
     assert len(submits) == BATCH - (case.point == "before_call"), submits
-    if case.point == "before_submit":  # the crashed attempt counts; the next made the image
-        assert sorted(image.attempts for image in images) == [1] * (BATCH - 1) + [2]
+    if case.point == "before_submit":  # the crashed attempt counts; a later one made the image
+        # At least one more: on a starved machine a live attempt can sit past the sweeper's
+        # dead-worker limit before its call and be handed on again (pipeline.record_call keeps
+        # that to one provider call, checked above), so the exact count is not the property.
+        [crashed] = [i for i in images if case.in_hand.get(i.pk) in IN_HAND]
+        assert crashed.attempts >= 2, describe([crashed])
     if case.point == "during_upload":  # the original was written before the kill
         [crashed] = [i for i in images if case.in_hand.get(i.pk) == "storing"]
         assert sum(f.startswith("original.") for f in stored_files(crashed)) == 1

@@ -365,8 +365,8 @@ GENERATION_STALE_SECONDS = env_int("GENERATION_STALE_SECONDS", 45, minimum=1)
 # this long (personas.uploads; the sweep runs hourly).
 PENDING_UPLOAD_HOURS = env_int("PENDING_UPLOAD_HOURS", 24, minimum=1)
 # Child processes that check and re-encode generated images off the provider threads
-# (generation/imagework.py); 0 does that work in the calling thread instead. Default: the cores
-# this process may run on (a container's cpuset, not the whole host).
+# (generation/image_processes.py); 0 does that work in the calling thread instead. Default: the
+# cores this process may run on (a container's cpuset, not the whole host).
 GENERATION_IMAGE_PROCESSES = env_int(
     "GENERATION_IMAGE_PROCESSES", len(os.sched_getaffinity(0)), minimum=0
 )

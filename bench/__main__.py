@@ -157,8 +157,8 @@ def run(opts: Options, state: Path, children: Children) -> str:
     from bench.phases import run_bare, run_pipeline
     from bench.report import render
     from bench.zipbench import run_zip
-    from personas.library import builtin_style
     from personas.prompts import compose_for_model
+    from personas.style_specs import builtin_style
 
     step("database, bucket, workspace, key and personas")
     world.recreate_database(env["DATABASE_URL"])

@@ -65,8 +65,8 @@ def thumbnail_webp(png: bytes) -> bytes:
 def main() -> int:
     args = parse_args()
     prompt = Path(args.prompt_file).read_text()
-    # One HTTP client per thread (as generation/calls.py keeps them): a keep-alive connection each,
-    # and no connection pool shared between threads.
+    # One HTTP client per thread (as generation/provider_call.py keeps them): a keep-alive
+    # connection each, and no connection pool shared between threads.
     local = threading.local()
 
     def http() -> httpx.Client:

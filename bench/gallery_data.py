@@ -30,9 +30,9 @@ from avatarapp.workspaces.roles import Role
 from avatarapp.workspaces.services import create_team_workspace
 from bench.world import LOOK
 from gallery.models import Tag
-from personas.library import BUILTIN_BY_KEY
 from personas.models import Persona
 from personas.prompts import compose_for_model
+from personas.style_specs import BUILTIN_BY_KEY
 
 SEED = 13
 SPAN = timedelta(days=365)

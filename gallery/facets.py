@@ -12,10 +12,10 @@ from dataclasses import dataclass
 from django.db.models import Count, Max
 
 from avatarapp.workspaces.models import Membership
+from catalog import model_name, provider_name
 from gallery.models import ImageTag
 from gallery.query import STATUSES, GalleryFilter
-from generation.catalog import model_name, provider_name
-from personas.library import BUILTIN_BY_KEY
+from personas.style_specs import BUILTIN_BY_KEY
 
 
 @dataclass(frozen=True)

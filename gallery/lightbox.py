@@ -10,8 +10,8 @@ from django.db.models import Q, QuerySet
 from django.urls import reverse
 
 from avatarapp.workspaces.models import Membership
+from catalog import CatalogError, get_model
 from gallery.models import TAG_MAX_LENGTH, Tag
-from generation.catalog import CatalogError, get_model
 from generation.models import Image
 
 SUGGESTIONS_SHOWN = 8

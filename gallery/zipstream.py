@@ -27,9 +27,9 @@ from django.http import StreamingHttpResponse
 from django.utils import timezone
 from django.utils.http import content_disposition_header
 
+from catalog import model_name
 from gallery.naming import download_name
 from generation import storage
-from generation.catalog import model_name
 from generation.models import Image
 
 MANIFEST_COLUMNS = [

@@ -7,14 +7,14 @@ from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
 from django.utils import timezone
 
 from avatarapp.workspaces.models import Membership
-from generation.catalog import (
+from catalog import (
     ASPECT_RATIOS,
     RESOLUTIONS,
     CatalogError,
     check_available,
     get_model,
 )
-from generation.keychoice import missing_key, usable_providers
+from generation.key_selection import missing_key, usable_providers
 from generation.offer import Settings, generatable_models
 from generation.services import (
     MAX_PER_COMBINATION,
@@ -26,8 +26,8 @@ from generation.services import (
 )
 from generation.words import NAME_MAX
 from personas.faces import face_image_id
-from personas.library import BUILTIN_STYLES
 from personas.models import Persona, Style
+from personas.style_specs import BUILTIN_STYLES
 
 # xhigh and max exist only on some models; the shared vocabulary is these three.
 USER_QUALITIES = ("low", "medium", "high")

@@ -11,7 +11,7 @@ from typing import NamedTuple
 
 from django.utils import timezone
 
-from generation.catalog import (
+from catalog import (
     CatalogError,
     CatalogModel,
     Family,
@@ -20,7 +20,7 @@ from generation.catalog import (
     estimate,
     resolve_params,
 )
-from generation.catalog.models import PROVIDER_DISPLAY_NAMES
+from catalog.models import PROVIDER_DISPLAY_NAMES
 from generation.words import duration, money
 
 

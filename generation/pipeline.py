@@ -6,7 +6,8 @@ click) does its work at most once (ARCHITECTURE.md rule 2).
                          |  (BFL) submit --> polling --poll ... Ready--> storing
                          +--> failed | needs_reconciliation | back to queued (retryable)
 
-The last line's decisions live in generation/outcomes.py; the image work in imagework.py.
+The last line's decisions live in generation/failed_attempts.py; the image work in
+image_processes.py.
 """
 
 from __future__ import annotations
@@ -21,12 +22,12 @@ from django.db.models import F, Q
 from django.utils import timezone
 
 from avatarapp.imagesafety import UnsafeImageError
-from generation import ledger, outcomes
-from generation.calls import ProviderCall, prepare_call
-from generation.catalog import actual_cost, resolve_params
+from catalog import actual_cost, resolve_params
+from generation import failed_attempts, ledger
 from generation.crashpoints import crash_point  # test-only hook, inert unless configured
+from generation.failed_attempts import move
 from generation.models import Image
-from generation.outcomes import move
+from generation.provider_call import ProviderCall, prepare_call
 from generation.providers.base import (
     GenerationResult,
     PendingTask,
@@ -83,18 +84,18 @@ def run_image(image_id: uuid.UUID | str) -> None:
             crash_point("after_submit", image)
             _finish(image, Status.RUNNING, result, call)
     except ProviderError as error:
-        outcomes.handle_provider_error(image, Status.RUNNING, error)
+        failed_attempts.handle_provider_error(image, Status.RUNNING, error)
     except Exception as error:  # a bug or a crash in our own code: bounded retries on the row
         log.exception("image %s: unexpected error in attempt %s", image.pk, image.attempts)
         if image.provider_call_at is not None:
             # FIX (fault suite): once the call is recorded the provider may have accepted and
             # billed the work (our code can fail after the answer, or a soft time limit can hit
             # mid-call); a retry used to resubmit it, billing up to MAX_ATTEMPTS times.
-            outcomes.reconcile(
+            failed_attempts.reconcile(
                 image, Status.RUNNING, "Something went wrong on our side after the call."
             )
             return
-        outcomes.retry_or_fail(
+        failed_attempts.retry_or_fail(
             image, Status.RUNNING, "Something went wrong on our side.", None, error
         )
 
@@ -185,15 +186,15 @@ def poll_image(image_id: uuid.UUID | str) -> None:
         if isinstance(error, RetryableError):
             # FIX (fault suite): the provider accepted (and billed) this task; a poll still failing
             # at the deadline used to fail the image and release its reservation.
-            outcomes.reconcile(
+            failed_attempts.reconcile(
                 image, Status.POLLING, "The provider had not answered by the deadline."
             )
             return
-        outcomes.handle_provider_error(image, Status.POLLING, error)
+        failed_attempts.handle_provider_error(image, Status.POLLING, error)
         return
     if outcome.result is None:
         if timezone.now() >= image.deadline_at:
-            outcomes.reconcile(
+            failed_attempts.reconcile(
                 image, Status.POLLING, "The provider had not finished by the deadline."
             )
         else:
@@ -232,7 +233,7 @@ def _finish(image: Image, from_status: str, result: GenerationResult, call: Prov
             if move(
                 image.pk,
                 Status.STORING,
-                **outcomes.ended(Status.FAILED, message, "unsafe_image"),
+                **failed_attempts.ended(Status.FAILED, message, "unsafe_image"),
             ):
                 # The provider billed for it, so the cost is real even though no image is kept.
                 ledger.settle(
@@ -271,12 +272,16 @@ def cancel(image: Image) -> bool:
     """Stop an image that is still queued or waiting on the provider."""
     with transaction.atomic():
         if move(
-            image.pk, Status.QUEUED, **outcomes.ended(Status.CANCELLED, "Cancelled.", "cancelled")
+            image.pk,
+            Status.QUEUED,
+            **failed_attempts.ended(Status.CANCELLED, "Cancelled.", "cancelled"),
         ):
             ledger.release(image, "cancelled before any provider call")
             return True
         if move(
-            image.pk, Status.POLLING, **outcomes.ended(Status.CANCELLED, "Cancelled.", "cancelled")
+            image.pk,
+            Status.POLLING,
+            **failed_attempts.ended(Status.CANCELLED, "Cancelled.", "cancelled"),
         ):
             # The provider accepted the task and bills it whatever we do now: the credits it
             # reported at submit, else the price table. Read after the move, because the row the

@@ -16,7 +16,7 @@ from typing import Any
 
 from django.http import QueryDict
 
-from generation.catalog import get_model
+from catalog import get_model
 from generation.forms import BatchForm, unavailable_reason
 from generation.services import MAX_SEED, SEED_RANGE
 

@@ -14,8 +14,7 @@ from django.utils import timezone
 
 from avatarapp.workspaces.models import Membership
 from avatarapp.workspaces.roles import Role, at_least
-from generation import ledger
-from generation.catalog import (
+from catalog import (
     CatalogError,
     CatalogModel,
     UnsupportedParamsError,
@@ -25,19 +24,20 @@ from generation.catalog import (
     get_model,
     resolve_params,
 )
-from generation.keychoice import KeyUnavailableError, key_for_batch
+from generation import ledger
+from generation.key_selection import KeyUnavailableError, key_for_batch
 from generation.models import Image, Job
-from generation.providers.builtin_scene import scene_for
 from generation.words import batch_name
-from personas.library import (
+from painter.scene import scene_for
+from personas.models import LOOK_FIELDS, Persona, Style
+from personas.prompts import compose_for_model
+from personas.style_specs import (
     StyleSpec,
     UnknownStyleError,
     builtin_style,
     spec_from_style,
     workspace_style_id,
 )
-from personas.models import LOOK_FIELDS, Persona, Style
-from personas.prompts import compose_for_model
 
 MAX_MODELS = 4
 MAX_PER_COMBINATION = 4

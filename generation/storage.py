@@ -22,7 +22,7 @@ from storages.backends.s3 import S3Storage
 from storages.utils import clean_name
 
 from avatarapp.imagesafety import SafeImage
-from generation import imagework
+from generation import image_processes
 
 THUMBNAIL_SIDE = 384
 READ_CHUNK = 64 * 1024  # what open_chunks hands out at a time: an image is never read whole
@@ -56,7 +56,7 @@ def _put(name: str, data: bytes) -> str:
 
 def store_generated(workspace_id: object, image_id: object, data: bytes) -> StoredImage:
     """Check, re-encode and store a provider's image; raises UnsafeImageError if it is not one."""
-    original, thumb = imagework.prepare(data, THUMBNAIL_SIDE)
+    original, thumb = image_processes.prepare(data, THUMBNAIL_SIDE)
     folder = _folder(workspace_id, image_id)
     original_name = _put(f"{folder}/original.{original.extension}", original.data)
     from generation.crashpoints import crash_point  # test-only hook, inert unless configured

@@ -25,10 +25,10 @@ from django.db import transaction
 from django.db.models import Q
 from django.utils import timezone
 
+from catalog import get_model
 from generation import ledger
-from generation.catalog import get_model
+from generation.failed_attempts import MAX_ATTEMPTS
 from generation.models import FILES_TO_REMOVE, Image
-from generation.outcomes import MAX_ATTEMPTS
 
 Status = Image.Status
 REMOVALS_PER_SWEEP = 1000  # a backlog of deleted files drains over a few sweeps

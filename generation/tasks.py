@@ -15,7 +15,7 @@ from celery import Task, shared_task
 from celery.signals import worker_ready, worker_shutdown
 from kombu.exceptions import OperationalError
 
-from generation import imagework, outcomes, pipeline, removal, sweeper
+from generation import failed_attempts, image_processes, pipeline, removal, sweeper
 
 log = logging.getLogger(__name__)
 
@@ -50,7 +50,7 @@ def remove_image_files(self: Task, image_ids: list[str]) -> None:
             log.warning("giving up on the files of %s images; the sweeper will", len(failed))
             return
         # Only the images whose storage failed go round again.
-        raise self.retry(args=(failed,), countdown=outcomes.retry_delay(attempt))
+        raise self.retry(args=(failed,), countdown=failed_attempts.retry_delay(attempt))
 
 
 def enqueue_removal(image_ids: list[uuid.UUID] | list[str]) -> None:
@@ -84,9 +84,9 @@ def _publish(task: Task, image_id: uuid.UUID | str, countdown: float) -> None:
 
 @worker_ready.connect
 def _start_image_processes(**_: Any) -> None:
-    imagework.warm()
+    image_processes.warm()
 
 
 @worker_shutdown.connect
 def _stop_image_processes(**_: Any) -> None:
-    imagework.shutdown()
+    image_processes.shutdown()

@@ -19,9 +19,9 @@ from django.templatetags.static import static
 from django.urls import reverse
 
 from generation.models import Image
-from personas.library import BUILTIN_STYLES, WORKSPACE_PREFIX
 from personas.models import Persona, Style
 from personas.style_examples import static_path
+from personas.style_specs import BUILTIN_STYLES, WORKSPACE_PREFIX
 
 PERSONA_SIDE = 192  # twice the tile's 96 CSS pixels
 NO_EXAMPLE_SWATCH = "#e0e7ff"

@@ -14,7 +14,7 @@ from collections.abc import Iterable, Sequence
 from datetime import date
 from decimal import ROUND_CEILING, Decimal
 
-from generation.catalog.models import PROVIDER_DISPLAY_NAMES
+from catalog.models import PROVIDER_DISPLAY_NAMES
 
 CENT = Decimal("0.01")
 # Below ten cents people write the digits that matter ($0.0055, $0.04); above, whole cents.
@@ -77,7 +77,7 @@ def estimate_sentence(
     keys: dict[str, str],
 ) -> str:
     """The Generate page's summary of a priced batch. `keys` maps each provider the batch uses
-    to the key it will use, as generation.keychoice shows it; `seconds` is how long the slowest
+    to the key it will use, as generation.key_selection shows it; `seconds` is how long the slowest
     chosen model usually takes (images are made side by side, so the batch takes about that)."""
     price = "free" if total <= 0 else f"at most {money(total)}"
     made = f"{count} portrait{'s' if count != 1 else ''}, {price}, {duration(seconds)}"

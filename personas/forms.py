@@ -10,7 +10,7 @@ from django.db.models import QuerySet
 from django.utils import timezone
 
 from avatarapp.workspaces.models import Workspace
-from generation.catalog import CatalogError, check_available, resolve_params
+from catalog import CatalogError, check_available, resolve_params
 from personas.looks import HEX_COLOUR_PATTERN
 from personas.models import (
     BRIEF_FIELDS,

@@ -3,7 +3,7 @@ picking (issue 14). Each value is a word the prompt composer writes into prompts
 the built-in renderer reads; a person can still type anything in the free-text fields beside them.
 
 Skin tones carry the swatch colour the form shows (the renderer reads the same names through
-generation.providers.builtin_palette.SKIN, which must know every one of them)."""
+painter.palette.SKIN, which must know every one of them)."""
 
 from __future__ import annotations
 

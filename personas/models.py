@@ -11,7 +11,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from avatarapp.workspaces.models import Workspace
-from generation.catalog import ASPECT_RATIOS
+from catalog import ASPECT_RATIOS
 from personas.looks import Backdrop, Framing, Garment, Glasses, HairLength, Lighting, Mood
 
 MAX_REFERENCES = 8

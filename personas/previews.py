@@ -7,7 +7,7 @@ from datetime import date
 
 from django.utils import timezone
 
-from generation.catalog import (
+from catalog import (
     DEFAULT_MODEL_ID,
     CatalogError,
     CatalogModel,
@@ -15,8 +15,8 @@ from generation.catalog import (
     check_available,
     get_model,
 )
-from personas.library import StyleSpec
 from personas.prompts import ComposedPrompt, PersonaLike, compose_for_model
+from personas.style_specs import StyleSpec
 
 
 @dataclass(frozen=True)

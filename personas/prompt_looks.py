@@ -7,9 +7,9 @@ from __future__ import annotations
 
 from typing import Protocol
 
-from generation.providers.builtin_palette import COLOURS, hex_rgb
-from generation.providers.builtin_wardrobe import PICKED, named_garment
-from generation.providers.builtin_words import colour_name, has, normalise
+from painter.palette import COLOURS, hex_rgb
+from painter.wardrobe import PICKED, named_garment
+from painter.words import colour_name, has, normalise
 from personas.looks import Glasses, HairLength
 from personas.prompt_text import article, clean, joined
 

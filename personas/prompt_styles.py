@@ -9,11 +9,11 @@ from __future__ import annotations
 
 from dataclasses import replace
 
-from generation.catalog import Family
-from generation.providers.builtin_scene import Scene, scene_for
-from personas.library import StyleSpec
+from catalog import Family
+from painter.scene import Scene, scene_for
 from personas.prompt_looks import colour_words
 from personas.prompt_text import Part, clean, fill, joined, without_text_requests
+from personas.style_specs import StyleSpec
 
 # Backdrop kind -> (words with the colour, words when the free text already named the colour).
 _BACKDROPS = {

@@ -18,9 +18,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Protocol
 
-from generation.catalog import Family, get_model
+from catalog import Family, get_model
 from personas import prompt_looks as looks
-from personas.library import StyleSpec
 from personas.prompt_styles import style_part
 from personas.prompt_text import (
     Part,
@@ -32,6 +31,7 @@ from personas.prompt_text import (
     lower_first,
     without_text_requests,
 )
+from personas.style_specs import StyleSpec
 
 LIMITS: dict[str, int] = {
     Family.GPT_IMAGE: 32_000,  # OpenAI's documented maximum for GPT image models

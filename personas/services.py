@@ -16,14 +16,6 @@ from personas import files
 from personas.files import PreparedReference as PreparedReference
 from personas.files import content_type_of as content_type_of
 from personas.files import prepare_reference as prepare_reference
-from personas.library import (
-    BUILTIN_BY_KEY,
-    BUILTIN_STYLES,
-    StyleSpec,
-    UnknownStyleError,
-    spec_from_style,
-    workspace_style_id,
-)
 from personas.models import (
     BRIEF_FIELDS,
     LOOK_FIELDS,
@@ -31,6 +23,14 @@ from personas.models import (
     Persona,
     ReferenceImage,
     Style,
+)
+from personas.style_specs import (
+    BUILTIN_BY_KEY,
+    BUILTIN_STYLES,
+    StyleSpec,
+    UnknownStyleError,
+    spec_from_style,
+    workspace_style_id,
 )
 
 

@@ -13,10 +13,10 @@ from pathlib import Path
 
 from django.conf import settings
 
-from generation.providers.base import ImageRequest
-from generation.providers.builtin import BuiltinProvider, Look
-from generation.providers.builtin_scene import scene_for
-from personas.library import BUILTIN_STYLES, StyleSpec
+from painter.portrait import Look, draw, encode
+from painter.scene import scene_for
+from painter.traits import resolve
+from personas.style_specs import BUILTIN_STYLES, StyleSpec
 
 # Small: a tile shows it at 96 CSS pixels, twice that on a sharp screen.
 SIDE = 192
@@ -46,15 +46,8 @@ def source_folder() -> Path:
 
 def render_example(style: StyleSpec) -> bytes:
     """The example as the built-in renderer draws MODEL_LOOK in `style`: WEBP bytes."""
-    request = ImageRequest(
-        model="builtin-portrait",
-        prompt=style.name,
-        width=SIDE,
-        height=SIDE,
-        output_format="webp",
-        seed=SEED,
-    )
-    return BuiltinProvider().generate(request, MODEL_LOOK, scene_for(style)).images[0].data
+    image = draw(resolve(MODEL_LOOK), SEED, SIDE, SIDE, None, scene_for(style))
+    return encode(image, "webp")[0]
 
 
 def render_all(folder: Path) -> list[Path]:

@@ -25,7 +25,7 @@ from django.views.decorators.debug import sensitive_variables
 
 from avatarapp.keys.models import Provider, Region
 from avatarapp.keys.redaction import redact
-from avatarapp.keys.ssrf import UnsafeURLError, pinned_sdk_client, validate_base_url
+from avatarapp.ssrf import UnsafeURLError, pinned_sdk_client, validate_base_url
 from generation.providers.base import KeyCheck, KeyStatus, Secret
 from generation.providers.bfl import BflClient
 from generation.providers.google import GeminiImages

@@ -13,7 +13,7 @@ from django.views.decorators.debug import sensitive_variables
 from avatarapp.keys import access
 from avatarapp.keys.models import Provider, Region
 from avatarapp.keys.services import NewKey
-from avatarapp.keys.ssrf import UnsafeURLError, validate_base_url
+from avatarapp.ssrf import UnsafeURLError, validate_base_url
 from avatarapp.workspaces.models import Membership
 
 # One choice per endpoint, so the form needs no script to show a region picker.

@@ -22,6 +22,7 @@ from avatarapp.caching import serve_private_file
 from avatarapp.http import WorkspaceRequest
 from avatarapp.workspaces.models import Membership
 from avatarapp.workspaces.roles import Role, at_least
+from catalog import model_name
 from gallery import lightbox
 from gallery.access import get_shown_image
 from gallery.deletion import delete_images
@@ -29,7 +30,6 @@ from gallery.models import Favourite, PersonaCover
 from gallery.naming import download_name
 from gallery.query import GalleryFilter
 from gallery.services import set_favourite
-from generation.catalog import model_name
 from generation.models import Image
 
 PAGE = "gallery/image.html"

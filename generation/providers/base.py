@@ -11,6 +11,8 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from decimal import Decimal
 
+from catalog.usage import Usage
+
 
 class Secret:
     """A provider key in memory. Its repr and str never show the value, so a key that ends up in a
@@ -60,16 +62,6 @@ class GeneratedImage:
     mime_type: str
     width: int
     height: int
-
-
-@dataclass(frozen=True)
-class Usage:
-    """What the provider reported it billed; the catalog turns this into dollars."""
-
-    input_text_tokens: int = 0
-    input_image_tokens: int = 0
-    output_tokens: int = 0
-    credits: Decimal | None = None  # BFL: 1 credit = $0.01
 
 
 @dataclass(frozen=True)

@@ -7,7 +7,7 @@ and the connection goes to exactly the addresses that were checked, with redirec
 
 from __future__ import annotations
 
-from avatarapp.keys.ssrf import UnsafeURLError, pinned_sdk_client, validate_base_url
+from avatarapp.ssrf import UnsafeURLError, pinned_sdk_client, validate_base_url
 from generation.providers.base import (
     ErrorKind,
     GenerationResult,

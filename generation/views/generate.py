@@ -14,8 +14,8 @@ from django.views.decorators.http import require_http_methods, require_POST
 from avatarapp import ratelimit
 from avatarapp.http import WorkspaceRequest
 from avatarapp.workspaces.roles import Role, at_least
+from catalog import get_model
 from generation import ledger, services
-from generation.catalog import get_model
 from generation.forms import BatchForm
 from generation.latency import typical_seconds
 from generation.offer import model_groups, seconds_for

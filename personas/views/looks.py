@@ -20,7 +20,7 @@ from django.urls import reverse
 from django.views.decorators.http import require_GET
 
 from avatarapp.http import WorkspaceRequest
-from generation.providers.builtin import Look, Scene, render_portrait
+from painter.portrait import Look, Scene, render_portrait
 from personas.access import current_member
 from personas.forms import SCENE_FIELDS
 from personas.looks import HEX_COLOUR_PATTERN

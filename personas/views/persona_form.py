@@ -19,10 +19,10 @@ from avatarapp.workspaces.roles import Role
 from personas import services, uploads
 from personas.access import current_member, get_persona_for_member
 from personas.forms import PersonaForm
-from personas.library import DEFAULT_STYLE_KEY
 from personas.models import LOOK_FIELDS, MAX_REFERENCES, Persona
 from personas.picks import PERSONA_PICKS, lenient_values
 from personas.previews import build_previews, model_choices
+from personas.style_specs import DEFAULT_STYLE_KEY
 from personas.upload_forms import PendingUploadForm
 from personas.views.common import go_to
 from personas.views.looks import preview_src

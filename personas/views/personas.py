@@ -16,14 +16,14 @@ from django.views.decorators.vary import vary_on_headers
 
 from avatarapp.http import WorkspaceRequest
 from avatarapp.workspaces.roles import Role, at_least
-from generation.catalog import CatalogError, get_model
+from catalog import CatalogError, get_model
 from personas import services
 from personas.access import Member, current_member, get_persona_for_member
 from personas.faces import face_image_id
 from personas.forms import TransferForm
-from personas.library import DEFAULT_STYLE_KEY
 from personas.models import MAX_REFERENCES, Persona
 from personas.previews import build_previews, model_choices
+from personas.style_specs import DEFAULT_STYLE_KEY
 from personas.transfer import transfer_targets
 from personas.upload_forms import ReferenceUploadForm
 

@@ -16,12 +16,12 @@ from django.http import Http404, HttpResponse, HttpResponseNotModified
 from django.views.decorators.http import require_GET
 
 from avatarapp.http import WorkspaceRequest
-from generation.providers.builtin import Look, Scene, render_portrait
-from generation.providers.builtin_scene import scene_for
+from painter.portrait import Look, Scene, render_portrait
+from painter.scene import scene_for
 from personas.access import get_persona_for_member
-from personas.library import UnknownStyleError
 from personas.models import LOOK_FIELDS, Persona
 from personas.services import get_style_spec
+from personas.style_specs import UnknownStyleError
 
 SIZES = (96, 192, 320, 512, 768)
 CACHE_SECONDS = 7 * 24 * 3600

@@ -17,14 +17,14 @@ from avatarapp.caching import serve_private_file
 from avatarapp.http import WorkspaceRequest
 from avatarapp.workspaces.models import Workspace
 from avatarapp.workspaces.roles import Role, at_least
-from generation.catalog import CATALOG
+from catalog import CATALOG
 from personas import services, uploads
 from personas.access import current_member, get_style_for_member
 from personas.files import content_type_of
 from personas.forms import SCENE_FIELDS, STYLE_DETAIL_FIELDS, StyleForm
-from personas.library import BUILTIN_STYLES, UnknownStyleError, builtin_style
 from personas.models import MAX_STYLE_REFERENCES, Style
 from personas.picks import STYLE_PICKS
+from personas.style_specs import BUILTIN_STYLES, UnknownStyleError, builtin_style
 from personas.upload_forms import PendingUploadForm
 from personas.views.common import go_to
 from personas.views.looks import preview_src

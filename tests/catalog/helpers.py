@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from generation.catalog import ResolvedParams, get_model
+from catalog import ResolvedParams, get_model
 
 
 def sized(model_id: str, width: int, height: int, quality: str | None) -> ResolvedParams:

@@ -9,7 +9,7 @@ from decimal import Decimal
 
 import pytest
 
-from generation.catalog import (
+from catalog import (
     AS_OF,
     ASPECT_RATIOS,
     BUILTIN_MODEL_ID,
@@ -26,7 +26,7 @@ from generation.catalog import (
     resolve_params,
     status,
 )
-from generation.catalog.models import PROVIDER_DISPLAY_NAMES, FixedSizes, RatioOnly
+from catalog.models import PROVIDER_DISPLAY_NAMES, FixedSizes, RatioOnly
 
 MODELS = list(CATALOG.values())
 IDS = [m.id for m in MODELS]

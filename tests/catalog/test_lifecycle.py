@@ -6,7 +6,7 @@ from datetime import date
 
 import pytest
 
-from generation.catalog import (
+from catalog import (
     DEFAULT_MODEL_ID,
     ModelUnavailableError,
     Status,

@@ -7,7 +7,7 @@ from fractions import Fraction
 
 import pytest
 
-from generation.catalog import (
+from catalog import (
     ASPECT_RATIOS,
     CATALOG,
     RESOLUTIONS,
@@ -15,7 +15,7 @@ from generation.catalog import (
     check_references,
     resolve_params,
 )
-from generation.catalog.models import PixelGrid
+from catalog.models import PixelGrid
 from generation.providers.base import ImageRequest
 
 

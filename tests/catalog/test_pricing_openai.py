@@ -6,9 +6,9 @@ from decimal import Decimal
 
 import pytest
 
-from generation.catalog import actual_cost, estimate, resolve_params
-from generation.catalog.formulas import gpt_image_2_output_tokens
-from generation.catalog.pricing import (
+from catalog import actual_cost, estimate, resolve_params
+from catalog.formulas import gpt_image_2_output_tokens
+from catalog.pricing import (
     PROMPT_TOKEN_ALLOWANCE,
     REFERENCE_IMAGE_TOKEN_ALLOWANCE,
     prompt_token_bound,

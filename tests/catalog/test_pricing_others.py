@@ -6,8 +6,8 @@ from decimal import Decimal
 
 import pytest
 
-from generation.catalog import CatalogError, actual_cost, estimate, resolve_params
-from generation.catalog.formulas import flux2_credits, megapixels
+from catalog import CatalogError, actual_cost, estimate, resolve_params
+from catalog.formulas import flux2_credits, megapixels
 from generation.providers.base import Usage
 
 from .helpers import sized

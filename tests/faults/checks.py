@@ -9,7 +9,7 @@ from decimal import Decimal
 
 from django.core.files.storage import default_storage
 
-from generation import outcomes
+from generation import failed_attempts
 from generation.ledger import month_of, monthly_cap
 from generation.models import BudgetPeriod, Image, LedgerEntry
 from tests.emulator import Emulator
@@ -71,7 +71,7 @@ def check_outcomes(job_ids: Iterable[uuid.UUID], emulator: Emulator) -> list[Ima
     for image in images:
         what = describe([image])
         assert image.is_terminal, what
-        assert image.attempts <= outcomes.MAX_ATTEMPTS, what
+        assert image.attempts <= failed_attempts.MAX_ATTEMPTS, what
         _check_ledger_lines(image, lines[image.pk], what)
         if image.status == "succeeded":
             assert image.original.name, what

@@ -18,7 +18,7 @@ from django.db import connection, transaction
 from django.utils import timezone
 
 from avatarapp.workspaces.models import Membership
-from generation import ledger, outcomes, services
+from generation import failed_attempts, ledger, services
 from generation.models import Budget, BudgetPeriod, Image, Job, LedgerEntry
 from tests.conftest import World
 from tests.faults.checks import check_budget_counters
@@ -91,7 +91,7 @@ def settlement(image: Image, amount: Decimal) -> Callable[[], str]:
 
     def settle() -> str:
         with transaction.atomic():
-            moved = outcomes.move(
+            moved = failed_attempts.move(
                 image.pk,
                 Image.Status.QUEUED,
                 status=Image.Status.SUCCEEDED,
@@ -107,7 +107,7 @@ def settlement(image: Image, amount: Decimal) -> Callable[[], str]:
 
 def release(image: Image) -> Callable[[], str]:
     def fail() -> str:
-        outcomes.fail(image, Image.Status.QUEUED, "The provider refused it.", "moderation")
+        failed_attempts.fail(image, Image.Status.QUEUED, "The provider refused it.", "moderation")
         return "released"
 
     return fail

@@ -1,8 +1,8 @@
 """QUALITY.md section 2: a task that always crashes is retried a bounded number of times, counted
-on the image's row (outcomes.MAX_ATTEMPTS), not by the broker, then failed with its reservation
-released; a crash after the provider may have billed is flagged, never retried blindly. The crash
-comes from generation.crashpoints.crash_point, limited to one persona's prompt with
-AVATARAPP_TEST_CRASH_PROMPT so a healthy image runs alongside."""
+on the image's row (failed_attempts.MAX_ATTEMPTS), not by the broker, then failed with its
+reservation released; a crash after the provider may have billed is flagged, never retried
+blindly. The crash comes from generation.crashpoints.crash_point, limited to one persona's prompt
+with AVATARAPP_TEST_CRASH_PROMPT so a healthy image runs alongside."""
 
 from __future__ import annotations
 
@@ -12,7 +12,7 @@ from datetime import timedelta
 
 from django.utils import timezone
 
-from generation import ledger, outcomes, services
+from generation import failed_attempts, ledger, services
 from generation.models import Image, Job, LedgerEntry
 from generation.tasks import enqueue_image
 from tests.conftest import World
@@ -49,8 +49,8 @@ def test_an_image_that_always_raises_fails_after_the_bounded_attempts(
     poison, healthy = images_of(job)[POISON], images_of(job)["healthy"]
     assert healthy.status == "succeeded", describe([healthy])
     assert poison.status == "failed", describe([poison])
-    assert poison.attempts == outcomes.MAX_ATTEMPTS
-    assert f"Gave up after {outcomes.MAX_ATTEMPTS} attempt(s)" in poison.error_message
+    assert poison.attempts == failed_attempts.MAX_ATTEMPTS
+    assert f"Gave up after {failed_attempts.MAX_ATTEMPTS} attempt(s)" in poison.error_message
     assert LedgerEntry.objects.filter(image=poison, kind="release").count() == 1
     assert poison.prompt not in requests_by_prompt(providers)  # it crashed before any call
 
@@ -65,7 +65,9 @@ def test_an_image_that_kills_its_worker_every_time_is_failed_after_the_bounded_a
     job = services.submit(team.membership("editor"), batch(team, [POISON], ["gpt-image-2"]))
     kills = 0
     while not all_terminal([job.pk]):
-        assert kills <= outcomes.MAX_ATTEMPTS, f"still {describe(Image.objects.filter(job=job))}"
+        assert kills <= failed_attempts.MAX_ATTEMPTS, (
+            f"still {describe(Image.objects.filter(job=job))}"
+        )
         worker = stack.start_worker(crash_at="before_submit", crash_prompt=POISON)
 
         def killed_or_ended(worker: Child = worker) -> bool:
@@ -78,7 +80,7 @@ def test_an_image_that_kills_its_worker_every_time_is_failed_after_the_bounded_a
             worker.kill()
     [poison] = check_outcomes([job.pk], providers)
     assert poison.status == "failed", describe([poison])
-    assert poison.attempts == kills == outcomes.MAX_ATTEMPTS
+    assert poison.attempts == kills == failed_attempts.MAX_ATTEMPTS
     assert LedgerEntry.objects.filter(image=poison, kind="release").count() == 1
     assert ledger.budget_status(team.team).reserved == 0
     assert poison.prompt not in requests_by_prompt(providers)

@@ -14,7 +14,7 @@ from typing import Any
 import pytest
 from django.utils import timezone
 
-from generation import outcomes, pipeline, services, tasks
+from generation import failed_attempts, pipeline, services, tasks
 from generation.models import Image
 from generation.tasks import enqueue_image
 from tests.conftest import World
@@ -122,7 +122,7 @@ def test_every_provider_fault_ends_in_a_clear_state_within_the_deadline(
         if image.pk != hurried.pk:  # 30 minutes: ended by it with room to spare
             assert image.finished_at <= image.deadline_at, describe([image])
         if image.persona_name == "always 5xx":
-            assert image.attempts == outcomes.MAX_ATTEMPTS
+            assert image.attempts == failed_attempts.MAX_ATTEMPTS
     check_flagged_at_the_deadline(Image.objects.get(pk=hurried.pk), providers)
 
     prompts = {image.prompt: image for image in images}
@@ -191,8 +191,10 @@ def test_a_long_retry_after_never_delays_a_poll_past_the_countdown_cap(
 
 def test_retry_delays_are_jittered_and_capped(settings: Any) -> None:
     settings.GENERATION_MAX_RETRY_BACKOFF = 30
-    delays = [outcomes.retry_delay(3) for _ in range(50)]
+    delays = [failed_attempts.retry_delay(3) for _ in range(50)]
     assert len(set(delays)) > 40  # full jitter...
     assert all(0 <= d <= 8 for d in delays)  # ...up to 2 s x 2^2
-    assert outcomes.retry_delay(1, retry_after=12) == 12  # never sooner than the provider asked
-    assert outcomes.retry_delay(9, retry_after=999) == 30  # never past the broker's cap
+    assert (
+        failed_attempts.retry_delay(1, retry_after=12) == 12
+    )  # never sooner than the provider asked
+    assert failed_attempts.retry_delay(9, retry_after=999) == 30  # never past the broker's cap

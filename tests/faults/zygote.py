@@ -82,8 +82,6 @@ def main() -> None:
     from avatarapp.celery import app
 
     app.loader.import_default_modules()  # the tasks, and through them the whole pipeline
-    import generation.calls
-    import generation.pipeline  # noqa: F401
 
     assert threading.active_count() == 1, "fork only from a single-threaded process"
     signal.signal(signal.SIGCHLD, _reap)

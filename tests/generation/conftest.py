@@ -17,8 +17,8 @@ from django.urls import reverse
 from avatarapp.celery import app
 from avatarapp.keys.services import NewKey, add_key
 from avatarapp.workspaces.models import Membership
+from catalog import get_model
 from generation import services
-from generation.catalog import get_model
 from generation.models import Image, Job
 from personas.models import Persona
 from tests.conftest import World

@@ -11,8 +11,8 @@ from PIL import Image as PILImage
 from avatarapp.workspaces.models import Membership
 from generation import pipeline, services
 from generation.models import Image
-from generation.providers.builtin import BACKGROUNDS
-from generation.providers.builtin_palette import COLOURS
+from painter.palette import COLOURS
+from painter.portrait import BACKGROUNDS
 from personas.models import Persona, Style
 from tests.conftest import World
 from tests.generation.conftest import make_persona

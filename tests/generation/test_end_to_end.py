@@ -9,8 +9,8 @@ import pytest
 from django.core.files.storage import default_storage
 from PIL import Image as PILImage
 
+from catalog import actual_cost, resolve_params
 from generation import ledger, services
-from generation.catalog import actual_cost, resolve_params
 from generation.models import Image, LedgerEntry
 from generation.providers.base import Usage
 from tests.conftest import World

@@ -1,5 +1,6 @@
 """A provider refuses a key for quota or rate limits: the image moves to the workspace's next key of
-that provider at once (generation/outcomes.py rotate_key), with a real worker and every provider."""
+that provider at once (generation/failed_attempts.py rotate_key), with a real worker and every
+provider."""
 
 from __future__ import annotations
 

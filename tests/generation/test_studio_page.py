@@ -18,8 +18,8 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
+from catalog import get_model
 from gallery.models import Favourite, PersonaCover
-from generation.catalog import get_model
 from generation.models import Image
 from generation.offer import dom_id
 from personas.models import Persona, Style

@@ -8,8 +8,8 @@ from django.core.files.storage import default_storage
 from django.utils import timezone
 
 from generation import pipeline, services
-from generation.calls import ProviderCall
 from generation.models import Image, LedgerEntry
+from generation.provider_call import ProviderCall
 from generation.providers.base import GeneratedImage, GenerationResult, Usage
 from tests.conftest import World
 from tests.emulator import Emulator

@@ -30,7 +30,7 @@ from cryptography.hazmat.primitives import hashes, serialization
 from cryptography.hazmat.primitives.asymmetric import ec
 from cryptography.x509.oid import ExtendedKeyUsageOID, NameOID
 
-from avatarapp.keys.ssrf import (
+from avatarapp.ssrf import (
     CheckedURL,
     PinnedBackend,
     SDKPinnedBackend,
@@ -459,7 +459,7 @@ def test_client_connects_to_the_checked_ip_with_the_original_host(
     checked = _checked(local_server.port, resolver)
     assert checked.addresses == ("127.0.0.1",)
     resolver.table["myserver.test"] = ["10.0.0.5"]  # rebinding after the check changes nothing
-    monkeypatch.setattr("avatarapp.keys.ssrf_url.system_resolver", _no_resolver)
+    monkeypatch.setattr("avatarapp.ssrf.url.system_resolver", _no_resolver)
 
     with flavour.make(checked, timeout=5) as client:
         response = client.get("models")

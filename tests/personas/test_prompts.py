@@ -9,12 +9,12 @@ from typing import Any
 import pytest
 from django.db.models import Field
 
-from generation.catalog import Family
+from catalog import Family
 from personas import prompts
-from personas.library import BUILTIN_BY_KEY, BUILTIN_STYLES, StyleSpec
 from personas.models import Persona
 from personas.prompt_text import Part, fit
 from personas.prompts import compose, compose_for_model
+from personas.style_specs import BUILTIN_BY_KEY, BUILTIN_STYLES, StyleSpec
 
 CORPORATE = BUILTIN_BY_KEY["builtin:corporate"]
 BRAND = StyleSpec(

@@ -10,8 +10,8 @@ from pathlib import Path
 from django.core.management import call_command
 from PIL import Image
 
-from personas.library import BUILTIN_STYLES
 from personas.style_examples import SIDE, source_folder, static_path
+from personas.style_specs import BUILTIN_STYLES
 
 RERUN = "run `manage.py render_style_examples` and commit static/img/styles/"
 

@@ -7,9 +7,9 @@ from html import unescape
 import pytest
 from django.urls import reverse
 
-from generation.catalog import ASPECT_RATIOS, Family, get_model, resolve_params
-from personas.library import BUILTIN_STYLES, STYLE_QUALITIES
+from catalog import ASPECT_RATIOS, Family, get_model, resolve_params
 from personas.models import Persona, Style
+from personas.style_specs import BUILTIN_STYLES, STYLE_QUALITIES
 from tests.conftest import World
 from tests.personas.conftest import TeamClient
 

@@ -8,8 +8,9 @@ import time
 import pytest
 
 from generation.providers.base import ErrorKind, ImageRequest, PermanentError, Usage
-from generation.providers.builtin import BuiltinProvider, Look, render_portrait
-from generation.providers.builtin_traits import resolve
+from generation.providers.builtin import BuiltinProvider
+from painter.portrait import Look, render_portrait
+from painter.traits import resolve
 from tests.providers.pixels import decode, mean_abs_diff, sample
 
 ANA = Look(

@@ -10,10 +10,10 @@ import itertools
 import pytest
 from PIL import Image
 
-from generation.providers.builtin import Look, Scene, render_portrait
-from generation.providers.builtin_light import RIM
-from generation.providers.builtin_palette import COLOURS, RGB, hex_rgb
-from generation.providers.builtin_wardrobe import WHITE_SHIRT
+from painter.light import RIM
+from painter.palette import COLOURS, RGB, hex_rgb
+from painter.portrait import Look, Scene, render_portrait
+from painter.wardrobe import WHITE_SHIRT
 from personas.looks import GARMENT_COLOURS, SKIN_TONES, Backdrop, Garment, Glasses
 from tests.providers.pixels import (
     brightness,

@@ -8,14 +8,14 @@ from typing import Any
 
 import pytest
 
-from generation.providers.builtin import Look
-from generation.providers.builtin_palette import COLOURS, SKIN, hex_rgb
-from generation.providers.builtin_scene import Scene, scene_for
-from generation.providers.builtin_traits import resolve
-from generation.providers.builtin_wardrobe import PICKED, read_wardrobe
-from generation.providers.builtin_words import colour_name, normalise
-from personas.library import BUILTIN_STYLES, StyleSpec
+from painter.palette import COLOURS, SKIN, hex_rgb
+from painter.portrait import Look
+from painter.scene import Scene, scene_for
+from painter.traits import resolve
+from painter.wardrobe import PICKED, read_wardrobe
+from painter.words import colour_name, normalise
 from personas.looks import GARMENT_COLOURS, SKIN_TONES, Garment
+from personas.style_specs import BUILTIN_STYLES, StyleSpec
 
 
 def style(**fields: Any) -> StyleSpec:

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import time
 
-from generation.catalog import resolve_params
+from catalog import resolve_params
 from generation.providers.base import ImageRequest, ReferenceImage
 from generation.providers.bfl import BflClient
 from generation.providers.google import GeminiImages

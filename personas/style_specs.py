@@ -16,7 +16,7 @@ from pathlib import Path
 from types import MappingProxyType
 from typing import TYPE_CHECKING
 
-from generation.catalog import ASPECT_RATIOS, Family, get_model
+from catalog import ASPECT_RATIOS, Family, get_model
 from personas.looks import HEX_COLOUR_PATTERN, Backdrop, Framing, Lighting, Mood
 
 if TYPE_CHECKING:

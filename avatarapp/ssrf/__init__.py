@@ -11,24 +11,24 @@
   TLS host name, refuse other hosts, never follow redirects.
 - is_allowed_download_host: https result downloads from allowlisted domains only.
 
-Split by area: ssrf_addresses (which IPs are internal), ssrf_url (URL checks), ssrf_transport
-(pinned httpx connections, and the checks both clients share), ssrf_transport_sdk (httpx2).
+Split by area: addresses (which IPs are internal), url (URL checks), transport
+(pinned httpx connections, and the checks both clients share), sdk_transport (httpx2).
 """
 
-from avatarapp.keys.ssrf_addresses import METADATA_ADDRESSES, classify, parse_numeric_host
-from avatarapp.keys.ssrf_transport import (
-    PinnedBackend,
-    PinnedClient,
-    PinnedTransport,
-    pinned_client,
-)
-from avatarapp.keys.ssrf_transport_sdk import (
+from avatarapp.ssrf.addresses import METADATA_ADDRESSES, classify, parse_numeric_host
+from avatarapp.ssrf.sdk_transport import (
     SDKPinnedBackend,
     SDKPinnedClient,
     SDKPinnedTransport,
     pinned_sdk_client,
 )
-from avatarapp.keys.ssrf_url import (
+from avatarapp.ssrf.transport import (
+    PinnedBackend,
+    PinnedClient,
+    PinnedTransport,
+    pinned_client,
+)
+from avatarapp.ssrf.url import (
     CheckedURL,
     Resolver,
     UnsafeURLError,

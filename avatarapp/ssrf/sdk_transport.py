@@ -1,6 +1,6 @@
 """The pinned client for the openai SDK 3.x, which is typed for httpx2 (a fork of httpx 0.28).
 
-Same design as ssrf_transport (read its docstring): an httpcore2 network backend that dials only the
+Same design as transport (read its docstring): an httpcore2 network backend that dials only the
 checked addresses, a transport that refuses other origins, a client that never follows redirects.
 
     checked = validate_base_url(url, allow_private=settings.ALLOW_PRIVATE_PROVIDER_HOSTS)
@@ -15,8 +15,8 @@ from typing import Any
 import httpcore2
 import httpx2
 
-from avatarapp.keys.ssrf_transport import connect_pinned, require_checked_origin
-from avatarapp.keys.ssrf_url import CheckedURL
+from avatarapp.ssrf.transport import connect_pinned, require_checked_origin
+from avatarapp.ssrf.url import CheckedURL
 
 DEFAULT_LIMITS = httpx2.Limits(max_connections=100, max_keepalive_connections=20)
 
@@ -69,7 +69,7 @@ class SDKPinnedTransport(httpx2.HTTPTransport):
         ssl_context = httpx2.create_ssl_context(verify=verify, trust_env=True)
         super().__init__(verify=ssl_context, trust_env=False, limits=limits)
         self._checked = checked
-        # As in ssrf_transport: swap in a pool that uses our backend (no constructor parameter).
+        # As in transport: swap in a pool that uses our backend (no constructor parameter).
         self._pool = httpcore2.ConnectionPool(
             ssl_context=ssl_context,
             max_connections=limits.max_connections,

@@ -24,7 +24,7 @@ import openai
 from django.conf import settings
 from django.core.files.storage import default_storage
 
-from generation.catalog import get_model
+from catalog import get_model
 from generation.models import Image
 from generation.providers.base import (
     ErrorKind,
@@ -37,10 +37,11 @@ from generation.providers.base import (
     Secret,
 )
 from generation.providers.bfl import BflClient
-from generation.providers.builtin import BuiltinProvider, Look, Scene
+from generation.providers.builtin import BuiltinProvider
 from generation.providers.google import GeminiImages
 from generation.providers.http import DEFAULT_TIMEOUT, SDK_TIMEOUT, HostAllowlist
 from generation.providers.openai_images import OpenAIImages
+from painter.portrait import Look, Scene
 
 
 @dataclass
@@ -105,7 +106,7 @@ def prepare_call(image: Image) -> ProviderCall:
             workspace_price=None,
             _generate=lambda: BuiltinProvider().generate(request, look, scene),
         )
-    from generation.keychoice import choose_key
+    from generation.key_selection import choose_key
 
     chosen = choose_key(image, provider)
     request = build_request(image)
@@ -138,7 +139,7 @@ def prepare_call(image: Image) -> ProviderCall:
 
 
 def mark_key_refused(key_id: Any, message: str) -> None:
-    from generation.keychoice import mark_refused
+    from generation.key_selection import mark_refused
 
     mark_refused(key_id, message)
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import date
 from decimal import Decimal
 
-from generation.catalog.models import (
+from catalog.models import (
     Capabilities,
     CatalogModel,
     Family,
@@ -15,7 +15,7 @@ from generation.catalog.models import (
     Provider,
     TextRendering,
 )
-from generation.catalog.rules import (
+from catalog.rules import (
     OpenAITokenRule,
     PerImageTableRule,
     TokenPrices,

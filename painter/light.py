@@ -13,7 +13,7 @@ from dataclasses import dataclass
 
 from PIL import Image, ImageChops
 
-from .builtin_palette import RGB
+from .palette import RGB
 
 BLACK: RGB = (0, 0, 0)
 WHITE: RGB = (255, 255, 255)

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from decimal import Decimal
 
-from generation.catalog.models import ASPECT_RATIOS as _ALL_RATIOS
-from generation.catalog.models import (
+from catalog.models import ASPECT_RATIOS as _ALL_RATIOS
+from catalog.models import (
     Capabilities,
     CatalogModel,
     Family,
@@ -15,7 +15,7 @@ from generation.catalog.models import (
     RatioOnly,
     TextRendering,
 )
-from generation.catalog.rules import (
+from catalog.rules import (
     FixedCreditsRule,
     FluxMegapixelRule,
 )

@@ -3,10 +3,10 @@ front layer (the cap and fringe) drawn over it."""
 
 from __future__ import annotations
 
-from .builtin_canvas import Canvas, Shape
-from .builtin_figure import BODY_TOP, Geometry, head_shape
-from .builtin_traits import Traits
-from .builtin_words import darker, lighter, mix
+from .canvas import Canvas, Shape
+from .figure import BODY_TOP, Geometry, head_shape
+from .traits import Traits
+from .words import darker, lighter, mix
 
 LONG = ("medium", "long", "curly_long", "braids", "locs")
 HIDDEN_EARS = (*LONG, "bob")

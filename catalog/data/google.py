@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from decimal import Decimal
 
-from generation.catalog.models import (
+from catalog.models import (
     ASPECT_RATIOS,
     Capabilities,
     CatalogModel,
@@ -19,7 +19,7 @@ from generation.catalog.models import (
     RatioOnly,
     TextRendering,
 )
-from generation.catalog.rules import (
+from catalog.rules import (
     FixedPriceRule,
     PerImageBySizeRule,
 )

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from types import MappingProxyType
 
-from generation.catalog.models import CatalogModel
+from catalog.models import CatalogModel
 
 from . import bfl, google, local, openai
 from .common import AS_OF

@@ -1,14 +1,14 @@
 """Garments open at the front, over an inner top: blazer and suit (lapels), cardigan (a deep V
 with buttons), denim jacket (pockets, a placket and contrast stitching). Drawn over the body's
-cloth by builtin_clothes.body."""
+cloth by clothes.body."""
 
 from __future__ import annotations
 
-from .builtin_canvas import Canvas
-from .builtin_figure import BODY_TOP, Geometry
-from .builtin_palette import hex_rgb
-from .builtin_traits import Traits
-from .builtin_words import darker, lighter, mix
+from .canvas import Canvas
+from .figure import BODY_TOP, Geometry
+from .palette import hex_rgb
+from .traits import Traits
+from .words import darker, lighter, mix
 
 STITCH = hex_rgb("#d08a3a")  # denim's orange thread
 BUTTON = hex_rgb("#2a2424")

@@ -12,7 +12,7 @@ one (the openai SDK builds URLs from base_url, so it never should), and the clie
 redirects, even when a caller asks it to per request; a 3xx comes back to the caller as a response.
 
 The same classes exist for httpx2 (the fork the openai SDK 3.x is typed for) in
-ssrf_transport_sdk; the checks they share live here.
+sdk_transport; the checks they share live here.
 """
 
 from __future__ import annotations
@@ -23,7 +23,7 @@ from typing import Any, TypeVar
 import httpcore
 import httpx
 
-from avatarapp.keys.ssrf_url import DEFAULT_PORTS, CheckedURL, UnsafeURLError
+from avatarapp.ssrf.url import DEFAULT_PORTS, CheckedURL, UnsafeURLError
 
 DEFAULT_LIMITS = httpx.Limits(max_connections=100, max_keepalive_connections=20)
 
@@ -158,7 +158,7 @@ def pinned_client(
 ) -> httpx.Client:
     """An httpx client for `checked`'s server: pinned to its checked IPs, no redirects, no proxies
     or netrc from the environment; `verify` takes an ssl.SSLContext (tests). For the openai SDK 3.x,
-    which is typed for its httpx2 fork, use ssrf_transport_sdk.pinned_sdk_client (this one works at
+    which is typed for its httpx2 fork, use sdk_transport.pinned_sdk_client (this one works at
     run time too, through the SDK's legacy-httpx path, but does not type-check)."""
     return PinnedClient(
         transport=PinnedTransport(checked, verify=verify),

@@ -15,7 +15,7 @@ from dataclasses import dataclass
 
 from PIL import Image, ImageChops, ImageDraw
 
-from .builtin_palette import RGB
+from .palette import RGB
 
 Point = tuple[float, float]
 Paint = Callable[[ImageDraw.ImageDraw, "int | RGB", float, float], None]
@@ -61,7 +61,7 @@ class Shape:
         self.paint = paint
 
 
-HEAD_Y = 0.425  # the head's centre in units (builtin_figure.geometry): what framing aims at
+HEAD_Y = 0.425  # the head's centre in units (figure.geometry): what framing aims at
 
 
 @dataclass(frozen=True)

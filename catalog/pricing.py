@@ -21,7 +21,7 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from decimal import ROUND_CEILING, ROUND_HALF_UP, Decimal
 
-from generation.providers.base import Usage
+from catalog.usage import Usage
 
 from .formulas import flux2_credits, gpt_image_2_output_tokens, megapixels, per_token
 from .lifecycle import get_model

@@ -3,7 +3,7 @@
 The URL is parsed with httpx, the parser the client that later connects will use, so the host we
 check is the host it would dial. Numeric hosts are read the way the C library reads them; names go
 through the resolver and every address it answers is checked. The addresses are kept on the result
-so the connection can be pinned to them (see ssrf_transport), which closes the DNS rebinding gap.
+so the connection can be pinned to them (see transport), which closes the DNS rebinding gap.
 """
 
 from __future__ import annotations
@@ -17,7 +17,7 @@ from urllib.parse import urlsplit
 
 import httpx
 
-from avatarapp.keys.ssrf_addresses import (
+from avatarapp.ssrf.addresses import (
     PRIVATE_KINDS,
     IPAddress,
     classify,

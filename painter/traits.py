@@ -5,9 +5,9 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
-from .builtin_palette import COLOURS, EYES, HAIR, RGB, hex_rgb
-from .builtin_wardrobe import read_wardrobe
-from .builtin_words import (
+from .palette import COLOURS, EYES, HAIR, RGB, hex_rgb
+from .wardrobe import read_wardrobe
+from .words import (
     colour_before,
     has,
     hash_pick,
@@ -19,7 +19,7 @@ from .builtin_words import (
 )
 
 if TYPE_CHECKING:
-    from .builtin import Look
+    from .portrait import Look
 
 DEFAULT_SKIN = hex_rgb("#e2b08a")
 DEFAULT_HAIR = hex_rgb("#4a3022")
@@ -70,7 +70,7 @@ class Traits:
     hat: RGB | None  # beanie colour
     headband: RGB | None
     hijab: RGB | None
-    garment: str  # builtin_wardrobe.Wardrobe.garment
+    garment: str  # wardrobe.Wardrobe.garment
     cloth: RGB
     inner: RGB
     tie: RGB | None

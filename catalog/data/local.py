@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from decimal import Decimal
 
-from generation.catalog.models import (
+from catalog.models import (
     Capabilities,
     CatalogModel,
     Family,
@@ -13,7 +13,7 @@ from generation.catalog.models import (
     Provider,
     TextRendering,
 )
-from generation.catalog.rules import (
+from catalog.rules import (
     FixedPriceRule,
     WorkspacePriceRule,
 )

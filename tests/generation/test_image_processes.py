@@ -17,16 +17,16 @@ from typing import Any
 import pytest
 
 from avatarapp.imagesafety import UnsafeImageError, sanitize_image, thumbnail
-from generation import imagework
+from generation import image_processes
 from tests.personas import images
 
 
 @pytest.fixture
 def fresh_pool(settings: Any) -> Iterator[None]:
     settings.GENERATION_IMAGE_PROCESSES = 2
-    imagework.shutdown()
+    image_processes.shutdown()
     yield
-    imagework.shutdown()
+    image_processes.shutdown()
 
 
 def crash_the_child(data: bytes, side: int) -> Any:
@@ -54,7 +54,7 @@ def slowly(data: bytes, side: int) -> int:
 
 def test_children_make_what_the_calling_thread_would(fresh_pool: None) -> None:
     data = images.png(1024, 1024)
-    original, small = imagework.prepare(data, 384)
+    original, small = image_processes.prepare(data, 384)
     assert original == sanitize_image(data)
     assert small.format == "WEBP"
     assert (small.width, small.height) == (384, 384)
@@ -66,51 +66,51 @@ def test_children_make_what_the_calling_thread_would(fresh_pool: None) -> None:
 def test_the_work_runs_in_another_process(
     fresh_pool: None, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    monkeypatch.setattr(imagework, "sanitize_with_thumbnail", child_pid)
-    assert imagework.prepare(b"", 384) != os.getpid()
+    monkeypatch.setattr(image_processes, "sanitize_with_thumbnail", child_pid)
+    assert image_processes.prepare(b"", 384) != os.getpid()
 
 
 def test_inline_when_no_processes_are_configured(
     settings: Any, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     settings.GENERATION_IMAGE_PROCESSES = 0
-    monkeypatch.setattr(imagework, "sanitize_with_thumbnail", child_pid)
-    assert imagework.prepare(b"", 384) == os.getpid()
+    monkeypatch.setattr(image_processes, "sanitize_with_thumbnail", child_pid)
+    assert image_processes.prepare(b"", 384) == os.getpid()
 
 
 def test_refusals_come_back_as_they_would_inline(fresh_pool: None) -> None:
     with pytest.raises(UnsafeImageError, match="too many pixels"):
-        imagework.prepare(images.png_bomb(), 384)
+        image_processes.prepare(images.png_bomb(), 384)
 
 
 def test_a_crashing_decoder_fails_that_image_and_the_pool_recovers(
     fresh_pool: None, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     with monkeypatch.context() as patched:
-        patched.setattr(imagework, "sanitize_with_thumbnail", crash_the_child)
+        patched.setattr(image_processes, "sanitize_with_thumbnail", crash_the_child)
         with pytest.raises(UnsafeImageError, match="crashed the image decoder"):
-            imagework.prepare(images.png(64, 64), 32)
-    original, _ = imagework.prepare(images.png(64, 64), 32)
+            image_processes.prepare(images.png(64, 64), 32)
+    original, _ = image_processes.prepare(images.png(64, 64), 32)
     assert (original.width, original.height) == (64, 64)
 
 
 def test_a_stuck_decoder_fails_that_image_and_the_pool_recovers(
     fresh_pool: None, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    imagework.warm()  # starting the children is not what is timed (nor held to the 1 s below)
-    monkeypatch.setattr(imagework, "WAIT_STEP_SECONDS", 0.1)
+    image_processes.warm()  # starting the children is not what is timed (nor held to the 1 s below)
+    monkeypatch.setattr(image_processes, "WAIT_STEP_SECONDS", 0.1)
     with monkeypatch.context() as patched:
-        patched.setattr(imagework, "WORK_TIMEOUT_SECONDS", 1.0)
-        patched.setattr(imagework, "sanitize_with_thumbnail", hang_the_child)
+        patched.setattr(image_processes, "WORK_TIMEOUT_SECONDS", 1.0)
+        patched.setattr(image_processes, "sanitize_with_thumbnail", hang_the_child)
         started = time.monotonic()
         with pytest.raises(UnsafeImageError, match="took too long"):
-            imagework.prepare(images.png(64, 64), 32)
+            image_processes.prepare(images.png(64, 64), 32)
         # Given up long before the stuck decoder would have let go (HANG_SECONDS): the bound is
         # that property, with room for any machine, not the timeout's exact length.
         assert time.monotonic() - started < HANG_SECONDS / 2
     # A fresh pool makes the next image, with the usual time allowed: on a busy machine its
     # child's start alone can take longer than the 1 s above.
-    original, _ = imagework.prepare(images.png(64, 64), 32)
+    original, _ = image_processes.prepare(images.png(64, 64), 32)
     assert original.width == 64
 
 
@@ -120,29 +120,29 @@ def test_waiting_behind_other_images_does_not_count_as_too_long(
     """Images of SLOW_SECONDS each, one after another on one child: the last is done later than
     the time allowed per image, but most of that was waiting its turn, so it is made."""
     settings.GENERATION_IMAGE_PROCESSES = 1
-    imagework.shutdown()
-    imagework.warm()  # the child's start-up is not what this is about
-    monkeypatch.setattr(imagework, "WAIT_STEP_SECONDS", 0.1)
-    monkeypatch.setattr(imagework, "sanitize_with_thumbnail", slowly)
+    image_processes.shutdown()
+    image_processes.warm()  # the child's start-up is not what this is about
+    monkeypatch.setattr(image_processes, "WAIT_STEP_SECONDS", 0.1)
+    monkeypatch.setattr(image_processes, "sanitize_with_thumbnail", slowly)
     try:
-        imagework.prepare(b"", 32)  # the child imports this module to find `slowly`
+        image_processes.prepare(b"", 32)  # the child imports this module to find `slowly`
         started = time.monotonic()
-        imagework.prepare(b"", 32)
+        image_processes.prepare(b"", 32)
         one = time.monotonic() - started  # one image on this machine now, hand-over included
         # The pool marks an image running when it queues it for the child, behind at most two
         # others (the child's, and one more in a queue of max_workers + 1): its own span is at
         # most three images. Add two more (at least a second) of room for a busier moment; enough
         # images follow that the last one waits longer than that in all.
         timeout = 3 * one + max(2 * one, 1.0)
-        monkeypatch.setattr(imagework, "WORK_TIMEOUT_SECONDS", timeout)
+        monkeypatch.setattr(image_processes, "WORK_TIMEOUT_SECONDS", timeout)
         count = int(timeout / SLOW_SECONDS) + 2
         started = time.monotonic()
         with ThreadPoolExecutor(count) as threads:
-            made = list(threads.map(lambda _: imagework.prepare(b"", 32), range(count)))
+            made = list(threads.map(lambda _: image_processes.prepare(b"", 32), range(count)))
         assert time.monotonic() - started > timeout  # the last one did wait that long
         assert len(set(made)) == 1  # one child made them all, one after the other
     finally:
-        imagework.shutdown()
+        image_processes.shutdown()
 
 
 WORKER = textwrap.dedent(
@@ -150,12 +150,12 @@ WORKER = textwrap.dedent(
     import django, os, sys
     os.environ["DJANGO_SETTINGS_MODULE"] = "avatarapp.settings"
     django.setup()
-    from generation import imagework
+    from generation import image_processes
     if sys.argv[1] == "warm":
-        imagework.warm()
+        image_processes.warm()
     else:  # killed while the children are still being started
         for _ in range(4):
-            imagework._current_pool().submit(os.getpid)
+            image_processes._current_pool().submit(os.getpid)
     print(os.getpid(), flush=True)
     sys.stdin.read()  # stays up until killed
     """
@@ -208,7 +208,7 @@ def test_nothing_outlives_a_killed_worker(start: str) -> None:
             assert len(below) >= 3  # fork server, resource tracker, two children (one may lag)
         worker.send_signal(signal.SIGKILL)
         worker.wait(timeout=10)
-        deadline = time.monotonic() + 10 * imagework.PARENT_CHECK_SECONDS
+        deadline = time.monotonic() + 10 * image_processes.PARENT_CHECK_SECONDS
         while any(_alive(pid) for pid in below) and time.monotonic() < deadline:
             time.sleep(0.1)
         assert not [pid for pid in below if _alive(pid)]

@@ -16,8 +16,8 @@ from __future__ import annotations
 from dataclasses import asdict, dataclass
 from typing import Protocol
 
-from .builtin_palette import COLOURS, RGB
-from .builtin_words import has, normalise, read_colour
+from .palette import COLOURS, RGB
+from .words import has, normalise, read_colour
 
 
 @dataclass(frozen=True)
@@ -36,7 +36,7 @@ class Scene:
 
 
 class StyleLike(Protocol):
-    """What scene_for reads: personas.library.StyleSpec has these (read-only, it is frozen)."""
+    """What scene_for reads: personas.style_specs.StyleSpec has these (read-only, it is frozen)."""
 
     @property
     def description(self) -> str: ...

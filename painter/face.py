@@ -5,11 +5,11 @@ from __future__ import annotations
 
 import random
 
-from .builtin_canvas import Canvas
-from .builtin_figure import INK, WHITE, Geometry, Pose, head_shape
-from .builtin_palette import hex_rgb
-from .builtin_traits import Traits
-from .builtin_words import darker, lighter, luminance, mix
+from .canvas import Canvas
+from .figure import INK, WHITE, Geometry, Pose, head_shape
+from .palette import hex_rgb
+from .traits import Traits
+from .words import darker, lighter, luminance, mix
 
 
 def face(c: Canvas, g: Geometry, t: Traits, pose: Pose, rng: random.Random) -> None:

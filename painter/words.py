@@ -12,7 +12,7 @@ import colorsys
 import hashlib
 import re
 
-from .builtin_palette import RGB, SKIN, SKIN_RAMP, hex_rgb
+from .palette import RGB, SKIN, SKIN_RAMP, hex_rgb
 
 
 def mix(a: RGB, b: RGB, t: float) -> RGB:

@@ -1,16 +1,16 @@
 """Shoulders and clothes for the built-in renderer: `body` goes behind the hair and neck, `collar`
 (turtlenecks, shirt and polo collars, necklaces) over the neck. Garments open at the front
-(blazer, suit, cardigan, denim jacket) are drawn by builtin_jackets."""
+(blazer, suit, cardigan, denim jacket) are drawn by jackets."""
 
 from __future__ import annotations
 
-from . import builtin_jackets as jackets
-from .builtin_canvas import Canvas, Shape
-from .builtin_figure import BODY_TOP, Geometry
-from .builtin_palette import hex_rgb
-from .builtin_traits import Traits
-from .builtin_wardrobe import JACKETS
-from .builtin_words import darker, lighter, luminance
+from . import jackets as jackets
+from .canvas import Canvas, Shape
+from .figure import BODY_TOP, Geometry
+from .palette import hex_rgb
+from .traits import Traits
+from .wardrobe import JACKETS
+from .words import darker, lighter, luminance
 
 WHITE = hex_rgb("#ffffff")
 PEARL = hex_rgb("#f4efe6")

@@ -1,5 +1,5 @@
 """The figure's frame: the pose, the head's geometry and outline, ears and earrings (the face is in
-builtin_face, clothes in builtin_clothes, hair in builtin_hair)."""
+face, clothes in clothes, hair in hair)."""
 
 from __future__ import annotations
 
@@ -7,10 +7,10 @@ import random
 from dataclasses import dataclass, replace
 from typing import Any
 
-from .builtin_canvas import HEAD_Y, Canvas, Point, Shape
-from .builtin_palette import RGB, hex_rgb
-from .builtin_traits import Traits
-from .builtin_words import darker, lighter
+from .canvas import HEAD_Y, Canvas, Point, Shape
+from .palette import RGB, hex_rgb
+from .traits import Traits
+from .words import darker, lighter
 
 INK = hex_rgb("#2a2222")
 WHITE = hex_rgb("#ffffff")

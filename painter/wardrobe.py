@@ -7,11 +7,11 @@ import re
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
-from .builtin_palette import COLOURS, RGB, hex_rgb
-from .builtin_words import colour_before, has, hash_pick, hashed_colour, normalise, read_colour
+from .palette import COLOURS, RGB, hex_rgb
+from .words import colour_before, has, hash_pick, hashed_colour, normalise, read_colour
 
 if TYPE_CHECKING:
-    from .builtin import Look
+    from .portrait import Look
 
 DEFAULT_CLOTH = hex_rgb("#4f6d9a")
 WHITE_SHIRT = hex_rgb("#f4f3ef")

@@ -81,7 +81,7 @@ def rotate_key(image: Image, from_status: str, error: ProviderError) -> bool:
     limited = isinstance(error, RetryableError) and error.rate_limited
     if not (quota or limited) or from_status != Status.RUNNING or image.attempts >= MAX_ATTEMPTS:
         return False
-    from generation.keychoice import next_key
+    from generation.key_selection import next_key
 
     other = next_key(image, image.provider)
     if other is None:
@@ -110,7 +110,7 @@ def handle_provider_error(image: Image, from_status: str, error: ProviderError) 
         reconcile(image, from_status, error.user_message)
     elif isinstance(error, PermanentError):
         if error.kind == ErrorKind.AUTH and image.provider_key_id:
-            from generation.calls import mark_key_refused
+            from generation.provider_call import mark_key_refused
 
             mark_key_refused(image.provider_key_id, error.user_message)
         if error.kind == ErrorKind.RESULT_EXPIRED and from_status == Status.POLLING:

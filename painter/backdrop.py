@@ -12,9 +12,9 @@ from __future__ import annotations
 import math
 import random
 
-from .builtin_canvas import Canvas
-from .builtin_palette import RGB, hex_rgb
-from .builtin_words import darker, lighter, luminance, mix
+from .canvas import Canvas
+from .palette import RGB, hex_rgb
+from .words import darker, lighter, luminance, mix
 
 LEAF = hex_rgb("#5f8f58")
 WOOD = hex_rgb("#a7825c")

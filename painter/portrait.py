@@ -18,7 +18,6 @@ from __future__ import annotations
 import hashlib
 import io
 import random
-from dataclasses import dataclass
 
 from PIL import Image
 
@@ -29,6 +28,7 @@ from . import light as light
 from .canvas import Canvas, Frame
 from .face import face
 from .hair import HIDDEN_EARS, hair_back, hair_front, hair_over
+from .look import Look
 from .palette import COLOURS, RGB, hex_rgb
 from .scene import Scene
 from .traits import Traits, resolve
@@ -56,25 +56,6 @@ BACKGROUNDS = [
         "#e4d7c2",
     )
 ]
-
-
-@dataclass(frozen=True)
-class Look:
-    """A persona's look as the persona holds it: free text, any field may be empty."""
-
-    skin_tone: str = ""
-    hair_colour: str = ""
-    hair_style: str = ""
-    eye_colour: str = ""
-    build: str = ""
-    features: str = ""
-    wardrobe: str = ""
-    accessories: str = ""
-    # Picked from small sets on the persona form (personas.looks); words like the fields above.
-    hair_length: str = ""
-    glasses: str = ""
-    garment: str = ""
-    garment_colour: str = ""
 
 
 def _background(text: str | None, rng: random.Random) -> RGB:

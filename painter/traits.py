@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import TYPE_CHECKING
 
+from .look import Look
 from .palette import COLOURS, EYES, HAIR, RGB, hex_rgb
 from .wardrobe import read_wardrobe
 from .words import (
@@ -17,9 +17,6 @@ from .words import (
     skin_colour,
     text_hash,
 )
-
-if TYPE_CHECKING:
-    from .portrait import Look
 
 DEFAULT_SKIN = hex_rgb("#e2b08a")
 DEFAULT_HAIR = hex_rgb("#4a3022")

@@ -5,13 +5,10 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from typing import TYPE_CHECKING
 
+from .look import Look
 from .palette import COLOURS, RGB, hex_rgb
 from .words import colour_before, has, hash_pick, hashed_colour, normalise, read_colour
-
-if TYPE_CHECKING:
-    from .portrait import Look
 
 DEFAULT_CLOTH = hex_rgb("#4f6d9a")
 WHITE_SHIRT = hex_rgb("#f4f3ef")

@@ -12,7 +12,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from avatarapp.workspaces.models import Workspace
-from personas import files
+from personas import busy, files
 from personas.files import PreparedReference as PreparedReference
 from personas.files import content_type_of as content_type_of
 from personas.files import prepare_reference as prepare_reference
@@ -41,9 +41,7 @@ class PersonaError(Exception):
 def persona_has_running_jobs(persona: Persona) -> bool:
     """Whether images of this persona are still being made. Deleting a persona is refused while
     this is True, so no running job loses its references mid-flight."""
-    from generation.models import Image
-
-    return Image.objects.filter(persona=persona).exclude(status__in=Image.TERMINAL).exists()
+    return busy.persona_is_busy(persona)
 
 
 # --- Personas ------------------------------------------------------------------------------------

@@ -16,6 +16,7 @@ from django.contrib.auth.models import User
 from django.db import transaction
 from django.utils import timezone
 
+from avatarapp.keys.services import forget_personal_keys
 from avatarapp.workspaces.models import Invitation, Membership, Workspace, hash_token
 from avatarapp.workspaces.roles import Role, grantable_by
 
@@ -274,8 +275,6 @@ def leave_workspace(membership: Membership) -> None:
 def _end_membership(membership: Membership) -> None:
     """A member who goes leaves nothing usable behind: their personal keys in this workspace are
     erased together with the membership."""
-    from avatarapp.keys.services import forget_personal_keys
-
     forget_personal_keys(membership)
     membership.delete()
 

@@ -43,7 +43,7 @@ def persona_has_running_jobs(persona: Persona) -> bool:
     this is True, so no running job loses its references mid-flight."""
     from generation.models import Image
 
-    return Image.objects.filter(persona=persona).exclude(status__in=Image.TERMINAL).exists()
+    return Image.objects.filter(persona=persona).exclude(status__in=Image.FINAL).exists()
 
 
 # --- Personas ------------------------------------------------------------------------------------

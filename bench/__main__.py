@@ -226,7 +226,7 @@ def run(opts: Options, state: Path, children: Children) -> str:
     from generation.models import Image
 
     warm_until = time.time() + 60 + 4 * opts.latency
-    while Image.objects.exclude(status__in=Image.TERMINAL).exists() and time.time() < warm_until:
+    while Image.objects.unfinished().exists() and time.time() < warm_until:
         time.sleep(0.2)
     deadline = 60 + 3 * math.ceil(opts.images / opts.concurrency) * (opts.latency + 1)
 

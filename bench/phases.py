@@ -193,7 +193,7 @@ def _seconds(moment: datetime | None) -> float:
 def _wait_terminal(job_ids: list[Any], deadline: float) -> int:
     from generation.models import Image
 
-    pending = Image.objects.filter(job_id__in=job_ids).exclude(status__in=Image.TERMINAL)
+    pending = Image.objects.filter(job_id__in=job_ids).unfinished()
     while time.time() < deadline:
         left = pending.count()
         if left == 0:

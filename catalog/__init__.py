@@ -10,6 +10,7 @@ Public API (plain Python, no Django):
     estimate(model_id, params, n_images=1, reference_count=0, *, prompt=None,
              reference_sizes=None, workspace_price=None) -> CostEstimate
     actual_cost(model_id, usage, params, *, n_images=1, workspace_price=None) -> Cost
+    credits_usd(credits) -> Decimal                       # BFL credits in dollars
     model_name(model_id) -> str, provider_name(provider) -> str   # what people read
 
 Typical use before a job: check_available -> resolve_params -> estimate (reserve the budget);
@@ -45,7 +46,8 @@ from .models import (
 )
 from .names import PROVIDER_NAMES, model_name, provider_name
 from .params import check_references, resolve_params
-from .pricing import actual_cost, estimate, prompt_token_bound
+from .pricing import actual_cost, credits_usd, estimate, prompt_token_bound
+from .usage import Usage
 
 __all__ = [
     "ASPECT_RATIOS",
@@ -72,10 +74,12 @@ __all__ = [
     "TextRendering",
     "UnknownModelError",
     "UnsupportedParamsError",
+    "Usage",
     "actual_cost",
     "available_models",
     "check_available",
     "check_references",
+    "credits_usd",
     "estimate",
     "get_model",
     "model_name",

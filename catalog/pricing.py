@@ -54,6 +54,11 @@ CREDIT_USD = Decimal("0.01")
 QUANTUM = Decimal("0.00000001")
 
 
+def credits_usd(credits: Decimal) -> Decimal:
+    """What BFL credits cost in dollars (1 credit = $0.01): the one place credits become money."""
+    return credits * CREDIT_USD
+
+
 def _tidy(amount: Decimal, rounding: str) -> Decimal:
     """Quantize to 1e-8 USD, then drop trailing zeros without exponent notation ("0.21072", "0")."""
     amount = amount.quantize(QUANTUM, rounding=rounding).normalize()
@@ -126,12 +131,12 @@ def _estimate_one(
             else:
                 in_mp = references * REFERENCE_MP_ALLOWANCE
             credits = flux2_credits(rule.first_mp, rule.extra_mp, out_mp, in_mp)
-            return credits * CREDIT_USD, (
+            return credits_usd(credits), (
                 f"{credits} credits ({size} = {out_mp} MP out, {in_mp} MP in: "
                 f"{rule.first_mp} first MP + {rule.extra_mp} per extra MP)"
             )
         case FixedCreditsRule():
-            return rule.credits * CREDIT_USD, f"{rule.credits} credits per image"
+            return credits_usd(rule.credits), f"{rule.credits} credits per image"
         case PerImageBySizeRule():
             price = Decimal(_lookup(rule.prices, params.resolution))
             return price, f"${price} per {params.resolution} image (input tokens not priced)"
@@ -227,7 +232,7 @@ def actual_cost(
                 f"{usage.output_tokens} out x ${prices.image_out}/1M"
             )
         case FluxMegapixelRule() | FixedCreditsRule() if usage.credits is not None:
-            amount = usage.credits * CREDIT_USD
+            amount = credits_usd(usage.credits)
             basis, detail = "provider_credits", f"{usage.credits} credits reported by BFL"
         case PerImageBySizeRule(image_out_per_million=Decimal() as price) if usage.output_tokens:
             amount = per_token(usage.output_tokens, price)

@@ -23,13 +23,9 @@ from avatarapp.workspaces.access import role_required_message
 from avatarapp.workspaces.models import Membership
 from avatarapp.workspaces.roles import Role, at_least
 from gallery.models import PersonaCover
-from generation import pipeline
+from generation.cancellation import image_cancel
 from generation.models import Image
-from generation.tasks import enqueue_removal
-
-Status = Image.Status
-CANCELLED_FIRST = (Status.QUEUED, Status.POLLING)
-BEING_MADE = (Status.RUNNING, Status.STORING)
+from generation.queue import enqueue_removal
 
 
 class StillBeingMade(PermissionDenied):
@@ -46,21 +42,17 @@ def delete_images(membership: Membership, images: QuerySet[Image]) -> int:
     chosen = Image.objects.filter(
         pk__in=images.values("pk"), workspace_id=membership.workspace_id, deleted_at=None
     )
-    busy = chosen.filter(status__in=BEING_MADE).count()
+    busy = chosen.being_made().count()
     if busy:
         raise StillBeingMade(_being_made(busy))
     now = timezone.now()
     with transaction.atomic():
-        for image in chosen.filter(status__in=CANCELLED_FIRST):
-            pipeline.cancel(image)
+        for image in chosen.cancellable():
+            image_cancel(membership=membership, image=image)
         # Locked, so a concurrent delete of the same images waits and then finds them deleted:
         # each image is deleted (and its removal enqueued) once. One claimed by a worker since
         # the check above is not ended, so it is left alone.
-        image_ids = list(
-            chosen.filter(status__in=Image.TERMINAL)
-            .select_for_update()
-            .values_list("pk", flat=True)
-        )
+        image_ids = list(chosen.final().select_for_update().values_list("pk", flat=True))
         Image.objects.filter(pk__in=image_ids).update(
             deleted_at=now, deleted_by=membership.user, updated_at=now
         )

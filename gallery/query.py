@@ -152,7 +152,9 @@ class GalleryFilter:
     def images(self, membership: Membership, *, without: str = "") -> QuerySet[Image]:
         """The workspace's images (not deleted) this filter selects, newest first. `without`
         leaves one dimension out, for counting that dimension's values (gallery.facets)."""
-        images = Image.objects.filter(workspace_id=membership.workspace_id, deleted_at=None)
+        images: QuerySet[Image] = Image.objects.filter(
+            workspace_id=membership.workspace_id, deleted_at=None
+        )
         if self.personas and without != "persona":
             images = images.filter(persona_id__in=self.personas)
         if self.styles and without != "style":

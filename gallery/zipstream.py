@@ -90,7 +90,7 @@ def _stream(images: Iterable[Image]) -> Iterator[bytes]:
     contents = _Contents(rows=[], missing=[], no_picture=[], names=set())
     with zipfile.ZipFile(pipe, "w", compression=zipfile.ZIP_STORED) as archive:
         for image in images:
-            if image.status != Image.Status.SUCCEEDED or not image.original.name:
+            if not image.is_done or not image.original.name:
                 contents.no_picture.append(f"- {_describe(image)}: {image.get_status_display()}")
                 contents.rows.append(_row(image, "", f"not included: {_no_picture(image)}"))
                 continue
@@ -126,7 +126,7 @@ def _describe(image: Image) -> str:
 
 
 def _no_picture(image: Image) -> str:
-    if image.is_terminal:
+    if image.is_final:
         return f"{image.get_status_display().lower()}, so there is no picture"
     return "still being made"
 

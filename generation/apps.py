@@ -12,7 +12,7 @@ class GenerationConfig(AppConfig):
         from personas.models import Persona
 
         def images_in_progress(persona: Persona) -> bool:
-            return Image.objects.filter(persona=persona).exclude(status__in=Image.TERMINAL).exists()
+            return Image.objects.filter(persona=persona).unfinished().exists()
 
         # Personas cannot import generation (the layers point down); they ask through personas.busy.
         busy.register(images_in_progress)

@@ -1,20 +1,21 @@
 """When an attempt does not end in a stored image: retry with backoff, try another key, fail and
 release the reservation, or flag the image for a person because the provider may have billed it
-(ARCHITECTURE.md rule 4). Every change goes through `move`, the conditional UPDATE that keeps a
-task delivered twice from acting twice (rule 2).
+(ARCHITECTURE.md rule 4). Every change is an `Image.objects.move` (generation/image_states.py),
+the conditional UPDATE that keeps a task delivered twice from acting twice (rule 2).
 """
 
 from __future__ import annotations
 
 import random
-import uuid
 from datetime import timedelta
 
 from django.conf import settings
 from django.db import transaction
+from django.db.models import Q
 from django.utils import timezone
 
-from generation import ledger
+from generation import ledger, queue
+from generation.key_selection import mark_refused, next_key
 from generation.models import Image
 from generation.providers.base import (
     AmbiguousError,
@@ -38,40 +39,39 @@ def retry_delay(attempt: int, retry_after: float | None = None) -> float:
     return min(cap, max(backoff, retry_after or 0.0))
 
 
-def move(image_id: uuid.UUID | str, from_status: str, **changes: object) -> bool:
-    """The conditional UPDATE that every transition goes through."""
-    # FIX (fault suite): QuerySet.update() skips auto_now, so updated_at used to keep the row's
-    # creation time and the sweeper took every image claimed more than GENERATION_STALE_SECONDS
-    # after submit for a dead one, flagging or re-queueing it while a worker was still on it.
-    changes.setdefault("updated_at", timezone.now())
-    return bool(Image.objects.filter(pk=image_id, status=from_status).update(**changes))
-
-
-def ended(status: str, message: str, kind: str) -> dict[str, object]:
-    return {
-        "status": status,
-        "error_message": message,
-        "error_kind": kind,
-        "finished_at": timezone.now(),
-    }
-
-
-def fail(image: Image, from_status: str, message: str, kind: str) -> None:
+def fail(
+    image: Image,
+    from_status: str,
+    message: str,
+    kind: str,
+    *,
+    where: Q | None = None,
+    reason: str = "",
+) -> bool:
+    """End the image as failed and give its reservation back (the ledger line says `reason`):
+    nothing was billed. `where` narrows the move, as Image.objects.move does."""
     with transaction.atomic():
-        if move(image.pk, from_status, **ended(Status.FAILED, message, kind)):
-            ledger.release(image, f"failed: {kind}")
+        if Image.objects.move(
+            image.pk,
+            from_status,
+            Status.FAILED,
+            where=where,
+            error_message=message,
+            error_kind=kind,
+        ):
+            ledger.release(image, reason or f"failed: {kind}")
+            return True
+    return False
 
 
-def reconcile(image: Image, from_status: str, message: str) -> None:
+def reconcile(image: Image, from_status: str, message: str) -> bool:
     """The provider may have made and billed the image: keep the reservation, flag for a person."""
-    move(
+    return Image.objects.move(
         image.pk,
         from_status,
-        **ended(
-            Status.NEEDS_RECONCILIATION,
-            message + " It may have been billed; check with the provider.",
-            "ambiguous",
-        ),
+        Status.NEEDS_RECONCILIATION,
+        error_message=message + " It may have been billed; check with the provider.",
+        error_kind="ambiguous",
     )
 
 
@@ -81,23 +81,19 @@ def rotate_key(image: Image, from_status: str, error: ProviderError) -> bool:
     limited = isinstance(error, RetryableError) and error.rate_limited
     if not (quota or limited) or from_status != Status.RUNNING or image.attempts >= MAX_ATTEMPTS:
         return False
-    from generation.key_selection import next_key
-
     other = next_key(image, image.provider)
     if other is None:
         return False
-    if move(
+    if Image.objects.move(
         image.pk,
         from_status,
-        status=Status.QUEUED,
+        Status.QUEUED,
         provider_key_id=other,
         provider_call_at=None,
         error_message=f"{error.user_message} Trying another key.",
         error_kind="retrying",
     ):
-        from generation.tasks import enqueue_image
-
-        transaction.on_commit(lambda: enqueue_image(image.pk))
+        transaction.on_commit(lambda: queue.enqueue_image(image.pk))
     return True
 
 
@@ -110,9 +106,7 @@ def handle_provider_error(image: Image, from_status: str, error: ProviderError) 
         reconcile(image, from_status, error.user_message)
     elif isinstance(error, PermanentError):
         if error.kind == ErrorKind.AUTH and image.provider_key_id:
-            from generation.provider_call import mark_key_refused
-
-            mark_key_refused(image.provider_key_id, error.user_message)
+            mark_refused(image.provider_key_id, error.user_message)
         if error.kind == ErrorKind.RESULT_EXPIRED and from_status == Status.POLLING:
             reconcile(image, from_status, error.user_message)
         else:
@@ -137,15 +131,13 @@ def retry_or_fail(
         return
     # Nothing was billed (retryable errors happen before the provider accepts the work), so the
     # next attempt starts clean.
-    if move(
+    if Image.objects.move(
         image.pk,
         from_status,
-        status=Status.QUEUED,
+        Status.QUEUED,
         next_attempt_at=due,
         provider_call_at=None,
         error_message=message,
         error_kind="retrying",
     ):
-        from generation.tasks import enqueue_image
-
-        transaction.on_commit(lambda: enqueue_image(image.pk, countdown=delay))
+        transaction.on_commit(lambda: queue.enqueue_image(image.pk, countdown=delay))

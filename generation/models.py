@@ -11,6 +11,8 @@ from django.db import models
 from django.utils import timezone
 
 from avatarapp.workspaces.models import Workspace
+from generation import image_states
+from generation.image_states import ImageQuerySet, ImageStatus
 
 
 def money(**options: object) -> models.DecimalField:
@@ -94,17 +96,9 @@ FILES_TO_REMOVE = models.Q(deleted_at__isnull=False) & ~models.Q(original="", th
 
 
 class Image(models.Model):
-    class Status(models.TextChoices):
-        QUEUED = "queued", "Queued"
-        RUNNING = "running", "Running"
-        POLLING = "polling", "Waiting for the provider"
-        STORING = "storing", "Storing"
-        SUCCEEDED = "succeeded", "Done"
-        FAILED = "failed", "Failed"
-        CANCELLED = "cancelled", "Cancelled"
-        NEEDS_RECONCILIATION = "needs_reconciliation", "Needs checking"
-
-    TERMINAL = (Status.SUCCEEDED, Status.FAILED, Status.CANCELLED, Status.NEEDS_RECONCILIATION)
+    # Its statuses, the moves between them and the move itself: generation/image_states.py.
+    Status = ImageStatus
+    FINAL = image_states.FINAL
 
     id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
     job = models.ForeignKey(Job, on_delete=models.CASCADE, related_name="images")
@@ -168,6 +162,8 @@ class Image(models.Model):
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
 
+    objects = ImageQuerySet.as_manager()
+
     class Meta:
         ordering = ["created_at", "id"]
         indexes = [
@@ -202,8 +198,32 @@ class Image(models.Model):
         return f"{self.persona_name} / {self.style_name} / {self.model_id}: {self.status}"
 
     @property
-    def is_terminal(self) -> bool:
-        return self.status in self.TERMINAL
+    def is_final(self) -> bool:
+        """Succeeded, failed, cancelled or flagged for a person: it will not change again."""
+        return self.status in image_states.FINAL
+
+    @property
+    def can_cancel(self) -> bool:
+        """Queued, or waiting on an asynchronous provider (generation.cancellation)."""
+        return self.status in image_states.CANCELLABLE
+
+    @property
+    def can_retry(self) -> bool:
+        """Failed or cancelled: a new attempt can follow it (generation.services.retry)."""
+        return self.status in image_states.RETRYABLE
+
+    @property
+    def is_done(self) -> bool:
+        return self.status == ImageStatus.SUCCEEDED
+
+    @property
+    def is_cancelled(self) -> bool:
+        return self.status == ImageStatus.CANCELLED
+
+    @property
+    def went_wrong(self) -> bool:
+        """Failed, or flagged because the provider may have billed it: shown as an error."""
+        return self.status in (ImageStatus.FAILED, ImageStatus.NEEDS_RECONCILIATION)
 
 
 class LedgerEntry(models.Model):

@@ -6,8 +6,10 @@ click) does its work at most once (ARCHITECTURE.md rule 2).
                          |  (BFL) submit --> polling --poll ... Ready--> storing
                          +--> failed | needs_reconciliation | back to queued (retryable)
 
-The last line's decisions live in generation/failed_attempts.py; the image work in
-image_processes.py.
+The statuses and the moves allowed between them are data in generation/image_states.py, and
+every change of status is one `Image.objects.move`. The last line's decisions live in
+generation/failed_attempts.py; the image work in image_processes.py; what comes next is enqueued
+through generation/queue.py.
 """
 
 from __future__ import annotations
@@ -23,18 +25,11 @@ from django.utils import timezone
 
 from avatarapp.imagesafety import UnsafeImageError
 from catalog import actual_cost, resolve_params
-from generation import failed_attempts, ledger
+from generation import failed_attempts, ledger, queue
 from generation.crashpoints import crash_point  # test-only hook, inert unless configured
-from generation.failed_attempts import move
 from generation.models import Image
 from generation.provider_call import ProviderCall, prepare_call
-from generation.providers.base import (
-    GenerationResult,
-    PendingTask,
-    ProviderError,
-    RetryableError,
-    Usage,
-)
+from generation.providers.base import GenerationResult, PendingTask, ProviderError, RetryableError
 from generation.storage import store_generated
 
 log = logging.getLogger(__name__)
@@ -49,15 +44,18 @@ def poll_delay(poll_count: int) -> float:
 
 
 def claim(image_id: uuid.UUID | str) -> bool:
+    """queued -> running, counting the attempt, if the image is due. A duplicate message (the
+    sweeper's re-enqueue, a redelivery) for a row waiting out its backoff finds it not due yet
+    and leaves it to the message scheduled for then (or the sweeper, if that is lost)."""
     now = timezone.now()
-    # FIX (fault suite): a duplicate message (the sweeper's re-enqueue, a redelivery) used to
-    # claim a row that was waiting out its backoff, retrying sooner than a 429's retry-after.
-    # Not due yet: leave it to the message scheduled for then (or the sweeper, if that is lost).
     due = Q(next_attempt_at=None) | Q(next_attempt_at__lte=now)
-    return bool(
-        Image.objects.filter(due, pk=image_id, status=Status.QUEUED).update(
-            status=Status.RUNNING, attempts=F("attempts") + 1, started_at=now, updated_at=now
-        )
+    return Image.objects.move(
+        image_id,
+        Status.QUEUED,
+        Status.RUNNING,
+        where=due,
+        attempts=F("attempts") + 1,
+        started_at=now,
     )
 
 
@@ -88,9 +86,9 @@ def run_image(image_id: uuid.UUID | str) -> None:
     except Exception as error:  # a bug or a crash in our own code: bounded retries on the row
         log.exception("image %s: unexpected error in attempt %s", image.pk, image.attempts)
         if image.provider_call_at is not None:
-            # FIX (fault suite): once the call is recorded the provider may have accepted and
-            # billed the work (our code can fail after the answer, or a soft time limit can hit
-            # mid-call); a retry used to resubmit it, billing up to MAX_ATTEMPTS times.
+            # Once the call is recorded the provider may have accepted and billed the work (our
+            # code can fail after the answer, or a soft time limit can hit mid-call): a retry
+            # would resubmit it and bill again.
             failed_attempts.reconcile(
                 image, Status.RUNNING, "Something went wrong on our side after the call."
             )
@@ -103,20 +101,24 @@ def run_image(image_id: uuid.UUID | str) -> None:
 def record_call(image: Image, key_id: uuid.UUID | None) -> bool:
     """Mark that this attempt is about to call the provider, if the attempt is still the image's.
 
-    FIX (fault suite, under load): a live attempt left quiet past the dead-worker limit before its
-    call (a worker starved of CPU) is taken for dead by the sweeper and re-queued, and another
-    worker claims it. The row used to be saved unconditionally here, so both attempts called the
-    provider and the image was billed twice. Only the attempt that still holds the row (running,
-    its own attempt number, no call yet) may call; the sweeper, for its part, re-queues only rows
-    with no call recorded, so exactly one of the two goes on."""
+    A live attempt left quiet past the dead-worker limit before its call (a worker starved of CPU)
+    is taken for dead by the sweeper and re-queued, and another worker claims it. Only the attempt
+    that still holds the row (running, its own attempt number, no call yet) may call; the sweeper,
+    for its part, re-queues only rows with no call recorded, so exactly one of the two goes on and
+    the image is billed once."""
     now = timezone.now()
-    taken = Image.objects.filter(
-        pk=image.pk, status=Status.RUNNING, attempts=image.attempts, provider_call_at=None
-    ).update(provider_call_at=now, provider_key_id=key_id, updated_at=now)
+    taken = Image.objects.move(
+        image.pk,
+        Status.RUNNING,
+        Status.RUNNING,
+        where=Q(attempts=image.attempts, provider_call_at=None),
+        provider_call_at=now,
+        provider_key_id=key_id,
+    )
     if not taken:
         log.warning("image %s: attempt %s was handed on before its call", image.pk, image.attempts)
         return False
-    image.provider_call_at = image.updated_at = now
+    image.provider_call_at = now
     image.provider_key_id = key_id
     return True
 
@@ -133,23 +135,21 @@ def _at_task_limit(key_id: uuid.UUID | None) -> bool:
 def _wait_for_a_slot(image: Image) -> None:
     """Back to the queue without spending an attempt: nothing was sent."""
     delay = poll_delay(2)
-    if move(
+    if Image.objects.move(
         image.pk,
         Status.RUNNING,
-        status=Status.QUEUED,
+        Status.QUEUED,
         attempts=F("attempts") - 1,
         next_attempt_at=timezone.now() + timedelta(seconds=delay),
     ):
-        from generation.tasks import enqueue_image
-
-        transaction.on_commit(lambda: enqueue_image(image.pk, countdown=delay))
+        transaction.on_commit(lambda: queue.enqueue_image(image.pk, countdown=delay))
 
 
 def _start_polling(image: Image, task: PendingTask) -> None:
-    move(
+    Image.objects.move(
         image.pk,
         Status.RUNNING,
-        status=Status.POLLING,
+        Status.POLLING,
         provider_request_id=task.task_id,
         polling_url=task.polling_url,
         provider_credits=task.credits,
@@ -164,9 +164,13 @@ def poll_image(image_id: uuid.UUID | str) -> None:
     if image is None or image.status != Status.POLLING:
         return
     # Claim this poll tick: a duplicate poll task finds poll_count moved on and stops.
-    ticked = Image.objects.filter(
-        pk=image.pk, status=Status.POLLING, poll_count=image.poll_count
-    ).update(poll_count=F("poll_count") + 1, updated_at=timezone.now())  # alive: see _move
+    ticked = Image.objects.move(
+        image.pk,
+        Status.POLLING,
+        Status.POLLING,
+        where=Q(poll_count=image.poll_count),
+        poll_count=F("poll_count") + 1,
+    )
     if not ticked:
         return
     try:
@@ -177,15 +181,15 @@ def poll_image(image_id: uuid.UUID | str) -> None:
         )
     except ProviderError as error:
         if isinstance(error, RetryableError) and timezone.now() < image.deadline_at:
-            # FIX (fault suite): capped like every poll. A provider's long Retry-After used to
-            # delay the poll past GENERATION_MAX_COUNTDOWN, which the broker timing check and the
-            # sweeper's "quiet poll" rule both rely on (a longer one is delivered twice).
+            # Capped like every poll, even under a provider's long Retry-After: the broker timing
+            # check and the sweeper's "quiet poll" rule both rely on GENERATION_MAX_COUNTDOWN (a
+            # longer delay is delivered twice).
             wait = max(poll_delay(image.poll_count), error.retry_after or 0)
             _schedule_poll(image.pk, min(wait, float(settings.GENERATION_MAX_COUNTDOWN)))
             return
         if isinstance(error, RetryableError):
-            # FIX (fault suite): the provider accepted (and billed) this task; a poll still failing
-            # at the deadline used to fail the image and release its reservation.
+            # The provider accepted (and bills) this task: a poll still failing at the deadline
+            # is for a person to check, its reservation kept.
             failed_attempts.reconcile(
                 image, Status.POLLING, "The provider had not answered by the deadline."
             )
@@ -209,10 +213,10 @@ def _finish(image: Image, from_status: str, result: GenerationResult, call: Prov
     params = resolve_params(image.model_id, image.aspect_ratio, image.resolution, image.quality)
     cost = actual_cost(image.model_id, result.usage, params, workspace_price=call.workspace_price)
     latency = int((now - (image.provider_call_at or now)).total_seconds() * 1000)
-    if not move(
+    if not Image.objects.move(
         image.pk,
         from_status,
-        status=Status.STORING,
+        Status.STORING,
         actual_usd=cost.amount_usd,
         price_rule=cost.rule,
         price_as_of=cost.as_of,
@@ -230,10 +234,12 @@ def _finish(image: Image, from_status: str, result: GenerationResult, call: Prov
             "Retry, or choose another model."
         )
         with transaction.atomic():
-            if move(
+            if Image.objects.move(
                 image.pk,
                 Status.STORING,
-                **failed_attempts.ended(Status.FAILED, message, "unsafe_image"),
+                Status.FAILED,
+                error_message=message,
+                error_kind="unsafe_image",
             ):
                 # The provider billed for it, so the cost is real even though no image is kept.
                 ledger.settle(
@@ -242,11 +248,10 @@ def _finish(image: Image, from_status: str, result: GenerationResult, call: Prov
         return
     crash_point("before_settle", image)
     with transaction.atomic():
-        done = move(
+        done = Image.objects.move(
             image.pk,
             Status.STORING,
-            status=Status.SUCCEEDED,
-            finished_at=timezone.now(),
+            Status.SUCCEEDED,
             original=stored.original_name,
             thumbnail=stored.thumbnail_name,
             sha256=stored.original.sha256,
@@ -263,43 +268,4 @@ def _finish(image: Image, from_status: str, result: GenerationResult, call: Prov
 
 
 def _schedule_poll(image_id: uuid.UUID | str, delay: float) -> None:
-    from generation.tasks import enqueue_poll
-
-    transaction.on_commit(lambda: enqueue_poll(image_id, countdown=delay))
-
-
-def cancel(image: Image) -> bool:
-    """Stop an image that is still queued or waiting on the provider."""
-    with transaction.atomic():
-        if move(
-            image.pk,
-            Status.QUEUED,
-            **failed_attempts.ended(Status.CANCELLED, "Cancelled.", "cancelled"),
-        ):
-            ledger.release(image, "cancelled before any provider call")
-            return True
-        if move(
-            image.pk,
-            Status.POLLING,
-            **failed_attempts.ended(Status.CANCELLED, "Cancelled.", "cancelled"),
-        ):
-            # The provider accepted the task and bills it whatever we do now: the credits it
-            # reported at submit, else the price table. Read after the move, because the row the
-            # caller holds may predate the submit (its credits would be missing).
-            image.refresh_from_db()
-            params = resolve_params(
-                image.model_id, image.aspect_ratio, image.resolution, image.quality
-            )
-            cost = actual_cost(image.model_id, Usage(credits=image.provider_credits), params)
-            Image.objects.filter(pk=image.pk).update(
-                actual_usd=cost.amount_usd, price_rule=cost.rule, price_as_of=cost.as_of
-            )
-            ledger.settle(
-                image,
-                cost.amount_usd,
-                rule=cost.rule,
-                as_of=cost.as_of,
-                detail="cancelled after the provider accepted the task",
-            )
-            return True
-    return False
+    transaction.on_commit(lambda: queue.enqueue_poll(image_id, countdown=delay))

@@ -25,6 +25,7 @@ from django.conf import settings
 from django.core.files.storage import default_storage
 
 from catalog import get_model
+from generation.key_selection import choose_key
 from generation.models import Image
 from generation.providers.base import (
     ErrorKind,
@@ -106,8 +107,6 @@ def prepare_call(image: Image) -> ProviderCall:
             workspace_price=None,
             _generate=lambda: BuiltinProvider().generate(request, look, scene),
         )
-    from generation.key_selection import choose_key
-
     chosen = choose_key(image, provider)
     request = build_request(image)
     if provider == "openai":
@@ -136,12 +135,6 @@ def prepare_call(image: Image) -> ProviderCall:
     raise PermanentError(
         f"{model.display_name} cannot be generated here yet.", kind=ErrorKind.INVALID
     )
-
-
-def mark_key_refused(key_id: Any, message: str) -> None:
-    from generation.key_selection import mark_refused
-
-    mark_refused(key_id, message)
 
 
 # --- Performance (make bench): HTTP clients kept per worker thread -------------------------------

@@ -24,7 +24,7 @@ from catalog import (
     get_model,
     resolve_params,
 )
-from generation import ledger
+from generation import ledger, queue
 from generation.key_selection import KeyUnavailableError, key_for_batch
 from generation.models import Image, Job
 from generation.words import batch_name
@@ -272,17 +272,15 @@ def create_batch(membership: Membership, batch: BatchRequest) -> tuple[Job, list
 
 
 def _enqueue_all(image_ids: list[uuid.UUID]) -> None:
-    from generation.tasks import enqueue_image
-
     for image_id in image_ids:
-        enqueue_image(image_id)
+        queue.enqueue_image(image_id)
 
 
 def retry(membership: Membership, failed: Image) -> Image:
     """A new attempt at a failed or cancelled image: priced again today and reserved again."""
     if not at_least(membership.role, Role.EDITOR):
         raise SubmitError("Retrying needs the editor role.")
-    if failed.status not in (Image.Status.FAILED, Image.Status.CANCELLED):
+    if not failed.can_retry:
         raise SubmitError("Only a failed or cancelled image can be retried.")
     try:
         check_available(failed.model_id, timezone.now().date())

@@ -23,6 +23,7 @@ from storages.utils import clean_name
 
 from avatarapp.imagesafety import SafeImage
 from generation import image_processes
+from generation.crashpoints import crash_point  # test-only hook, inert unless configured
 
 THUMBNAIL_SIDE = 384
 READ_CHUNK = 64 * 1024  # what open_chunks hands out at a time: an image is never read whole
@@ -59,8 +60,6 @@ def store_generated(workspace_id: object, image_id: object, data: bytes) -> Stor
     original, thumb = image_processes.prepare(data, THUMBNAIL_SIDE)
     folder = _folder(workspace_id, image_id)
     original_name = _put(f"{folder}/original.{original.extension}", original.data)
-    from generation.crashpoints import crash_point  # test-only hook, inert unless configured
-
     crash_point("during_upload")
     return StoredImage(
         original_name=original_name,

@@ -21,13 +21,12 @@ from __future__ import annotations
 from datetime import datetime, timedelta
 
 from django.conf import settings
-from django.db import transaction
 from django.db.models import Q
 from django.utils import timezone
 
 from catalog import get_model
-from generation import ledger
-from generation.failed_attempts import MAX_ATTEMPTS
+from generation import queue
+from generation.failed_attempts import MAX_ATTEMPTS, fail, reconcile
 from generation.models import FILES_TO_REMOVE, Image
 
 Status = Image.Status
@@ -40,81 +39,84 @@ def _stale_after() -> timedelta:
 
 def _dead_after() -> timedelta:
     """How long a running or storing row must sit untouched before its worker counts as dead.
-    FIX (fault suite): this used to be GENERATION_STALE_SECONDS (45 s), shorter than a provider
-    call may take (gpt-image-2: ~60 s), so a live call was flagged and its paid-for result thrown
-    away. A task may hold the row up to its hard time limit; only after that is it dead."""
+    A task may hold the row up to its hard time limit (a provider call may take longer than
+    GENERATION_STALE_SECONDS: gpt-image-2 takes ~60 s); only after that is it dead."""
     return max(_stale_after(), timedelta(seconds=settings.CELERY_TASK_TIME_LIMIT))
 
 
-def sweep() -> dict[str, int]:
-    from generation.tasks import enqueue_image, enqueue_poll
+# Rows whose attempt never reached the provider (nothing was sent, nothing billed).
+NOT_CALLED = Q(provider_call_at=None)
 
+
+def sweep() -> dict[str, int]:
     now = timezone.now()
     stale = now - _stale_after()
     counts = {"requeued": 0, "reconciled": 0, "repolled": 0, "expired": 0}
 
     # Never reached a provider and past the deadline: fail, and give the money back.
     for image in Image.objects.filter(
-        status__in=[Status.QUEUED, Status.RUNNING], provider_call_at=None, deadline_at__lte=now
+        NOT_CALLED, status__in=[Status.QUEUED, Status.RUNNING], deadline_at__lte=now
     ):
-        with transaction.atomic():
-            if Image.objects.filter(pk=image.pk, status=image.status, provider_call_at=None).update(
-                status=Status.FAILED,
-                error_message="It could not be started before its deadline. Retry to try again.",
-                error_kind="deadline",
-                finished_at=now,
-            ):
-                ledger.release(image, "deadline passed before any provider call")
-                counts["expired"] += 1
+        if fail(
+            image,
+            image.status,
+            "It could not be started before its deadline. Retry to try again.",
+            "deadline",
+            where=NOT_CALLED,
+            reason="deadline passed before any provider call",
+        ):
+            counts["expired"] += 1
 
     lost = Image.objects.filter(status=Status.QUEUED, updated_at__lte=stale).filter(
         Q(next_attempt_at=None) | Q(next_attempt_at__lte=now)
     )
     for image_id in lost.values_list("pk", flat=True):
-        Image.objects.filter(pk=image_id, status=Status.QUEUED).update(updated_at=now)
-        enqueue_image(image_id)
+        Image.objects.move(image_id, Status.QUEUED, Status.QUEUED)  # seen: once per stale period
+        queue.enqueue_image(image_id)
         counts["requeued"] += 1
 
     dead = now - _dead_after()
     crashed = Image.objects.filter(status=Status.RUNNING, updated_at__lte=dead)
     for image in crashed:
         if image.provider_call_at is None and image.attempts >= MAX_ATTEMPTS:
-            # FIX (fault suite): an image that kills its worker every time (acks_late brings the
-            # message back after each kill) used to be re-queued until its deadline; the claims
-            # counted on the row now end it like any other attempt that keeps failing.
-            if _give_up(image, now, f"It stopped the worker {image.attempts} times."):
+            # An image that kills its worker every time (acks_late brings the message back after
+            # each kill): the claims counted on the row end it like any attempt that keeps failing.
+            why = f"It stopped the worker {image.attempts} times."
+            if fail(
+                image,
+                Status.RUNNING,
+                f"{why} Gave up after {image.attempts} attempt(s).",
+                "retries_exhausted",
+                where=NOT_CALLED,
+            ):
                 counts["expired"] += 1
         elif image.provider_call_at is None:
-            if Image.objects.filter(
-                pk=image.pk, status=Status.RUNNING, provider_call_at=None
-            ).update(status=Status.QUEUED, updated_at=now):
-                enqueue_image(image.pk)
+            if Image.objects.move(image.pk, Status.RUNNING, Status.QUEUED, where=NOT_CALLED):
+                queue.enqueue_image(image.pk)
                 counts["requeued"] += 1
-        elif _flag(image, Status.RUNNING, "The worker stopped while the provider was working."):
+        elif reconcile(image, Status.RUNNING, "The worker stopped while the provider was working."):
             counts["reconciled"] += 1
 
-    # FIX (fault suite): a poll (or a store after it) that crashes every time used to be polled
-    # again forever; past the deadline (and a live task's time limit) a person checks instead.
+    # A poll (or a store after it) that crashes every time: past the deadline (and a live task's
+    # time limit) a person checks instead of polling again forever.
     for image in Image.objects.filter(status=Status.POLLING, deadline_at__lte=dead):
-        if _flag(image, Status.POLLING, "The result could not be collected by the deadline."):
+        if reconcile(image, Status.POLLING, "The result could not be collected by the deadline."):
             counts["reconciled"] += 1
 
     poll_quiet = now - timedelta(seconds=2 * settings.GENERATION_MAX_COUNTDOWN) - _stale_after()
     for image_id in Image.objects.filter(
         status=Status.POLLING, updated_at__lte=poll_quiet
     ).values_list("pk", flat=True):
-        Image.objects.filter(pk=image_id, status=Status.POLLING).update(updated_at=now)
-        enqueue_poll(image_id)
+        Image.objects.move(image_id, Status.POLLING, Status.POLLING)
+        queue.enqueue_poll(image_id)
         counts["repolled"] += 1
 
     for image in Image.objects.filter(status=Status.STORING, updated_at__lte=dead):
         if get_model(image.model_id).is_async:
-            if Image.objects.filter(pk=image.pk, status=Status.STORING).update(
-                status=Status.POLLING, updated_at=now
-            ):
-                enqueue_poll(image.pk)
+            if Image.objects.move(image.pk, Status.STORING, Status.POLLING):
+                queue.enqueue_poll(image.pk)
                 counts["repolled"] += 1
-        elif _flag(image, Status.STORING, "The worker stopped while storing the image."):
+        elif reconcile(image, Status.STORING, "The worker stopped while storing the image."):
             counts["reconciled"] += 1
 
     counts["files_removed"] = _remove_deleted_files(now, stale)
@@ -123,37 +125,11 @@ def sweep() -> dict[str, int]:
 
 def _remove_deleted_files(now: datetime, stale: datetime) -> int:
     """Enqueue the removal again for deleted images whose files are still stored; touching
-    updated_at keeps one enqueue per stale period per image while storage stays down."""
-    from generation.tasks import enqueue_removal
-
+    updated_at keeps one enqueue per stale period per image while storage stays down. (Not a
+    move: a deleted image's status is final, only its files are still to go.)"""
     left = Image.objects.filter(FILES_TO_REMOVE, updated_at__lte=stale)
     image_ids = list(left.values_list("pk", flat=True)[:REMOVALS_PER_SWEEP])
     if image_ids:
         Image.objects.filter(pk__in=image_ids).update(updated_at=now)
-        enqueue_removal(image_ids)
+        queue.enqueue_removal(image_ids)
     return len(image_ids)
-
-
-def _give_up(image: Image, now: datetime, why: str) -> bool:
-    with transaction.atomic():
-        if Image.objects.filter(pk=image.pk, status=Status.RUNNING, provider_call_at=None).update(
-            status=Status.FAILED,
-            error_message=f"{why} Gave up after {image.attempts} attempt(s).",
-            error_kind="retries_exhausted",
-            finished_at=now,
-            updated_at=now,
-        ):
-            ledger.release(image, "failed: retries_exhausted")
-            return True
-    return False
-
-
-def _flag(image: Image, from_status: str, why: str) -> bool:
-    return bool(
-        Image.objects.filter(pk=image.pk, status=from_status).update(
-            status=Status.NEEDS_RECONCILIATION,
-            error_message=f"{why} It may have been billed; check with the provider.",
-            error_kind="ambiguous",
-            finished_at=timezone.now(),
-        )
-    )

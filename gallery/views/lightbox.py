@@ -66,7 +66,7 @@ def page(
     query = chosen.to_query()
     newer, older = lightbox.neighbours(chosen.images(membership), image)
     can_edit = at_least(membership.role, Role.EDITOR)
-    done = image.status == Image.Status.SUCCEEDED
+    done = image.is_done
     context = {
         **tags_context(membership, image, query, **extra),
         "newer_url": image_url(newer, query) if newer else "",
@@ -97,7 +97,7 @@ def image_page(request: WorkspaceRequest, image_id: uuid.UUID) -> HttpResponse:
 def download(request: WorkspaceRequest, image_id: uuid.UUID) -> HttpResponseBase:
     """The original, saved by the browser as persona-style-model-YYYYMMDD-shortid.png."""
     _, image = get_shown_image(request, image_id)
-    if image.status != Image.Status.SUCCEEDED or not image.original.name:
+    if not image.is_done or not image.original.name:
         raise Http404("This image has no file to download.")
     return serve_private_file(image.original.name, download_as=download_name(image))
 

@@ -15,7 +15,7 @@ from avatarapp import ratelimit
 from avatarapp.caching import serve_private_file
 from avatarapp.http import WorkspaceRequest
 from avatarapp.workspaces.roles import Role, at_least
-from generation import pipeline, services
+from generation import cancellation, services
 from generation.access import get_image_for_member, get_job_for_member
 from generation.models import Image, Job
 from generation.progress import summarize
@@ -58,8 +58,8 @@ def image_card(request: WorkspaceRequest, image_id: uuid.UUID) -> HttpResponse:
 @require_POST
 @login_required
 def image_cancel(request: WorkspaceRequest, image_id: uuid.UUID) -> HttpResponse:
-    _, image = get_image_for_member(request, image_id, Role.EDITOR)
-    if not pipeline.cancel(image):
+    membership, image = get_image_for_member(request, image_id, Role.EDITOR)
+    if not cancellation.image_cancel(membership=membership, image=image):
         messages.error(request, "That image has already finished, so it cannot be cancelled.")
     image.refresh_from_db()
     if request.htmx:

@@ -13,6 +13,7 @@ from playwright.sync_api import Browser, Locator, Page, expect
 
 from avatarapp.workspaces.models import Membership
 from generation import pipeline, services
+from generation.cancellation import image_cancel
 from generation.models import Image, Job
 from tests.browser.support import check_page, wait_for_images
 from tests.conftest import make_user
@@ -35,7 +36,7 @@ def _batch(membership: Membership) -> Job:
     Image.objects.filter(pk=image_ids[2]).update(
         status=Image.Status.FAILED, error_message="The provider refused the prompt."
     )
-    assert pipeline.cancel(Image.objects.get(pk=image_ids[3]))
+    assert image_cancel(membership=membership, image=Image.objects.get(pk=image_ids[3]))
     return job
 
 

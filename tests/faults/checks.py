@@ -17,7 +17,7 @@ from tests.emulator.recorder import SUBMIT_OPERATIONS  # what a provider may bil
 
 
 def all_terminal(job_ids: Iterable[uuid.UUID]) -> bool:
-    return not Image.objects.filter(job_id__in=list(job_ids)).exclude(status__in=Image.TERMINAL)
+    return not Image.objects.filter(job_id__in=list(job_ids)).unfinished()
 
 
 def requests_by_prompt(emulator: Emulator, operations: set[str] = SUBMIT_OPERATIONS) -> dict:
@@ -70,7 +70,7 @@ def check_outcomes(job_ids: Iterable[uuid.UUID], emulator: Emulator) -> list[Ima
     attempts: dict[str, int] = defaultdict(int)
     for image in images:
         what = describe([image])
-        assert image.is_terminal, what
+        assert image.is_final, what
         assert image.attempts <= failed_attempts.MAX_ATTEMPTS, what
         _check_ledger_lines(image, lines[image.pk], what)
         if image.status == "succeeded":
@@ -111,7 +111,7 @@ def check_budget_counters(workspace_ids: Iterable[uuid.UUID]) -> None:
     for period in BudgetPeriod.objects.filter(workspace_id__in=list(workspace_ids)):
         images = list(Image.objects.filter(workspace_id=period.workspace_id))
         images = [i for i in images if month_of(i.created_at) == period.month]
-        holding = [i for i in images if not i.is_terminal or i.status == "needs_reconciliation"]
+        holding = [i for i in images if not i.is_final or i.status == "needs_reconciliation"]
         reserved = sum((i.estimated_usd for i in holding), Decimal(0))
         spent = sum((i.actual_usd or Decimal(0) for i in images if is_billed(i)), Decimal(0))
         assert (period.reserved_usd, period.spent_usd) == (reserved, spent), period.month

@@ -11,7 +11,7 @@ from django.db import transaction
 
 from generation import services
 from generation.models import Image
-from generation.tasks import enqueue_image
+from generation.queue import enqueue_image
 from tests.conftest import World
 from tests.emulator import Emulator
 from tests.faults.checks import all_terminal, check_outcomes, describe, requests_by_prompt

@@ -87,16 +87,13 @@ def submission(membership_id: int, batch: services.BatchRequest) -> Callable[[],
 
 
 def settlement(image: Image, amount: Decimal) -> Callable[[], str]:
-    """What the pipeline does when an answer arrives: the final move, then settle, together."""
+    """What the pipeline does once an answer is stored: the final move, then settle, together."""
+    Image.objects.filter(pk=image.pk).update(status=Image.Status.STORING)  # the answer arrived
 
     def settle() -> str:
         with transaction.atomic():
-            moved = failed_attempts.move(
-                image.pk,
-                Image.Status.QUEUED,
-                status=Image.Status.SUCCEEDED,
-                actual_usd=amount,
-                finished_at=timezone.now(),
+            moved = Image.objects.move(
+                image.pk, Image.Status.STORING, Image.Status.SUCCEEDED, actual_usd=amount
             )
             assert moved
             assert ledger.settle(image, amount, rule="race", as_of=timezone.now().date())

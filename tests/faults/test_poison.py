@@ -14,7 +14,7 @@ from django.utils import timezone
 
 from generation import failed_attempts, ledger, services
 from generation.models import Image, Job, LedgerEntry
-from generation.tasks import enqueue_image
+from generation.queue import enqueue_image
 from tests.conftest import World
 from tests.emulator import Emulator
 from tests.faults.checks import all_terminal, check_outcomes, describe, requests_by_prompt

@@ -14,9 +14,9 @@ from typing import Any
 import pytest
 from django.utils import timezone
 
-from generation import failed_attempts, pipeline, services, tasks
+from generation import failed_attempts, pipeline, queue, services
 from generation.models import Image
-from generation.tasks import enqueue_image
+from generation.queue import enqueue_image
 from tests.conftest import World
 from tests.emulator import Emulator
 from tests.emulator.recorder import SUBMIT_OPERATIONS
@@ -174,7 +174,7 @@ def test_a_long_retry_after_never_delays_a_poll_past_the_countdown_cap(
     settings.GENERATION_MAX_COUNTDOWN = 2
     scheduled: list[float] = []
     monkeypatch.setattr(
-        tasks, "enqueue_poll", lambda image_id, countdown=0: scheduled.append(countdown)
+        queue, "enqueue_poll", lambda image_id, countdown=0: scheduled.append(countdown)
     )
     persona = make_persona(team.membership("editor"), occupation="[fault:poll_unavailable=3]")
     batch = services.BatchRequest(

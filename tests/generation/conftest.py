@@ -130,7 +130,7 @@ def wait_for(condition: Callable[[], bool], seconds: float = 30, what: str = "co
 
 
 def all_terminal(job_id: uuid.UUID) -> bool:
-    return not Image.objects.filter(job_id=job_id).exclude(status__in=Image.TERMINAL).exists()
+    return not Image.objects.filter(job_id=job_id).unfinished().exists()
 
 
 @pytest.fixture

@@ -13,6 +13,7 @@ from django.utils import timezone
 from avatarapp.keys.models import ProviderKey
 from avatarapp.keys.services import revoke
 from generation import ledger, pipeline, services, sweeper, tasks
+from generation.cancellation import image_cancel
 from generation.models import Image, LedgerEntry
 from tests.conftest import World
 from tests.emulator import Emulator
@@ -135,13 +136,14 @@ def test_an_attempt_the_sweeper_took_for_dead_does_not_call_the_provider(
 
 
 def test_cancel_a_queued_image(team: World) -> None:
-    job = services.submit(team.membership("editor"), one_image(team))
+    editor = team.membership("editor")
+    job = services.submit(editor, one_image(team))
     [image] = Image.objects.filter(job=job)
-    assert pipeline.cancel(image)
+    assert image_cancel(membership=editor, image=image)
     image.refresh_from_db()
     assert image.status == "cancelled"
     assert ledger.budget_status(team.team).reserved == 0
-    assert not pipeline.cancel(image)  # already ended
+    assert not image_cancel(membership=editor, image=image)  # already ended
 
 
 @pytest.mark.parametrize(
@@ -160,10 +162,11 @@ def test_cancel_while_a_bfl_task_is_polling_settles_what_bfl_bills(
     charged: Decimal,
 ) -> None:
     providers.configure(latency_overrides={model: 60}, bfl_flux1_cost_on_submit=credits_on_submit)
-    job = services.submit(team.membership("editor"), one_image(team, model=model))
+    editor = team.membership("editor")
+    job = services.submit(editor, one_image(team, model=model))
     [stale] = Image.objects.filter(job=job)  # loaded before the submit, as a page might hold it
     wait_for(lambda: Image.objects.get(pk=stale.pk).status == "polling", what="polling")
-    assert pipeline.cancel(stale)
+    assert image_cancel(membership=editor, image=stale)
     image = Image.objects.get(pk=stale.pk)
     assert (image.status, image.actual_usd) == ("cancelled", charged)
     settlement = LedgerEntry.objects.get(image=image, kind="settlement")
@@ -185,7 +188,7 @@ def test_retry_makes_a_new_attempt_reserved_again(team: World, worker: None) -> 
     assert failed.status == "failed"
     again = services.retry(editor, failed)
     assert again.retry_of_id == failed.pk
-    wait_for(lambda: Image.objects.get(pk=again.pk).is_terminal, what="the retry")
+    wait_for(lambda: Image.objects.get(pk=again.pk).is_final, what="the retry")
     again.refresh_from_db()
     assert again.status == "succeeded"
     with pytest.raises(services.SubmitError, match="Only a failed or cancelled image"):

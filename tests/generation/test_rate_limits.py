@@ -8,7 +8,7 @@ from typing import Any
 
 from django.urls import reverse
 
-from generation import pipeline
+from generation.cancellation import image_cancel
 from generation.models import Image, Job, LedgerEntry
 from personas.models import Persona
 from tests.conftest import World
@@ -118,7 +118,7 @@ def test_retry_limit_shows_the_job_page_and_creates_nothing(
     job = submit_builtin(world.membership("editor"), count=2)
     first, second = job.images.order_by("pk")
     for image in (first, second):
-        pipeline.cancel(image)
+        image_cancel(membership=world.membership("editor"), image=image)
     editor = in_team("editor")
     assert editor.post(reverse("generation:image_retry", args=[first.pk])).status_code == 302
     before = written()

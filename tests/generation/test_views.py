@@ -12,6 +12,7 @@ from django.urls import reverse
 from PIL import Image as PillowImage
 
 from generation import ledger, pipeline, services
+from generation.cancellation import image_cancel
 from generation.models import Budget, Image, Job
 from generation.storage import THUMBNAIL_SIDE
 from tests.conftest import ROLES, World
@@ -71,7 +72,7 @@ def test_cancel(role: str, world: World, job: Job, client_as) -> None:
 def test_retry(role: str, world: World, job: Job, client_as) -> None:
     image = job.images.first()
     assert image is not None
-    pipeline.cancel(image)
+    image_cancel(membership=world.membership("editor"), image=image)
     response = client_as(role).post(reverse("generation:image_retry", args=[image.pk]))
     retried = _expect(response, role, EDITORS, ok=302)
     assert Image.objects.filter(retry_of=image).exists() is retried

@@ -162,8 +162,8 @@ def test_delete_asks_first_then_removes_row_and_files(
 def test_delete_is_refused_while_jobs_run(
     persona: Persona, team_client: TeamClient, world: World
 ) -> None:
-    from generation import pipeline
     from generation import services as generation
+    from generation.cancellation import image_cancel
 
     editor = world.membership("editor")
     batch = generation.BatchRequest(
@@ -176,7 +176,7 @@ def test_delete_is_refused_while_jobs_run(
     )
     assert "has generations in progress" in response.content.decode()
     assert Persona.objects.filter(pk=persona.pk).exists()
-    pipeline.cancel(job.images.get())
+    image_cancel(membership=editor, image=job.images.get())
     assert services.persona_has_running_jobs(persona) is False
 
 

@@ -1,0 +1,72 @@
+"""Cancelling an image: the Cancel button on a batch's card, and deleting from the gallery an
+image that is still waiting.
+
+    queued  -> cancelled: nothing was sent, so the reservation goes back.
+    polling -> cancelled: the provider has accepted the task and bills it whatever we do now, so
+                          what it bills is settled (the credits it reported at submit, else the
+                          catalog's list price) and the next scheduled poll finds nothing to do.
+
+Running and storing images cannot be stopped (a worker is calling the provider or storing its
+answer), and a finished one has nothing left to stop: cancelling those changes nothing.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.core.exceptions import PermissionDenied
+from django.db import transaction
+
+from avatarapp.workspaces.access import role_required_message
+from avatarapp.workspaces.models import Membership
+from avatarapp.workspaces.roles import Role, at_least
+from catalog import Usage, actual_cost, resolve_params
+from generation import ledger
+from generation.models import Image
+
+Status = Image.Status
+CANCELLED: dict[str, Any] = {"error_message": "Cancelled.", "error_kind": "cancelled"}
+
+
+def image_cancel(*, membership: Membership, image: Image) -> bool:
+    """Cancel `image` for `membership` (an editor or above of its workspace); False when it can
+    no longer be cancelled. Raises PermissionDenied, with a sentence, for anyone else."""
+    if image.workspace_id != membership.workspace_id:
+        raise PermissionDenied("That image is not in this workspace.")
+    if not at_least(membership.role, Role.EDITOR):
+        raise PermissionDenied(role_required_message(Role.EDITOR))
+    with transaction.atomic():
+        if Image.objects.move(image.pk, Status.QUEUED, Status.CANCELLED, **CANCELLED):
+            ledger.release(image, "cancelled before any provider call")
+            return True
+        return _cancel_polling(image)
+
+
+def _cancel_polling(image: Image) -> bool:
+    # Read again: the row the caller holds may predate the submit, and so miss the credits BFL
+    # reported. A row still polling has them (they are set by the move into polling).
+    polling = Image.objects.filter(pk=image.pk, status=Status.POLLING).first()
+    if polling is None:
+        return False
+    params = resolve_params(
+        polling.model_id, polling.aspect_ratio, polling.resolution, polling.quality
+    )
+    cost = actual_cost(polling.model_id, Usage(credits=polling.provider_credits), params)
+    if not Image.objects.move(
+        image.pk,
+        Status.POLLING,
+        Status.CANCELLED,
+        actual_usd=cost.amount_usd,
+        price_rule=cost.rule,
+        price_as_of=cost.as_of,
+        **CANCELLED,
+    ):
+        return False
+    ledger.settle(
+        polling,
+        cost.amount_usd,
+        rule=cost.rule,
+        as_of=cost.as_of,
+        detail="cancelled after the provider accepted the task",
+    )
+    return True

@@ -14,7 +14,9 @@ from catalog import Provider
 from generation.templatetags.keys_tags import key_mask
 from tests.conftest import World
 from tests.emulator import Emulator
-from tests.keys.factories import bfl_key, openai_key, store_key
+from tests.keys.factories import bfl_key, google_key, openai_key, store_key
+from tests.markup import find, find_all
+from tests.markup import text as text_of
 
 
 def _add(client: Client, world: World, key: str, **extra: str) -> Any:
@@ -88,6 +90,29 @@ def test_personal_keys_are_seen_only_by_their_owner(world: World, client_as: Any
     assert "Bob private" in page
     assert key_mask(mine) in page
     assert mine.short_fingerprint in page
+
+
+def test_each_key_card_names_its_provider_region_and_mask_as_people_know_them(
+    world: World, client_as: Any
+) -> None:
+    admin = world.membership("admin")
+    tail = "Wxyz"
+    store_key(admin, bfl_key() + tail, provider=Provider.BFL, label="Global", region="global")
+    store_key(admin, bfl_key() + tail, provider=Provider.BFL, label="Europe", region="eu")
+    store_key(admin, google_key() + tail, provider=Provider.GOOGLE, label="Gemini")
+    store_key(admin, openai_key() + tail, provider=Provider.OPENAI_COMPATIBLE, label="Server")
+    store_key(admin, openai_key() + tail, label="Images")
+    page = client_as("admin").get(reverse("keys:workspace", args=[world.team.pk])).content.decode()
+    cards = {
+        text_of(find(str(card), "h3")): text_of(find(str(card), "p", **{"class": "key-meta"}))
+        for card in find_all(page, "article")
+    }
+    assert cards["Global"].startswith(f"Black Forest Labs Workspace key Key …{tail}")
+    assert cards["Europe"].startswith(f"Black Forest Labs (EU) Workspace key Key …{tail}")
+    assert cards["Gemini"].startswith(f"Google Gemini Workspace key Key AIza…{tail}")
+    assert cards["Server"].startswith(f"OpenAI-compatible server Workspace key Key …{tail}")
+    assert cards["Images"].startswith(f"OpenAI Workspace key Key sk-…{tail}")
+    assert page.count("Credits left") == 2
 
 
 def test_what_each_role_sees_of_a_workspace_key(world: World, client_as: Any) -> None:

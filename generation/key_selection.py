@@ -18,11 +18,10 @@ from avatarapp.keys.crypto import KeyUnavailableError as VaultRefusal
 from avatarapp.keys.models import ProviderKey, Status
 from avatarapp.keys.secret import Secret
 from avatarapp.workspaces.models import Membership
-from catalog import Provider
 from generation.models import Image
 from generation.provider_keys.verdicts import note_refusal
 from generation.providers.base import Endpoint, ErrorKind, KeyStatus, PermanentError
-from generation.providers.registry import REGISTRY, entry
+from generation.providers.registry import KEYLESS, REGISTRY, entry
 
 
 class KeyUnavailableError(Exception):
@@ -62,9 +61,9 @@ def candidates(membership: Membership, provider: str) -> list[ProviderKey]:
 
 def usable_providers(membership: Membership) -> frozenset[str]:
     """The providers `membership` can generate with: those it has a usable key for (as
-    `candidates` counts them), and the built-in renderer. One query."""
+    `candidates` counts them), and those that need no key (the built-in renderer). One query."""
     keys = vault.usable_keys(membership).exclude(status=Status.INVALID).order_by()
-    return frozenset(keys.values_list("provider", flat=True).distinct()) | {Provider.BUILTIN}
+    return frozenset(keys.values_list("provider", flat=True).distinct()) | KEYLESS
 
 
 def missing_key(provider: str) -> str:

@@ -188,6 +188,7 @@ ENTRIES: tuple[ProviderEntry, ...] = (
 
 REGISTRY: Mapping[str, ProviderEntry] = {entry.name: entry for entry in ENTRIES}
 KEYED: tuple[ProviderEntry, ...] = tuple(entry for entry in ENTRIES if entry.key is not None)
+KEYLESS: frozenset[str] = frozenset(entry.name for entry in ENTRIES if entry.key is None)
 
 
 def entry(provider: str) -> ProviderEntry:

@@ -429,12 +429,13 @@ CELERY_BEAT_SCHEDULE = {
 }
 
 # Every record goes through the root handler, whose filter redacts provider keys (Authorization,
-# x-key, x-goog-api-key, sk-..., AIza...). Django's loggers have handlers of their own by default;
-# sending them to the root handler instead puts them through the same filter.
+# each provider's key header and key shape, from the provider registry). Django's loggers have
+# handlers of their own by default; sending them to the root handler instead puts them through
+# the same filter.
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "filters": {"redact_secrets": {"()": "avatarapp.keys.redaction.RedactSecretsFilter"}},
+    "filters": {"redact_secrets": {"()": "generation.providers.redaction.RedactSecretsFilter"}},
     "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"}},
     "handlers": {
         "console": {

@@ -23,6 +23,6 @@ urlpatterns = [
     path("personas/", include("personas.urls")),
     path("", include("generation.urls")),
     path("", include("gallery.urls")),
-    path("settings/keys/", include("avatarapp.keys.urls")),
+    path("settings/keys/", include("generation.provider_keys.urls")),
     path(f"{settings.ADMIN_URL}", admin.site.urls),
 ]

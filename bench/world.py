@@ -19,10 +19,10 @@ from django.contrib.sessions.backends.db import SessionStore
 from django.core.management import call_command
 from django.test import Client
 
-from avatarapp.keys.services import NewKey, add_key
 from avatarapp.workspaces.access import SESSION_KEY
 from avatarapp.workspaces.models import Membership, Workspace
 from avatarapp.workspaces.services import create_personal_workspace, create_team_workspace
+from generation.provider_keys.services import NewKey, add_key
 from personas.models import Persona
 
 OPENAI_KEY = "sk-test-bench-emulator-0000"  # obviously fake (tests/emulator/README.md, Keys)

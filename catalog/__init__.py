@@ -10,8 +10,8 @@ Public API (plain Python, no Django):
     estimate(model_id, params, n_images=1, reference_count=0, *, prompt=None,
              reference_sizes=None, workspace_price=None) -> CostEstimate
     actual_cost(model_id, usage, params, *, n_images=1, workspace_price=None) -> Cost
-    credits_usd(credits) -> Decimal                       # BFL credits in dollars
-    model_name(model_id) -> str, provider_name(provider) -> str   # what people read
+    credits_usd(credits) -> Decimal                                 # BFL credits in dollars
+    model_name(model_id) -> str                                     # what people read
 
 Typical use before a job: check_available -> resolve_params -> estimate (reserve the budget);
 after the provider answers: actual_cost (settle).
@@ -44,7 +44,7 @@ from .models import (
     UnknownModelError,
     UnsupportedParamsError,
 )
-from .names import PROVIDER_NAMES, model_name, provider_name
+from .names import model_name
 from .params import check_references, resolve_params
 from .pricing import actual_cost, credits_usd, estimate, prompt_token_bound
 from .usage import Usage
@@ -56,7 +56,6 @@ __all__ = [
     "CATALOG",
     "DEFAULT_MODEL_ID",
     "MODELS",
-    "PROVIDER_NAMES",
     "QUALITIES",
     "RESOLUTIONS",
     "SELF_HOSTED_MODEL_ID",
@@ -84,7 +83,6 @@ __all__ = [
     "get_model",
     "model_name",
     "prompt_token_bound",
-    "provider_name",
     "resolve_params",
     "status",
 ]

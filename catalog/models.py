@@ -24,21 +24,14 @@ QUALITIES: tuple[str, ...] = ("low", "medium", "high", "xhigh", "max")
 
 
 class Provider(enum.StrEnum):
+    """The one list of providers. Everything else about a provider (names, keys, checks, clients)
+    is its entry in generation.providers.registry."""
+
     OPENAI = "openai"
     BFL = "bfl"
     GOOGLE = "google"
     BUILTIN = "builtin"
     OPENAI_COMPATIBLE = "openai_compatible"
-
-
-# How the Generate page names each provider's group of models (UI.md: plain words).
-PROVIDER_DISPLAY_NAMES: Mapping[str, str] = {
-    "builtin": "Built-in renderer",
-    "openai": "OpenAI",
-    "bfl": "Black Forest Labs",
-    "google": "Google",
-    "openai_compatible": "Your own server",
-}
 
 
 class Family(enum.StrEnum):

@@ -1,19 +1,10 @@
-"""Models and providers as people know them: "GPT Image 2", "Black Forest Labs", "Built-in
-renderer", never a catalog id or a provider slug. Pages read them through the `model_name` and
-`provider_name` template filters (generation/templatetags/catalog_names.py)."""
+"""Models as people know them: "GPT Image 2", never a catalog id. Pages read them through the
+`model_name` template filter (generation/templatetags/catalog_names.py); providers' names are
+the provider registry's (generation.providers.registry.display_name)."""
 
 from __future__ import annotations
 
 from .data import CATALOG
-from .models import Provider
-
-PROVIDER_NAMES: dict[str, str] = {
-    Provider.BUILTIN: "Built-in renderer",
-    Provider.OPENAI: "OpenAI",
-    Provider.BFL: "Black Forest Labs",
-    Provider.GOOGLE: "Google",
-    Provider.OPENAI_COMPATIBLE: "Your own server",
-}
 
 
 def model_name(model_id: str) -> str:
@@ -21,7 +12,3 @@ def model_name(model_id: str) -> str:
     name left for it."""
     model = CATALOG.get(model_id)
     return model.display_name if model else model_id
-
-
-def provider_name(provider: str) -> str:
-    return PROVIDER_NAMES.get(provider, provider)

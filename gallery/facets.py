@@ -12,9 +12,10 @@ from dataclasses import dataclass
 from django.db.models import Count, Max
 
 from avatarapp.workspaces.models import Membership
-from catalog import model_name, provider_name
+from catalog import model_name
 from gallery.models import ImageTag
 from gallery.query import STATUSES, GalleryFilter
+from generation.providers.registry import display_name as provider_name
 from personas.style_specs import BUILTIN_BY_KEY
 
 

@@ -13,22 +13,15 @@ from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
 
-from django.conf import settings
-
 from avatarapp.keys import vault
 from avatarapp.keys.crypto import KeyUnavailableError as VaultRefusal
 from avatarapp.keys.models import ProviderKey, Status
+from avatarapp.keys.secret import Secret
 from avatarapp.workspaces.models import Membership
 from generation.models import Image
-from generation.providers.base import ErrorKind, KeyStatus, PermanentError, Secret
-from generation.providers.openai_compatible import OpenAICompatibleImages
-
-PROVIDER_NAMES = {
-    "openai": "OpenAI",
-    "bfl": "Black Forest Labs",
-    "google": "Google",
-    "openai_compatible": "your OpenAI-compatible server",
-}
+from generation.provider_keys.verdicts import note_refusal
+from generation.providers.base import Endpoint, ErrorKind, KeyStatus, PermanentError
+from generation.providers.registry import KEYLESS, REGISTRY, entry
 
 
 class KeyUnavailableError(Exception):
@@ -39,15 +32,15 @@ class KeyUnavailableError(Exception):
 class ChosenKey:
     key_id: Any
     secret: Secret
-    region: str
-    base_url: str
+    endpoint: Endpoint
     # Self-hosted servers cost what the workspace says; we hold no price for them yet: $0.
     workspace_price: Decimal = Decimal(0)
 
-    def compatible_client(self) -> OpenAICompatibleImages:
-        return OpenAICompatibleImages(
-            self.secret, self.base_url, allow_private=settings.ALLOW_PRIVATE_PROVIDER_HOSTS
-        )
+
+def _key_name(provider: str) -> str:
+    """ "OpenAI", "Google Gemini": the provider as the keys page names it."""
+    known = REGISTRY.get(provider)
+    return known.key.name if known and known.key else provider
 
 
 def _creator_membership(image: Image) -> Membership | None:
@@ -68,29 +61,28 @@ def candidates(membership: Membership, provider: str) -> list[ProviderKey]:
 
 def usable_providers(membership: Membership) -> frozenset[str]:
     """The providers `membership` can generate with: those it has a usable key for (as
-    `candidates` counts them), and the built-in renderer. One query."""
+    `candidates` counts them), and those that need no key (the built-in renderer). One query."""
     keys = vault.usable_keys(membership).exclude(status=Status.INVALID).order_by()
-    return frozenset(keys.values_list("provider", flat=True).distinct()) | {"builtin"}
+    return frozenset(keys.values_list("provider", flat=True).distinct()) | KEYLESS
 
 
 def missing_key(provider: str) -> str:
-    name = PROVIDER_NAMES.get(provider, provider)
     return (
-        f"There is no usable {name} key in this workspace. Add one under Settings -> "
-        "Provider keys, or choose another model (the built-in renderer needs no key)."
+        f"There is no usable {_key_name(provider)} key in this workspace. Add one under "
+        "Settings -> Provider keys, or choose another model (the built-in renderer needs no key)."
     )
 
 
 def key_for_batch(membership: Membership, provider: str) -> tuple[uuid.UUID | None, str]:
     """The key a batch will use for `provider` and how to show it (masked). Raises when none."""
-    if provider == "builtin":
+    if entry(provider).key is None:
         return None, "no key needed"
     keys = candidates(membership, provider)
     if not keys:
         raise KeyUnavailableError(missing_key(provider))
     first = keys[0]
     more = f" (+{len(keys) - 1} more)" if len(keys) > 1 else ""
-    return first.pk, f"{first.mask} ({first.label}){more}"
+    return first.pk, f"{entry(provider).mask(first.last4)} ({first.label}){more}"
 
 
 def choose_key(image: Image, provider: str) -> ChosenKey:
@@ -113,7 +105,7 @@ def choose_key(image: Image, provider: str) -> ChosenKey:
         key, secret = vault.secret_for_job(key_id, membership, detail=f"Image {image.pk}")
     except VaultRefusal as refusal:
         raise PermanentError(str(refusal), kind=ErrorKind.AUTH) from None
-    return ChosenKey(key.pk, secret, key.region or "global", key.base_url)
+    return ChosenKey(key.pk, secret, Endpoint(key.region, key.base_url))
 
 
 def next_key(image: Image, provider: str) -> Any | None:
@@ -128,11 +120,12 @@ def next_key(image: Image, provider: str) -> Any | None:
 
 
 def _no_key(provider: str) -> KeyUnavailableError:
-    name = PROVIDER_NAMES.get(provider, provider)
-    return KeyUnavailableError(f"There is no usable {name} key any more. Add one and retry.")
+    return KeyUnavailableError(
+        f"There is no usable {_key_name(provider)} key any more. Add one and retry."
+    )
 
 
 def mark_refused(key_id: Any, message: str) -> None:
     key = ProviderKey.objects.filter(pk=key_id).first()
     if key is not None:
-        vault.note_refusal(key, KeyStatus.INVALID, message)
+        note_refusal(key, KeyStatus.INVALID, message)

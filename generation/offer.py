@@ -20,7 +20,7 @@ from catalog import (
     estimate,
     resolve_params,
 )
-from catalog.models import PROVIDER_DISPLAY_NAMES
+from generation.providers.registry import ENTRIES, REGISTRY
 from generation.words import duration, money
 
 
@@ -86,8 +86,9 @@ def seconds_for(model: CatalogModel, medians: dict[str, float]) -> float:
 def model_groups(
     usable_providers: frozenset[str], settings: Settings, medians: dict[str, float]
 ) -> list[ProviderGroup]:
-    """Every offered model in its provider's group, the built-in renderer first."""
-    groups: dict[str, list[ModelTile]] = {provider: [] for provider in PROVIDER_DISPLAY_NAMES}
+    """Every offered model in its provider's group, in the registry's order (the built-in
+    renderer first)."""
+    groups: dict[str, list[ModelTile]] = {entry.name: [] for entry in ENTRIES}
     for model in generatable_models():
         here = model.id in medians
         groups[str(model.provider)].append(
@@ -100,7 +101,7 @@ def model_groups(
         )
     return [
         ProviderGroup(
-            provider, PROVIDER_DISPLAY_NAMES[provider], provider in usable_providers, tiles
+            provider, REGISTRY[provider].display_name, provider in usable_providers, tiles
         )
         for provider, tiles in groups.items()
         if tiles

@@ -14,7 +14,7 @@ from collections.abc import Iterable, Sequence
 from datetime import date
 from decimal import ROUND_CEILING, Decimal
 
-from catalog.models import PROVIDER_DISPLAY_NAMES
+from generation.providers.registry import display_name
 
 CENT = Decimal("0.01")
 # Below ten cents people write the digits that matter ($0.0055, $0.04); above, whole cents.
@@ -66,7 +66,7 @@ def key_words(provider: str, key: str) -> str:
     """How the batch reaches a provider: "the built-in renderer", "OpenAI key Mia's (sk-…fc68)"."""
     if provider == "builtin":
         return "the built-in renderer"
-    return f"{PROVIDER_DISPLAY_NAMES.get(provider, provider)} key {key}"
+    return f"{display_name(provider)} key {key}"
 
 
 def estimate_sentence(

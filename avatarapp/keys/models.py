@@ -1,5 +1,10 @@
 """Provider keys, stored encrypted, and their audit trail. Neither model ever holds a key in
-plain text; `ciphertext` is AES-GCM sealed by avatarapp.keys.crypto."""
+plain text; `ciphertext` is AES-GCM sealed by avatarapp.keys.crypto.
+
+This app stores and opens secrets and knows nothing of providers: `provider` is the slug of a
+generation.providers.registry entry, and `region` / `base_url` say where that provider's requests
+go; the key pages (generation.provider_keys) check both against the registry and give them names.
+"""
 
 from __future__ import annotations
 
@@ -13,29 +18,12 @@ from django.utils import timezone
 from avatarapp.workspaces.models import Workspace
 
 
-class Provider(models.TextChoices):
-    OPENAI = "openai", "OpenAI"
-    BFL = "bfl", "Black Forest Labs"
-    GOOGLE = "google", "Google Gemini"
-    OPENAI_COMPATIBLE = "openai_compatible", "OpenAI-compatible server"
-
-
-class Region(models.TextChoices):
-    GLOBAL = "global", "Global"
-    EU = "eu", "EU"
-    US = "us", "US"
-
-
 class Status(models.TextChoices):
     UNCHECKED = "unchecked", "Unchecked"
     VALID = "valid", "Valid"
     INVALID = "invalid", "Refused"
     RESTRICTED = "restricted", "Valid, restricted"
     REVOKED = "revoked", "Revoked"
-
-
-# What a masked key starts with: the provider's own prefix, so people recognise their key.
-MASK_PREFIX = {Provider.OPENAI: "sk-", Provider.GOOGLE: "AIza"}
 
 
 class ProviderKey(models.Model):
@@ -51,9 +39,9 @@ class ProviderKey(models.Model):
         on_delete=models.CASCADE,
         related_name="personal_provider_keys",
     )
-    provider = models.CharField(max_length=20, choices=Provider.choices)
-    region = models.CharField(max_length=8, choices=Region.choices, blank=True)  # BFL only
-    base_url = models.CharField(max_length=500, blank=True)  # OpenAI-compatible only
+    provider = models.CharField(max_length=20)  # the slug of a provider registry entry
+    region = models.CharField(max_length=8, blank=True)  # for a provider with regions
+    base_url = models.CharField(max_length=500, blank=True)  # for a server the user runs
     label = models.CharField(max_length=60)
     ciphertext = models.BinaryField()
     key_version = models.PositiveSmallIntegerField()
@@ -87,20 +75,19 @@ class ProviderKey(models.Model):
                 condition=Q(owner__isnull=False),
                 name="keys_one_personal_key_per_fingerprint",
             ),
+            # Which providers take a region, and which a server URL, is the provider registry's
+            # knowledge, which this app does not have; the one writer of new keys
+            # (generation.provider_keys.services.add_key) checks each row against the registry
+            # before saving it. What holds for every provider is kept here: a key's requests go
+            # to one of its provider's regions or to a server of the user's, never both.
             models.CheckConstraint(
-                condition=Q(provider=Provider.BFL, region__in=Region.values)
-                | (~Q(provider=Provider.BFL) & Q(region="")),
-                name="keys_region_only_for_bfl",
-            ),
-            models.CheckConstraint(
-                condition=Q(provider=Provider.OPENAI_COMPATIBLE) & ~Q(base_url="")
-                | (~Q(provider=Provider.OPENAI_COMPATIBLE) & Q(base_url="")),
-                name="keys_base_url_only_for_compatible",
+                condition=Q(region="") | Q(base_url=""),
+                name="keys_region_or_base_url",
             ),
         ]
 
     def __str__(self) -> str:
-        return f"{self.label} ({self.get_provider_display()})"
+        return f"{self.label} ({self.provider})"
 
     @property
     def is_personal(self) -> bool:
@@ -111,21 +98,8 @@ class ProviderKey(models.Model):
         return self.status == Status.REVOKED
 
     @property
-    def mask(self) -> str:
-        """`sk-…AbCd`: the provider's prefix and the last four characters, never more."""
-        tail = self.last4 or "••••"
-        return f"{MASK_PREFIX.get(Provider(self.provider), '')}…{tail}"
-
-    @property
     def short_fingerprint(self) -> str:
         return self.fingerprint[:8]
-
-    @property
-    def provider_name(self) -> str:
-        name = self.get_provider_display()
-        if self.provider == Provider.BFL and self.region != Region.GLOBAL:
-            return f"{name} ({self.get_region_display()})"
-        return name
 
 
 class KeyEvent(models.Model):
@@ -149,7 +123,7 @@ class KeyEvent(models.Model):
     key_owner = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.CASCADE, related_name="+"
     )
-    provider = models.CharField(max_length=20, choices=Provider.choices)
+    provider = models.CharField(max_length=20)
     label = models.CharField(max_length=60)
     last4 = models.CharField(max_length=4, blank=True)
     action = models.CharField(max_length=10, choices=Action.choices)

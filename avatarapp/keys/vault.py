@@ -5,10 +5,9 @@ whole code base for other callers). It refuses revoked keys, records the use, an
 `Secret`, whose repr is a mask, to pass straight into a provider adapter. Keys are opened just in
 time, inside the worker's provider call; a key never travels in task arguments.
 
-For the pipeline:
+For the pipeline (generation.key_selection):
     key, secret = vault.secret_for_job(key_id, membership)   # re-checks who may use it
-    adapter = OpenAIImages(secret, base_url=settings.OPENAI_BASE_URL)
-    ... on a PermanentError of kind AUTH / FORBIDDEN: vault.note_refusal(key, ...)
+    client = entry.build_client(secret, ...)                 # the provider registry's builder
 """
 
 from __future__ import annotations
@@ -23,11 +22,11 @@ from django.utils import timezone
 from django.views.decorators.debug import sensitive_variables
 
 from avatarapp.keys import crypto
-from avatarapp.keys.events import apply_check, record
+from avatarapp.keys.events import record
 from avatarapp.keys.models import KeyEvent, ProviderKey, Status
+from avatarapp.keys.secret import Secret
 from avatarapp.workspaces.models import Membership
 from avatarapp.workspaces.roles import Role, at_least
-from generation.providers.base import KeyStatus, Secret
 
 # A busy key is opened for every image; write last_used (and a "used" event) at most this often.
 USE_RECORD_INTERVAL = timedelta(minutes=5)
@@ -110,9 +109,3 @@ def secret_for_job(
             "This key is no longer available to you in this workspace; choose another key."
         )
     return key, open_key(key, purpose=Purpose.JOB, actor=membership.user, detail=detail)
-
-
-def note_refusal(key: ProviderKey, status: KeyStatus, message: str) -> None:
-    """A provider refused a job's call with this key (401: INVALID; 403 organisation
-    verification: RESTRICTED). Shown on the keys page so an admin can act."""
-    apply_check(key, status, message, actor=None, detail_prefix="A job was refused")

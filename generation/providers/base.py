@@ -10,26 +10,17 @@ import enum
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from decimal import Decimal
+from typing import NamedTuple
 
 from catalog.usage import Usage
 
 
-class Secret:
-    """A provider key in memory. Its repr and str never show the value, so a key that ends up in a
-    log line, an exception or a traceback's locals shows as a mask."""
+class Endpoint(NamedTuple):
+    """Where one key's requests go, as stored with the key: a region (BFL), or the URL of a
+    server the user runs (OpenAI-compatible). Empty for providers with one address."""
 
-    __slots__ = ("_value",)
-
-    def __init__(self, value: str) -> None:
-        self._value = value
-
-    def reveal(self) -> str:
-        return self._value
-
-    def __repr__(self) -> str:
-        return "Secret('********')"
-
-    __str__ = __repr__
+    region: str = ""
+    base_url: str = ""
 
 
 @dataclass(frozen=True)

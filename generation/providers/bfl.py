@@ -16,9 +16,12 @@ from decimal import Decimal
 from typing import Any
 
 import httpx
+from django.conf import settings
 
+from avatarapp.keys.secret import Secret
 from generation.providers.base import (
     AmbiguousError,
+    Endpoint,
     ErrorKind,
     GeneratedImage,
     GenerationResult,
@@ -30,16 +33,15 @@ from generation.providers.base import (
     PollOutcome,
     ProviderError,
     RetryableError,
-    Secret,
     Usage,
 )
+from generation.providers.clients import deadline_client, thread_http_client
 from generation.providers.http import (
     DEFAULT_TIMEOUT,
     POLL_TIMEOUT,
     HostAllowlist,
     generated_image,
     retry_after_seconds,
-    scrub,
     transport_error,
 )
 
@@ -207,7 +209,7 @@ def _detail(response: httpx.Response) -> str:
         return f"HTTP {response.status_code}"
     if isinstance(detail, list):  # 422: [{"loc", "msg", "type"}]
         return "; ".join(f"{'.'.join(map(str, d.get('loc', [])))}: {d.get('msg')}" for d in detail)
-    return scrub(str(detail or f"HTTP {response.status_code}"))
+    return str(detail or f"HTTP {response.status_code}")
 
 
 def _status_error(response: httpx.Response) -> ProviderError:
@@ -269,9 +271,34 @@ def _status_outcome_error(status: object, data: dict[str, Any]) -> ProviderError
             provider_code="task_not_found",
         )
     details = data.get("details") or {}
-    reason = scrub(str(details.get("error") or "no reason given"))
+    reason = str(details.get("error") or "no reason given")
     return PermanentError(
         f"{NAME} could not make this image ({reason}). Retry to try again.",
         kind=ErrorKind.FAILED,
         provider_code=str(status),
+    )
+
+
+# --- How the studio builds this adapter and checks a key with it (see its registry entry) -----
+
+
+def _base_url(where: Endpoint) -> str:
+    return str(settings.BFL_BASE_URLS[where.region or "global"])
+
+
+def key_check(secret: Secret, where: Endpoint, seconds: float) -> KeyCheck:
+    with deadline_client(seconds) as http:
+        return BflClient(secret, base_url=_base_url(where), http_client=http).check_key()
+
+
+def client_for(secret: Secret | None, where: Endpoint) -> BflClient:
+    assert secret is not None
+    return BflClient(
+        secret,
+        base_url=_base_url(where),
+        polling_hosts=HostAllowlist(settings.BFL_POLL_SCHEME, tuple(settings.BFL_POLL_HOSTS)),
+        delivery_hosts=HostAllowlist(
+            settings.BFL_DELIVERY_SCHEME, tuple(settings.BFL_DELIVERY_HOSTS)
+        ),
+        http_client=thread_http_client(),
     )

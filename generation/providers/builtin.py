@@ -3,10 +3,14 @@ no network, no cost."""
 
 from __future__ import annotations
 
+from typing import Any
+
+from avatarapp.keys.secret import Secret
 from painter.portrait import MIN_SIDE, Look, Scene, check_size, draw, encode, seed_from_prompt
 from painter.traits import resolve
 
 from .base import (
+    Endpoint,
     ErrorKind,
     GeneratedImage,
     GenerationResult,
@@ -32,12 +36,23 @@ def _size(request: ImageRequest) -> tuple[int, int]:
     return 1024, 1024
 
 
+def look_and_scene(request: ImageRequest) -> tuple[Look, Scene | None]:
+    """What the pipeline stores for the renderer in `request.extra`: the persona's look and the
+    style's scene. Images made before scenes existed have none: they render as they always did."""
+    look: Any = request.extra.get("look", {})
+    scene: Any = request.extra.get("scene")
+    return Look(**look), Scene(**scene) if scene is not None else None
+
+
 class BuiltinProvider:
-    """The adapter the generation pipeline calls for the "builtin" provider. No key, no cost."""
+    """The adapter the generation pipeline calls for the "builtin" provider. No key, no cost.
+    It draws from the look and scene it is given, or else from the request's own."""
 
     def generate(
-        self, request: ImageRequest, look: Look, scene: Scene | None = None
+        self, request: ImageRequest, look: Look | None = None, scene: Scene | None = None
     ) -> GenerationResult:
+        if look is None:
+            look, scene = look_and_scene(request)
         width, height = _size(request)
         try:
             check_size(width, height)
@@ -51,3 +66,10 @@ class BuiltinProvider:
             usage=Usage(),
             request_id=None,
         )
+
+
+# --- How the studio builds this adapter and checks a key with it (see its registry entry) -----
+
+
+def client_for(_secret: Secret | None, _where: Endpoint) -> BuiltinProvider:
+    return BuiltinProvider()

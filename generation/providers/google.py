@@ -11,8 +11,11 @@ import base64
 from typing import Any
 
 import httpx
+from django.conf import settings
 
+from avatarapp.keys.secret import Secret
 from generation.providers.base import (
+    Endpoint,
     ErrorKind,
     GeneratedImage,
     GenerationResult,
@@ -22,15 +25,14 @@ from generation.providers.base import (
     PermanentError,
     ProviderError,
     RetryableError,
-    Secret,
     Usage,
 )
+from generation.providers.clients import deadline_client, thread_http_client
 from generation.providers.http import (
     DEFAULT_TIMEOUT,
     POLL_TIMEOUT,
     generated_image,
     retry_after_seconds,
-    scrub,
     transport_error,
 )
 
@@ -153,7 +155,7 @@ def _status_error(response: httpx.Response) -> ProviderError:
     except ValueError:
         error = {}
     status = str(error.get("status") or "")
-    message = scrub(str(error.get("message") or f"HTTP {response.status_code}"))
+    message = str(error.get("message") or f"HTTP {response.status_code}")
     details = error.get("details") or []
     reasons = {str(d.get("reason")) for d in details if isinstance(d, dict)}
     if "API_KEY_INVALID" in reasons or response.status_code == 401:
@@ -212,3 +214,16 @@ def _retry_delay(details: list[Any]) -> float | None:
             except ValueError:
                 return None
     return None
+
+
+# --- How the studio builds this adapter and checks a key with it (see its registry entry) -----
+
+
+def key_check(secret: Secret, _where: Endpoint, seconds: float) -> KeyCheck:
+    with deadline_client(seconds) as http:
+        return GeminiImages(secret, base_url=settings.GOOGLE_BASE_URL, http_client=http).check_key()
+
+
+def client_for(secret: Secret | None, _where: Endpoint) -> GeminiImages:
+    assert secret is not None
+    return GeminiImages(secret, base_url=settings.GOOGLE_BASE_URL, http_client=thread_http_client())

@@ -1,5 +1,11 @@
-"""HTTP plumbing the adapters share: timeouts, transport errors mapped onto the taxonomy,
-`retry-after` parsing, and scrubbing key-shaped text out of provider messages."""
+"""HTTP plumbing the adapters share: timeouts, transport errors mapped onto the taxonomy, and
+`retry-after` parsing.
+
+Provider messages are passed on as the provider wrote them; providers sometimes echo part of the
+key ("Incorrect API key provided: sk-abc..."), so the app scrubs them where they come in: the call
+dispatch (generation.provider_call) and the key check (generation.provider_keys.checks), with the
+registry's patterns (generation.providers.redaction). The adapters cannot use those patterns
+themselves: the registry is built from the adapters."""
 
 from __future__ import annotations
 
@@ -14,7 +20,6 @@ import httpx
 import httpx2
 from PIL import Image
 
-from avatarapp.keys.redaction import redact
 from generation.providers.base import (
     AmbiguousError,
     ErrorKind,
@@ -56,12 +61,6 @@ class HostAllowlist:
             host == entry.lstrip(".") or (entry.startswith(".") and host.endswith(entry))
             for entry in self.hosts
         )
-
-
-def scrub(text: str) -> str:
-    """Providers sometimes echo part of the key ("Incorrect API key provided: sk-abc..."). One set
-    of patterns serves logs and messages alike: avatarapp.keys.redaction (plain Python)."""
-    return redact(text)
 
 
 def retry_after_seconds(headers: Mapping[str, str], now: float | None = None) -> float | None:

@@ -13,8 +13,11 @@ from typing import Any
 
 import httpx2
 import openai
+from django.conf import settings
 
+from avatarapp.keys.secret import Secret
 from generation.providers.base import (
+    Endpoint,
     ErrorKind,
     GenerationResult,
     ImageRequest,
@@ -23,14 +26,13 @@ from generation.providers.base import (
     PermanentError,
     ProviderError,
     RetryableError,
-    Secret,
     Usage,
 )
+from generation.providers.clients import sdk_deadline, sdk_deadline_client, thread_sdk_http_client
 from generation.providers.http import (
     SDK_TIMEOUT,
     generated_image,
     retry_after_seconds,
-    scrub,
     transport_error,
 )
 
@@ -192,7 +194,7 @@ def _error_body(error: openai.APIStatusError) -> dict[str, Any]:
 
 
 def _message(error: openai.APIStatusError) -> str:
-    return scrub(str(_error_body(error).get("message") or f"HTTP {error.status_code}"))
+    return str(_error_body(error).get("message") or f"HTTP {error.status_code}")
 
 
 def _usage(usage: Any) -> Usage:
@@ -203,4 +205,25 @@ def _usage(usage: Any) -> Usage:
         input_text_tokens=getattr(details, "text_tokens", 0) or 0,
         input_image_tokens=getattr(details, "image_tokens", 0) or 0,
         output_tokens=getattr(usage, "output_tokens", 0) or 0,
+    )
+
+
+# --- How the studio builds this adapter and checks a key with it (see its registry entry) -----
+
+
+def key_check(secret: Secret, _where: Endpoint, seconds: float) -> KeyCheck:
+    with sdk_deadline_client(seconds) as http:
+        adapter = OpenAIImages(
+            secret,
+            base_url=settings.OPENAI_BASE_URL,
+            timeout=sdk_deadline(seconds),
+            http_client=http,
+        )
+        return adapter.check_key()
+
+
+def client_for(secret: Secret | None, _where: Endpoint) -> OpenAIImages:
+    assert secret is not None
+    return OpenAIImages(
+        secret, base_url=settings.OPENAI_BASE_URL, http_client=thread_sdk_http_client()
     )

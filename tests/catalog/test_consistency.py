@@ -26,7 +26,8 @@ from catalog import (
     resolve_params,
     status,
 )
-from catalog.models import PROVIDER_DISPLAY_NAMES, FixedSizes, RatioOnly
+from catalog.models import FixedSizes, RatioOnly
+from generation.providers.registry import display_name
 
 MODELS = list(CATALOG.values())
 IDS = [m.id for m in MODELS]
@@ -117,7 +118,7 @@ def test_the_generate_page_can_describe_it_in_plain_words(model):
     assert model.good_at.endswith(".")
     assert model.id not in model.good_at
     assert model.typical_seconds >= 1
-    assert PROVIDER_DISPLAY_NAMES[model.provider] != model.provider
+    assert display_name(model.provider) != model.provider
 
 
 @pytest.mark.parametrize("model", MODELS, ids=IDS)

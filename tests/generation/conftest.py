@@ -15,11 +15,11 @@ from django.test import Client
 from django.urls import reverse
 
 from avatarapp.celery import app
-from avatarapp.keys.services import NewKey, add_key
 from avatarapp.workspaces.models import Membership
 from catalog import get_model
 from generation import services
 from generation.models import Image, Job
+from generation.provider_keys.services import NewKey, add_key
 from personas.models import Persona
 from tests.conftest import World
 from tests.emulator import Emulator

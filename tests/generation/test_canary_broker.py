@@ -14,9 +14,9 @@ import pytest
 import redis
 
 from avatarapp.celery import app
-from avatarapp.keys.services import NewKey, add_key
 from generation import pipeline, services
 from generation.models import Image
+from generation.provider_keys.services import NewKey, add_key
 from tests.conftest import World
 from tests.emulator import Emulator
 from tests.generation.conftest import make_persona

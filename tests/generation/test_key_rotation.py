@@ -7,9 +7,9 @@ from __future__ import annotations
 import pytest
 
 from avatarapp.keys.models import ProviderKey
-from avatarapp.keys.services import NewKey, add_key
 from generation import ledger, services
 from generation.models import Image, LedgerEntry
+from generation.provider_keys.services import NewKey, add_key
 from tests.conftest import World
 from tests.emulator import Emulator
 from tests.generation.conftest import add_keys, all_terminal, make_persona, wait_for

@@ -14,6 +14,7 @@ from django.urls import reverse
 
 from generation.models import Job
 from generation.offer import dom_id
+from generation.templatetags.keys_tags import key_mask
 from personas.models import Persona
 from tests.conftest import World
 from tests.generation.conftest import finished_in, generate_form, make_persona
@@ -54,7 +55,7 @@ def test_the_estimate_says_what_will_happen_in_words(
         per_combination="2",
     )
     fragment = estimate_of(editor, form)
-    assert key.mask == "sk-…fc68"
+    assert key_mask(key) == "sk-…fc68"
     assert sentence(fragment) == (
         "8 portraits, at most $0.039, about 60 s; Leo Park and Mia Chen with OpenAI key "
         "sk-…fc68 (Acme OpenAI) and the built-in renderer."

@@ -8,8 +8,10 @@ import uuid
 from typing import Any
 
 from avatarapp.keys import crypto
-from avatarapp.keys.models import Provider, ProviderKey, Region, Status
+from avatarapp.keys.models import ProviderKey, Status
 from avatarapp.workspaces.models import Membership
+from catalog import Provider
+from generation.providers.registry import entry
 
 
 def openai_key(tag: str = "test") -> str:
@@ -36,8 +38,10 @@ def store_key(
 ) -> ProviderKey:
     """A saved key, as add_key would leave it, minus the live check."""
     plain = plain or openai_key()
-    defaults: dict[str, Any] = {"region": Region.GLOBAL if provider == Provider.BFL else ""}
-    if provider == Provider.OPENAI_COMPATIBLE:
+    # Where the provider's keys go by default: its first region, or a server of the user's.
+    regions = entry(provider).regions
+    defaults: dict[str, Any] = {"region": regions[0].slug if regions else ""}
+    if entry(provider).takes_base_url:
         defaults["base_url"] = "https://llm.example.com/v1"
     defaults.update(fields)
     key = ProviderKey(

@@ -27,7 +27,8 @@ from django.urls import reverse
 from django.views.debug import ExceptionReporter
 
 from avatarapp.keys import crypto, vault
-from avatarapp.keys.models import Provider, ProviderKey
+from avatarapp.keys.models import ProviderKey
+from catalog import Provider
 from generation.providers.base import ImageRequest, PermanentError
 from generation.providers.google import GeminiImages
 from generation.providers.openai_images import OpenAIImages

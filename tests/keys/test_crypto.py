@@ -13,8 +13,9 @@ from django.core.management import CommandError, call_command
 
 from avatarapp.keys import crypto
 from avatarapp.keys.keyring import parse_keyring
-from avatarapp.keys.models import Provider, ProviderKey
+from avatarapp.keys.models import ProviderKey
 from avatarapp.keys.vault import Purpose, open_key
+from catalog import Provider
 from tests.conftest import World
 from tests.keys.conftest import keyring_entry
 from tests.keys.factories import openai_key, outsider_membership, store_key

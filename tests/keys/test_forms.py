@@ -8,8 +8,9 @@ from typing import Any
 import pytest
 from django.urls import reverse
 
-from avatarapp.keys.forms import AddKeyForm, key_problem
-from avatarapp.keys.models import KeyEvent, Provider, ProviderKey
+from avatarapp.keys.models import KeyEvent, ProviderKey
+from catalog import Provider
+from generation.provider_keys.forms import AddKeyForm, key_problem
 from tests.conftest import World
 from tests.keys.factories import bfl_key, google_key, openai_key
 

@@ -8,7 +8,8 @@ from typing import Any
 
 from django.urls import reverse
 
-from avatarapp.keys.models import Provider, ProviderKey
+from avatarapp.keys.models import ProviderKey
+from catalog import Provider
 from tests.conftest import World
 from tests.emulator import Emulator
 from tests.keys.factories import bfl_key, openai_key, outsider_membership, store_key

@@ -9,8 +9,8 @@ from pathlib import Path
 
 import pytest
 
-from avatarapp.keys.forms import key_problem
-from avatarapp.keys.models import Provider
+from catalog import Provider
+from generation.provider_keys.forms import key_problem
 from tests.emulator import Emulator
 from tests.emulator_tests.helpers import bfl_submit, gemini_body, gemini_post, generate
 

@@ -10,7 +10,7 @@ from typing import Any
 import pytest
 from django.conf import settings
 
-from avatarapp.keys.redaction import RedactSecretsFilter, redact
+from generation.providers.redaction import RedactSecretsFilter, redact
 from tests.keys.factories import bfl_key, google_key, openai_key
 
 
@@ -99,7 +99,8 @@ def test_a_clean_record_keeps_its_template_and_args() -> None:
 def test_the_filter_sits_on_the_root_handler_and_django_logs_reach_it() -> None:
     config: dict[str, Any] = settings.LOGGING
     assert (
-        config["filters"]["redact_secrets"]["()"] == "avatarapp.keys.redaction.RedactSecretsFilter"
+        config["filters"]["redact_secrets"]["()"]
+        == "generation.providers.redaction.RedactSecretsFilter"
     )
     assert config["root"]["handlers"] == ["console"]
     assert "redact_secrets" in config["handlers"]["console"]["filters"]

@@ -11,7 +11,9 @@ import pytest
 from django.utils import timezone
 
 from avatarapp.keys import services, vault
-from avatarapp.keys.models import KeyEvent, Provider, ProviderKey, Status
+from avatarapp.keys.models import KeyEvent, ProviderKey, Status
+from catalog import Provider
+from generation.provider_keys.verdicts import note_refusal
 from generation.providers.base import KeyStatus
 from tests.conftest import World
 from tests.keys.factories import google_key, openai_key, outsider_membership, store_key
@@ -130,9 +132,7 @@ def test_a_check_does_not_count_as_use(world: World) -> None:
 
 def test_a_refusal_seen_by_a_job_updates_the_status(world: World) -> None:
     key = store_key(world.membership("admin"))
-    vault.note_refusal(
-        key, KeyStatus.RESTRICTED, "Your organization must be verified to use the model."
-    )
+    note_refusal(key, KeyStatus.RESTRICTED, "Your organization must be verified to use the model.")
     key.refresh_from_db()
     assert key.status == Status.RESTRICTED
     assert key.check_message == "Your organization must be verified to use the model."

@@ -8,11 +8,15 @@ from typing import Any
 from django.test import Client
 from django.urls import reverse
 
-from avatarapp.keys.models import KeyEvent, Provider, ProviderKey, Status
+from avatarapp.keys.models import KeyEvent, ProviderKey, Status
 from avatarapp.workspaces.models import Membership
+from catalog import Provider
+from generation.templatetags.keys_tags import key_mask
 from tests.conftest import World
 from tests.emulator import Emulator
-from tests.keys.factories import bfl_key, openai_key, store_key
+from tests.keys.factories import bfl_key, google_key, openai_key, store_key
+from tests.markup import find, find_all
+from tests.markup import text as text_of
 
 
 def _add(client: Client, world: World, key: str, **extra: str) -> Any:
@@ -84,8 +88,31 @@ def test_personal_keys_are_seen_only_by_their_owner(world: World, client_as: Any
         assert client_as(role).get(reverse("keys:detail", args=[mine.pk])).status_code == 404
     page = client_as("editor").get(url).content.decode()
     assert "Bob private" in page
-    assert mine.mask in page
+    assert key_mask(mine) in page
     assert mine.short_fingerprint in page
+
+
+def test_each_key_card_names_its_provider_region_and_mask_as_people_know_them(
+    world: World, client_as: Any
+) -> None:
+    admin = world.membership("admin")
+    tail = "Wxyz"
+    store_key(admin, bfl_key() + tail, provider=Provider.BFL, label="Global", region="global")
+    store_key(admin, bfl_key() + tail, provider=Provider.BFL, label="Europe", region="eu")
+    store_key(admin, google_key() + tail, provider=Provider.GOOGLE, label="Gemini")
+    store_key(admin, openai_key() + tail, provider=Provider.OPENAI_COMPATIBLE, label="Server")
+    store_key(admin, openai_key() + tail, label="Images")
+    page = client_as("admin").get(reverse("keys:workspace", args=[world.team.pk])).content.decode()
+    cards = {
+        text_of(find(str(card), "h3")): text_of(find(str(card), "p", **{"class": "key-meta"}))
+        for card in find_all(page, "article")
+    }
+    assert cards["Global"].startswith(f"Black Forest Labs Workspace key Key …{tail}")
+    assert cards["Europe"].startswith(f"Black Forest Labs (EU) Workspace key Key …{tail}")
+    assert cards["Gemini"].startswith(f"Google Gemini Workspace key Key AIza…{tail}")
+    assert cards["Server"].startswith(f"OpenAI-compatible server Workspace key Key …{tail}")
+    assert cards["Images"].startswith(f"OpenAI Workspace key Key sk-…{tail}")
+    assert page.count("Credits left") == 2
 
 
 def test_what_each_role_sees_of_a_workspace_key(world: World, client_as: Any) -> None:
@@ -95,15 +122,15 @@ def test_what_each_role_sees_of_a_workspace_key(world: World, client_as: Any) ->
     admin = client_as("admin").get(url).content.decode()
     editor = client_as("editor").get(url).content.decode()
     viewer = client_as("viewer").get(url).content.decode()
-    assert key.mask in admin
+    assert key_mask(key) in admin
     assert key.short_fingerprint in admin
     assert "Credits left" in admin
-    assert key.mask in editor
+    assert key_mask(key) in editor
     assert key.short_fingerprint not in editor
     assert "Credits left" in editor
     assert "Team key" in viewer
     assert "Valid" in viewer
-    assert key.mask not in viewer
+    assert key_mask(key) not in viewer
     assert key.short_fingerprint not in viewer
     assert "Check now" in admin
     assert "Check now" not in editor

@@ -6,7 +6,7 @@ from urllib.parse import urlsplit
 
 import pytest
 
-from generation.providers.base import Secret
+from avatarapp.keys.secret import Secret
 from generation.providers.bfl import BflClient
 from generation.providers.google import GeminiImages
 from generation.providers.http import HostAllowlist

@@ -8,6 +8,7 @@ from decimal import Decimal
 
 import pytest
 
+from avatarapp.keys.secret import Secret
 from generation.providers.base import (
     ErrorKind,
     ImageRequest,
@@ -18,7 +19,6 @@ from generation.providers.base import (
     ProviderError,
     ReferenceImage,
     RetryableError,
-    Secret,
 )
 from generation.providers.bfl import BflClient
 from tests.emulator import Emulator

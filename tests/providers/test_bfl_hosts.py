@@ -13,7 +13,8 @@ import json
 import httpx
 import pytest
 
-from generation.providers.base import AmbiguousError, ImageRequest, PendingTask, Secret
+from avatarapp.keys.secret import Secret
+from generation.providers.base import AmbiguousError, ImageRequest, PendingTask
 from generation.providers.bfl import BflClient
 from generation.providers.http import HostAllowlist
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import pytest
 
+from avatarapp.keys.secret import Secret
 from generation.providers.base import (
     ErrorKind,
     ImageRequest,
@@ -11,7 +12,6 @@ from generation.providers.base import (
     PermanentError,
     ReferenceImage,
     RetryableError,
-    Secret,
 )
 from generation.providers.google import GeminiImages
 from tests.emulator import Emulator

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from generation.providers.base import ErrorKind, ImageRequest, KeyStatus, PermanentError, Secret
+from avatarapp.keys.secret import Secret
+from generation.providers.base import ErrorKind, ImageRequest, KeyStatus, PermanentError
 from generation.providers.openai_compatible import OpenAICompatibleImages
 from tests.emulator import Emulator
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import pytest
 
+from avatarapp.keys.secret import Secret
 from generation.providers.base import (
     AmbiguousError,
     ErrorKind,
@@ -13,7 +14,6 @@ from generation.providers.base import (
     PermanentError,
     ReferenceImage,
     RetryableError,
-    Secret,
 )
 from generation.providers.http import SDK_TIMEOUT
 from generation.providers.openai_images import OpenAIImages

@@ -23,14 +23,16 @@ from django_htmx.http import HttpResponseClientRedirect
 
 from avatarapp import ratelimit
 from avatarapp.http import WorkspaceRequest
-from avatarapp.keys import access, services
+from avatarapp.keys import access
+from avatarapp.keys import services as stored_keys
 from avatarapp.keys.crypto import KeyUnavailableError
-from avatarapp.keys.forms import AddKeyForm, RenameForm
 from avatarapp.keys.models import KeyEvent, ProviderKey
 from avatarapp.workspaces.access import role_required_message
 from avatarapp.workspaces.models import Membership
 from avatarapp.workspaces.roles import Role
 from generation.ledger import key_spend_this_month
+from generation.provider_keys import services
+from generation.provider_keys.forms import AddKeyForm, RenameForm
 
 TRAIL_LENGTH = 100
 CHECKING = "checking keys"  # "You are checking keys faster than this workspace allows. ..."
@@ -176,7 +178,7 @@ def rename(request: WorkspaceRequest, key_id: uuid.UUID) -> HttpResponse:
     if not form.is_valid():
         view = access.key_view(membership, key)
         return render(request, "keys/detail.html", _detail(membership, key, view, rename_form=form))
-    services.rename(key, form.cleaned_data["label"], request.user)
+    stored_keys.rename(key, form.cleaned_data["label"], request.user)
     messages.success(request, f"Renamed to “{key.label}”.")
     return redirect("keys:detail", key_id=key.pk)
 
@@ -191,8 +193,8 @@ def _go(request: WorkspaceRequest, target: str) -> HttpResponse:
 def revoke(request: WorkspaceRequest, key_id: uuid.UUID) -> HttpResponse:
     _membership, key = access.get_key_for_manager(request, key_id)
     try:
-        services.revoke(key, request.user)
-    except services.KeyActionError as error:
+        stored_keys.revoke(key, request.user)
+    except stored_keys.KeyActionError as error:
         messages.error(request, str(error))
     else:
         messages.success(request, f"Revoked “{key.label}”. No job can use it any more.")
@@ -204,7 +206,7 @@ def revoke(request: WorkspaceRequest, key_id: uuid.UUID) -> HttpResponse:
 def delete(request: WorkspaceRequest, key_id: uuid.UUID) -> HttpResponse:
     membership, key = access.get_key_for_manager(request, key_id)
     label = key.label
-    services.delete(key, request.user)
+    stored_keys.delete(key, request.user)
     messages.success(request, f"Deleted “{label}”. Its encrypted copy is erased.")
     return _go(request, reverse("keys:workspace", args=[membership.workspace_id]))
 

@@ -3,7 +3,6 @@ with its value, and no error message ever repeats the key."""
 
 from __future__ import annotations
 
-import re
 from typing import Any
 
 from django import forms
@@ -11,50 +10,50 @@ from django.conf import settings
 from django.views.decorators.debug import sensitive_variables
 
 from avatarapp.keys import access
-from avatarapp.keys.models import Provider, Region
-from avatarapp.keys.services import NewKey
 from avatarapp.ssrf import UnsafeURLError, validate_base_url
 from avatarapp.workspaces.models import Membership
+from generation.provider_keys.services import NewKey
+from generation.providers.registry import KEYED, ProviderEntry, entry
 
-# One choice per endpoint, so the form needs no script to show a region picker.
-ENDPOINTS = {
-    "openai": (Provider.OPENAI, ""),
-    "bfl": (Provider.BFL, Region.GLOBAL),
-    "bfl-eu": (Provider.BFL, Region.EU),
-    "bfl-us": (Provider.BFL, Region.US),
-    "google": (Provider.GOOGLE, ""),
-    "openai_compatible": (Provider.OPENAI_COMPATIBLE, ""),
-}
-ENDPOINT_CHOICES = [
-    ("openai", "OpenAI"),
-    ("bfl", "Black Forest Labs (global)"),
-    ("bfl-eu", "Black Forest Labs (EU only)"),
-    ("bfl-us", "Black Forest Labs (US only)"),
-    ("google", "Google Gemini"),
-    ("openai_compatible", "OpenAI-compatible server (your own URL)"),
-]
-
-# Shapes of real keys. Generous about length, strict about the prefix.
-SHAPES = {
-    Provider.OPENAI: re.compile(r"sk-[A-Za-z0-9_\-]{20,}"),
-    Provider.GOOGLE: re.compile(r"AIza[0-9A-Za-z_\-]{30,}"),
-    Provider.BFL: re.compile(r"[A-Za-z0-9_\-]{16,}"),
-    Provider.OPENAI_COMPATIBLE: re.compile(r"[\x21-\x7e]{1,}"),
-}
-SHAPE_HELP = {
-    Provider.OPENAI: "An OpenAI key starts with sk- and at least 20 letters, digits, - or _.",
-    Provider.GOOGLE: "A Google key starts with AIza followed by about 35 letters, digits, - or _.",
-    Provider.BFL: "A Black Forest Labs key is at least 16 letters, digits, - or _.",
-    Provider.OPENAI_COMPATIBLE: "The key may contain only printable characters, no spaces.",
-}
-LOOKS_LIKE = (("sk-", "an OpenAI"), ("AIza", "a Google"), ("bfl_", "a Black Forest Labs"))
-PREFIX_OF = {Provider.OPENAI: "sk-", Provider.GOOGLE: "AIza", Provider.BFL: "bfl_"}
 MAX_KEY_CHARS = 500
 
 
+def _endpoints() -> dict[str, tuple[ProviderEntry, str, str]]:
+    """One choice per place a key can go, so the form needs no script to show a region picker:
+    value -> (provider, region, label). "bfl" is BFL's default region, "bfl-eu" its EU one."""
+    choices: dict[str, tuple[ProviderEntry, str, str]] = {}
+    for provider in KEYED:
+        assert provider.key is not None
+        name = provider.key.name
+        if provider.takes_base_url:
+            name = f"{name} (your own URL)"
+        if not provider.regions:
+            choices[provider.name] = (provider, "", name)
+        for number, region in enumerate(provider.regions):
+            value = provider.name if number == 0 else f"{provider.name}-{region.slug}"
+            choices[value] = (provider, region.slug, f"{name} ({region.choice})")
+    return choices
+
+
+ENDPOINTS = _endpoints()
+
+
+def _an(name: str) -> str:
+    return f"{'an' if name[:1] in 'AEIOU' else 'a'} {name}"
+
+
 @sensitive_variables("key")
-def key_problem(provider: Provider, key: str) -> str | None:
+def _prefixed_for(key: str) -> ProviderEntry | None:
+    """The provider whose own prefix `key` starts with (sk-: OpenAI), if any."""
+    return next((p for p in KEYED if p.key and p.key.prefix and key.startswith(p.key.prefix)), None)
+
+
+@sensitive_variables("key")
+def key_problem(provider: str, key: str) -> str | None:
     """Why `key` cannot be a key for `provider`, in a sentence that does not repeat the key."""
+    chosen = entry(provider)
+    shape = chosen.key
+    assert shape is not None
     if not key:
         return "Paste the API key."
     if len(key) > MAX_KEY_CHARS:
@@ -63,20 +62,23 @@ def key_problem(provider: Provider, key: str) -> str | None:
         return "Paste only the key, without “Bearer”."
     if any(c.isspace() for c in key):
         return "The key has spaces or line breaks inside it. Paste the key alone."
-    if provider != Provider.OPENAI_COMPATIBLE:
-        for prefix, name in LOOKS_LIKE:
-            if key.startswith(prefix) and PREFIX_OF.get(provider) != prefix:
-                return (
-                    f"That looks like {name} key. Choose that provider instead, or paste your "
-                    f"{provider.label} key."
-                )
-    if not SHAPES[provider].fullmatch(key):
-        return f"That does not look like an API key for {provider.label}. {SHAPE_HELP[provider]}"
+    # A server the user runs may take any provider's key (Google's own OpenAI-compatible
+    # endpoint takes a Google key), so only keys for a named provider are told "that looks like".
+    owner = _prefixed_for(key)
+    if owner is not None and owner.name != chosen.name and not chosen.takes_base_url:
+        return (
+            f"That looks like {_an(owner.display_name)} key. Choose that provider instead, or "
+            f"paste your {shape.name} key."
+        )
+    if not shape.pattern.fullmatch(key):
+        return f"That does not look like an API key for {shape.name}. {shape.help}"
     return None
 
 
 class AddKeyForm(forms.Form):
-    endpoint = forms.ChoiceField(label="Provider", choices=ENDPOINT_CHOICES)
+    endpoint = forms.ChoiceField(
+        label="Provider", choices=[(value, label) for value, (_, _, label) in ENDPOINTS.items()]
+    )
     label = forms.CharField(
         label="Name",
         max_length=60,
@@ -140,13 +142,13 @@ class AddKeyForm(forms.Form):
         endpoint = data.get("endpoint")
         if endpoint is None:
             return data
-        provider, region = ENDPOINTS[endpoint]
+        provider, region, _label = ENDPOINTS[endpoint]
         key = data.get("api_key") or ""
-        problem = key_problem(provider, key)
+        problem = key_problem(provider.name, key)
         if problem and "api_key" not in self.errors:
             self.add_error("api_key", problem)
         base_url = (data.get("base_url") or "").strip()
-        if provider == Provider.OPENAI_COMPATIBLE:
+        if provider.takes_base_url:
             if not base_url:
                 self.add_error(
                     "base_url", "Give the server's URL, e.g. https://llm.example.com/v1."
@@ -161,8 +163,8 @@ class AddKeyForm(forms.Form):
                 else:
                     base_url = checked.url.rstrip("/")
         else:
-            base_url = ""  # only OpenAI-compatible servers take a URL; ignore a stray one
-        data.update(provider=provider, region=region, base_url=base_url)
+            base_url = ""  # only a server the user runs takes a URL; ignore a stray one
+        data.update(provider=provider.name, region=region, base_url=base_url)
         return data
 
     @sensitive_variables("data")

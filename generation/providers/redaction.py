@@ -3,13 +3,14 @@
 `RedactSecretsFilter` is installed on the root handler in settings.LOGGING, so every record that
 reaches it (Django, Celery, httpx, the openai SDK, our own) is rewritten before it is formatted.
 A handler filter, not a logger filter: logger filters do not see records propagated from child
-loggers. Pure Python (settings' logging configuration imports it before apps are loaded).
+loggers. Plain Python (settings' logging configuration imports it before apps are loaded).
 
 The patterns are deliberately greedy: a false "[redacted]" in a log line costs nothing; a key in a
-log aggregator costs a rotation. Header-shaped text is caught by name (Authorization, x-key,
-x-goog-api-key, api-key, and Google's `key=` query parameter); bare keys by shape (sk-..., bfl_...,
-AIza...). A BFL key is a bare UUID with no prefix, so it is only caught next to its header name;
-that is why keys must never be logged on purpose in the first place.
+log aggregator costs a rotation. Header-shaped text is caught by name (Authorization, api-key,
+Google's `key=` query parameter, and each provider's own key header from the registry); bare keys
+by the shapes the registry gives (sk-..., bfl_..., AIza...). A key with no prefix (a bare-UUID BFL
+key, a self-hosted server's key) is only caught next to its header name; that is why keys must
+never be logged on purpose in the first place.
 """
 
 from __future__ import annotations
@@ -17,9 +18,13 @@ from __future__ import annotations
 import logging
 import re
 
+from generation.providers.registry import ENTRIES
+
 REDACTED = "[redacted]"
 
-_HEADER_NAMES = r"authorization|proxy-authorization|x-key|x-goog-api-key|x-api-key|api[-_]?key"
+_GENERIC_HEADERS = ("authorization", "proxy-authorization", "x-api-key", r"api[-_]?key")
+_KEY_HEADERS = tuple(re.escape(e.key.header) for e in ENTRIES if e.key and e.key.header)
+_HEADER_NAMES = "|".join(dict.fromkeys((*_GENERIC_HEADERS, *_KEY_HEADERS)))
 _PATTERNS: tuple[tuple[re.Pattern[str], str], ...] = (
     # `Authorization: Bearer abc`, `'x-key': 'abc'`, `(b'x-key', b'abc')`, `api_key=abc`
     (
@@ -31,9 +36,11 @@ _PATTERNS: tuple[tuple[re.Pattern[str], str], ...] = (
     ),
     (re.compile(r"(?i)\bbearer\s+[A-Za-z0-9._~+/=\-]{6,}"), f"Bearer {REDACTED}"),
     (re.compile(r"([?&]key=)[^\s&'\"]+"), rf"\1{REDACTED}"),
-    (re.compile(r"sk-[A-Za-z0-9_\-]{6,}"), f"sk-{REDACTED}"),
-    (re.compile(r"bfl_[A-Za-z0-9_\-]{6,}"), f"bfl_{REDACTED}"),
-    (re.compile(r"AIza[0-9A-Za-z_\-]{10,}"), f"AIza{REDACTED}"),
+    *(
+        (e.key.redaction, rf"\1{REDACTED}")
+        for e in ENTRIES
+        if e.key is not None and e.key.redaction is not None
+    ),
 )
 
 

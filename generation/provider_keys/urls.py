@@ -1,6 +1,6 @@
 from django.urls import path
 
-from avatarapp.keys import views
+from generation.provider_keys import views
 
 app_name = "keys"
 

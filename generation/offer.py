@@ -33,8 +33,9 @@ class Settings(NamedTuple):
 
 
 def generatable_models() -> list[CatalogModel]:
-    """Available models we have an adapter for. Imagen speaks Google's `:predict` protocol, which
-    is not in contracts/ yet, so it stays in the catalog (for prices) but is not offered."""
+    """Available models we have an adapter for. Imagen spoke Google's `:predict` protocol and was
+    shut down on 2026-08-17 (PROVIDERS-2.md section 5): its entries keep old costs explained and
+    are never offered, whatever the date."""
     today = timezone.now().date()
     return [m for m in available_models(today) if m.family != Family.IMAGEN]
 

@@ -14,6 +14,7 @@ pipeline uses, so `GET {base_url}/models` answers map to the same statuses.
 
 from __future__ import annotations
 
+import dataclasses
 import logging
 import threading
 from typing import Any
@@ -79,7 +80,7 @@ def check_secret(
         name = PROVIDER_NAMES[Provider(provider)]
         return KeyCheck(KeyStatus.UNREACHABLE, f"{name} did not answer within {_seconds():g} s.")
     check = outcome[0]
-    return KeyCheck(check.status, redact(check.message)[:300], check.balance)
+    return dataclasses.replace(check, message=redact(check.message)[:300])
 
 
 def _sdk_timeout() -> httpx2.Timeout:

@@ -5,7 +5,7 @@
   offered: the Generate page greys it out, submit and retry refuse it with `sentence`, and its
   queued images fail with that sentence and get their reservations back, right when a read drops
   it (`read_with_key`); an image claimed by a worker while that read ran is caught at the claim
-  step instead (`fail_if_not_offered`, one query, for providers that have a list).
+  step instead (`fail_if_not_offered`, with the list read in the statement that fetches the image).
 - A model a list names that the catalog does not know is shown to admins on the keys page as
   "new at <provider>: not priced yet" (`unpriced_models`): nothing is offered before it has a price.
 
@@ -15,6 +15,7 @@ workspace and provider by beat (`read_due_lists`, hourly, each run for what is d
 
 from __future__ import annotations
 
+import logging
 import re
 import time
 import uuid
@@ -37,12 +38,14 @@ from generation import failed_attempts, model_lists
 from generation.models import Image, ProviderModelList
 from generation.providers.base import KeyCheck
 
+log = logging.getLogger(__name__)
+
 NOT_OFFERED_KIND = "not_offered"
 # A dated snapshot ("gpt-image-2-2026-04-21") is the model it is a snapshot of, not a new one.
 SNAPSHOT_DATE = re.compile(r"-\d{4}-\d{2}-\d{2}$")
 READ_EVERY = timedelta(days=1)
-# A beat run stops starting reads after this long (each read is bounded by the key-check timeout),
-# well inside the task's time limit; what is left waits for the next run.
+# A beat run stops starting reads after this long (each read gives up within its own timeouts, 20 s
+# at most), well inside the task's time limit; what is left waits for the next run.
 SECONDS_PER_RUN = 120.0
 
 
@@ -141,9 +144,14 @@ def _act_on(key: ProviderKey, ids: frozenset[str] | None) -> frozenset[str] | No
 
 def read_after_key_check(key: ProviderKey, check: KeyCheck) -> None:
     """Called where a key check has ended: for a provider with a list, an accepted key's check
-    read it (the check's own free request is the list), so keep it and act on it."""
-    if check.valid and key.provider in model_lists.LIST_READERS:
+    read it (the check's own free request is the list), so keep it and act on it. Never raises:
+    the key is saved and checked whatever happens here, and the page must say so."""
+    if not (check.valid and key.provider in model_lists.LIST_READERS):
+        return
+    try:
         _act_on(key, model_lists.keep(key, check.model_ids))
+    except Exception:
+        log.exception("acting on the %s model list of workspace %s", key.provider, key.workspace_id)
 
 
 def due_keys() -> list[ProviderKey]:

@@ -417,7 +417,6 @@ CELERY_TASK_ROUTES = {
     "generation.run_image": {"queue": "providers"},
     "generation.poll_image": {"queue": "providers"},
     "generation.sweep": {"queue": "maintenance"},
-    "generation.read_model_lists": {"queue": "maintenance"},
     "generation.remove_image_files": {"queue": "maintenance"},
     "personas.sweep_pending_uploads": {"queue": "maintenance"},
 }

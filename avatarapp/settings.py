@@ -426,6 +426,9 @@ CELERY_TIMEZONE = TIME_ZONE
 CELERY_BEAT_SCHEDULE = {
     "sweep": {"task": "generation.sweep", "schedule": float(GENERATION_SWEEP_SECONDS)},
     "sweep-pending-uploads": {"task": "personas.sweep_pending_uploads", "schedule": 3600.0},
+    # Each workspace's provider model lists (generation.catalog_watch): hourly runs, each reading
+    # only the lists not tried in the last day.
+    "read-model-lists": {"task": "generation.read_model_lists", "schedule": 3600.0},
 }
 
 # Every record goes through the root handler, whose filter redacts provider keys (Authorization,

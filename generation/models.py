@@ -262,3 +262,29 @@ class LedgerEntry(models.Model):
 
     def __str__(self) -> str:
         return f"{self.kind} {self.amount_usd} for image {self.image_id}"
+
+
+# --- Issue 15 (catalog watch): what the providers' own model lists named -------------------------
+class ProviderModelList(models.Model):
+    """The last model list a provider gave one of this workspace's keys (generation.model_lists):
+    the image model ids it named and when. Per workspace, not global: what a key may use depends
+    on its account. A read that cannot be trusted moves only `tried_at`."""
+
+    workspace = models.ForeignKey(Workspace, on_delete=models.CASCADE, related_name="+")
+    provider = models.CharField(max_length=40)
+    model_ids = models.JSONField(default=list)  # sorted; empty until a read succeeds
+    read_at = models.DateTimeField(null=True, blank=True)  # when model_ids were read
+    tried_at = models.DateTimeField()  # the last attempt, good or not (beat reads once a day)
+    read_with = models.ForeignKey(
+        "keys.ProviderKey", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["workspace", "provider"], name="one_model_list_per_provider"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.provider} models of {self.workspace_id}: {len(self.model_ids)}"

@@ -1,11 +1,13 @@
 """The models the Generate page offers, as tiles grouped by provider: what each is good at, what an
 image costs at the chosen settings, how long one usually takes, and whether this member can run
-it (a usable key for its provider, or the built-in renderer). Plain Python over the catalog: the
-two facts from the database (usable providers, the workspace's own medians) come in as values.
+it (a usable key for its provider, or the built-in renderer, and a model its provider's own list
+still names). Plain Python over the catalog: the facts from the database (usable providers, the
+workspace's own medians, the models its lists dropped) come in as values.
 """
 
 from __future__ import annotations
 
+from collections.abc import Collection
 from dataclasses import dataclass
 from typing import NamedTuple
 
@@ -33,8 +35,9 @@ class Settings(NamedTuple):
 
 
 def generatable_models() -> list[CatalogModel]:
-    """Available models we have an adapter for. Imagen speaks Google's `:predict` protocol, which
-    is not in contracts/ yet, so it stays in the catalog (for prices) but is not offered."""
+    """Available models we have an adapter for. Imagen spoke Google's `:predict` protocol and was
+    shut down on 2026-08-17 (PROVIDERS-2.md section 5): its entries keep old costs explained and
+    are never offered, whatever the date."""
     today = timezone.now().date()
     return [m for m in available_models(today) if m.family != Family.IMAGEN]
 
@@ -65,6 +68,9 @@ class ModelTile:
     usable: bool
     price: str
     time: str  # "about 60 s", or "about 12 s here" from the workspace's own history
+    # Its provider's latest model list for this workspace no longer names it (catalog_watch):
+    # shown greyed out, "not offered by <provider> any more".
+    not_offered: bool = False
 
     @property
     def dom_id(self) -> str:
@@ -84,10 +90,13 @@ def seconds_for(model: CatalogModel, medians: dict[str, float]) -> float:
 
 
 def model_groups(
-    usable_providers: frozenset[str], settings: Settings, medians: dict[str, float]
+    usable_providers: frozenset[str],
+    settings: Settings,
+    medians: dict[str, float],
+    not_offered: Collection[str] = (),
 ) -> list[ProviderGroup]:
     """Every offered model in its provider's group, in the registry's order (the built-in
-    renderer first)."""
+    renderer first); the ids in `not_offered` greyed out."""
     groups: dict[str, list[ModelTile]] = {entry.name: [] for entry in ENTRIES}
     for model in generatable_models():
         here = model.id in medians
@@ -97,6 +106,7 @@ def model_groups(
                 usable=str(model.provider) in usable_providers,
                 price=price_per_image(model, settings),
                 time=duration(seconds_for(model, medians)) + (" here" if here else ""),
+                not_offered=model.id in not_offered,
             )
         )
     return [

@@ -26,6 +26,7 @@ from django.utils import timezone
 from avatarapp.imagesafety import UnsafeImageError
 from catalog import actual_cost, resolve_params
 from generation import failed_attempts, ledger, queue
+from generation.catalog_watch import LISTED_MODEL_IDS, fail_if_not_offered
 from generation.crashpoints import crash_point  # test-only hook, inert unless configured
 from generation.models import Image
 from generation.provider_call import ProviderCall, prepare_call
@@ -63,8 +64,12 @@ def run_image(image_id: uuid.UUID | str) -> None:
     """Ensure the image gets made: claim it, call the provider, then store or start polling."""
     if not claim(image_id):
         return  # someone else has it, or it is already finished
-    image = Image.objects.select_related("job", "persona").get(pk=image_id)
+    # Issue 15: with the workspace's model list for the provider, for the check below.
+    images = Image.objects.select_related("job", "persona")
+    image = images.annotate(listed_model_ids=LISTED_MODEL_IDS).get(pk=image_id)
     try:
+        if fail_if_not_offered(image):  # issue 15: the provider's own list dropped the model
+            return
         call = prepare_call(image)
         if call.asynchronous and _at_task_limit(call.key_id):
             _wait_for_a_slot(image)

@@ -25,6 +25,7 @@ from catalog import (
     resolve_params,
 )
 from generation import ledger, queue
+from generation.catalog_watch import check_offered
 from generation.key_selection import KeyUnavailableError, key_for_batch
 from generation.models import Image, Job
 from generation.words import batch_name
@@ -161,6 +162,7 @@ def plan_batch(membership: Membership, batch: BatchRequest) -> BatchPlan:
     for model_id in dict.fromkeys(batch.model_ids):
         try:
             warning = check_available(model_id, today)
+            check_offered(membership.workspace_id, model_id)  # issue 15: the provider's own list
             params = resolve_params(model_id, batch.aspect_ratio, batch.resolution, batch.quality)
         except CatalogError as error:
             raise _catalog_refusal(error) from None
@@ -284,6 +286,7 @@ def retry(membership: Membership, failed: Image) -> Image:
         raise SubmitError("Only a failed or cancelled image can be retried.")
     try:
         check_available(failed.model_id, timezone.now().date())
+        check_offered(failed.workspace_id, failed.model_id)  # issue 15: the provider's own list
         params = resolve_params(
             failed.model_id, failed.aspect_ratio, failed.resolution, failed.quality
         )

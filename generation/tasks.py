@@ -14,7 +14,15 @@ from typing import Any
 from celery import Task, shared_task
 from celery.signals import worker_ready, worker_shutdown
 
-from generation import failed_attempts, image_processes, pipeline, queue, removal, sweeper
+from generation import (
+    catalog_watch,
+    failed_attempts,
+    image_processes,
+    pipeline,
+    queue,
+    removal,
+    sweeper,
+)
 
 log = logging.getLogger(__name__)
 
@@ -32,6 +40,12 @@ def poll_image(image_id: str) -> None:
 @shared_task(name=queue.SWEEP)
 def sweep() -> None:
     sweeper.sweep()
+
+
+@shared_task(name="generation.read_model_lists")
+def read_model_lists() -> None:
+    """Issue 15: each workspace's provider model lists, at most once a day (beat, hourly)."""
+    catalog_watch.read_due_lists()
 
 
 # Storage down for longer than these retries (about 20 minutes with the capped backoff) is left to

@@ -9,6 +9,7 @@ AS_OF = date(2026, 11, 24)  # PRICING.md / PROVIDERS.md: "facts gathered 2026-11
 
 PRICING_MD = "contracts/PRICING.md"
 PROVIDERS_MD = "contracts/PROVIDERS.md"
+PROVIDERS_2_MD = "contracts/PROVIDERS-2.md"
 PRODUCT_MD = "PRODUCT.md"
 
 MP = 1 << 20  # one megapixel as BFL counts it (PRICING.md: MP = w*h / 2^20)

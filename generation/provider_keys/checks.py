@@ -12,6 +12,7 @@ scrubbed of key-shaped text here, where it comes in, before it is stored or show
 
 from __future__ import annotations
 
+import dataclasses
 import logging
 import threading
 
@@ -51,4 +52,4 @@ def check_secret(
         name = checked.key.name
         return KeyCheck(KeyStatus.UNREACHABLE, f"{name} did not answer within {seconds:g} s.")
     check = outcome[0]
-    return KeyCheck(check.status, redact(check.message)[:300], check.balance)
+    return dataclasses.replace(check, message=redact(check.message)[:300])

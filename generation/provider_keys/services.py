@@ -29,6 +29,7 @@ from avatarapp.keys.models import KeyEvent, ProviderKey
 from avatarapp.keys.secret import Secret
 from avatarapp.keys.vault import Purpose, open_key
 from avatarapp.workspaces.models import Membership
+from generation.catalog_watch import read_after_key_check
 from generation.provider_keys.checks import check_secret
 from generation.provider_keys.verdicts import apply_check
 from generation.providers.base import Endpoint, KeyCheck, KeyStatus
@@ -109,6 +110,7 @@ def add_key(membership: Membership, new: NewKey, plain: str) -> tuple[ProviderKe
         raise KeyNotSavedError(
             "This key was saved a moment ago by someone else in this workspace.", field="api_key"
         ) from None
+    read_after_key_check(key, check)  # the provider's model list, read with this key
     return key, check
 
 
@@ -126,6 +128,7 @@ def check_now(key: ProviderKey, actor: Any) -> KeyCheck:
     secret = open_key(key, purpose=Purpose.CHECK, actor=actor)
     check = check_secret(key.provider, secret, region=key.region, base_url=key.base_url)
     apply_check(key, check.status, check.message, actor=actor, balance=check.balance)
+    read_after_key_check(key, check)  # the provider's model list, read with this key
     return check
 
 

@@ -29,7 +29,8 @@ from avatarapp.keys.crypto import KeyUnavailableError
 from avatarapp.keys.models import KeyEvent, ProviderKey
 from avatarapp.workspaces.access import role_required_message
 from avatarapp.workspaces.models import Membership
-from avatarapp.workspaces.roles import Role
+from avatarapp.workspaces.roles import Role, at_least
+from generation.catalog_watch import unpriced_models
 from generation.ledger import key_spend_this_month
 from generation.provider_keys import services
 from generation.provider_keys.forms import AddKeyForm, RenameForm
@@ -45,12 +46,15 @@ def _page(request: WorkspaceRequest, membership: Membership, **extra: Any) -> di
         .annotate(spent_this_month=key_spend_this_month())
     )
     may_add = access.can_add_workspace_key(membership) or access.can_add_personal_key(membership)
+    admin = at_least(membership.role, Role.ADMIN)
     context: dict[str, Any] = {
         "workspace": membership.workspace,
         "membership": membership,
         "key_views": [access.key_view(membership, key) for key in keys],
         "form": AddKeyForm(membership=membership) if may_add else None,
         "can_see_trail": access.can_see_trail(membership),
+        # Issue 15: for admins, models the provider lists name that the catalog cannot price.
+        "new_models": unpriced_models(membership.workspace_id) if admin else {},
     }
     context.update(extra)
     return context

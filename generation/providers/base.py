@@ -91,6 +91,9 @@ class KeyCheck:
     status: KeyStatus
     message: str
     balance: Decimal | None = None  # BFL credits, when the provider reports them
+    # The image models the free list the check read named (OpenAI, Google), for
+    # generation.model_lists; None where the check reads no list.
+    model_ids: frozenset[str] | None = None
 
     @property
     def valid(self) -> bool:

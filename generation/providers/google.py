@@ -39,6 +39,30 @@ from generation.providers.http import (
 GOOGLE_BASE_URL = "https://generativelanguage.googleapis.com"
 NAME = "Google"
 SAFETY_FINISH_REASONS = {"IMAGE_SAFETY", "PROHIBITED_CONTENT", "SAFETY", "BLOCKLIST", "SPII"}
+# models.list: at most 1000 models a page (ai.google.dev); a list that has not ended after this
+# many pages is not one to trust.
+LIST_PAGE_SIZE = 1000
+LIST_PAGES_MAX = 20
+
+
+def is_image_model(model_id: str) -> bool:
+    """The model list names every Gemini model (text, embeddings...); these draw images
+    ("...-image", "imagen-...", and "gemini-nano-banana-2.1", PROVIDERS-2.md 5.4)."""
+    return "image" in model_id or "nano-banana" in model_id
+
+
+def list_image_models(
+    api_key: Secret,
+    *,
+    base_url: str = GOOGLE_BASE_URL,
+    http_client: httpx.Client | None = None,
+    page_size: int = LIST_PAGE_SIZE,
+) -> frozenset[str]:
+    """The image model ids `GET /v1beta/models` names for this key (free), every page of it, as
+    `generateContent` takes them ("models/" left off). Raises a ProviderError when any page
+    cannot be read: part of a list must never pass for the list."""
+    adapter = GeminiImages(api_key, base_url=base_url, http_client=http_client)
+    return adapter.image_model_ids(page_size)
 
 
 def generate_body(request: ImageRequest) -> dict[str, Any]:
@@ -110,21 +134,56 @@ class GeminiImages:
         )
 
     def check_key(self) -> KeyCheck:
-        """`GET /v1beta/models` is free and refuses a bad key."""
+        """`GET /v1beta/models` is free and refuses a bad key; its pages are also the key's model
+        list, kept on the check (`model_ids`, None when a later page fails: the verdict stands)."""
         try:
-            response = self._http.get(
-                f"{self._base_url}/v1beta/models", headers=self._headers(), timeout=POLL_TIMEOUT
-            )
+            response = self._models_page(LIST_PAGE_SIZE, "")
         except httpx.TransportError:
             return KeyCheck(KeyStatus.UNREACHABLE, f"Could not reach {NAME}.")
         if response.status_code == 200:
-            return KeyCheck(KeyStatus.VALID, f"{NAME} accepted this key.")
+            try:
+                ids: frozenset[str] | None = self._image_ids(response, LIST_PAGE_SIZE)
+            except (ProviderError, ValueError):
+                ids = None
+            return KeyCheck(KeyStatus.VALID, f"{NAME} accepted this key.", model_ids=ids)
         error = _status_error(response)
         if isinstance(error, PermanentError) and error.kind == ErrorKind.AUTH:
             return KeyCheck(KeyStatus.INVALID, f"{NAME} refused this key.")
         if isinstance(error, PermanentError) and error.kind == ErrorKind.FORBIDDEN:
             return KeyCheck(KeyStatus.RESTRICTED, error.user_message)
         return KeyCheck(KeyStatus.UNREACHABLE, f"{NAME} answered {response.status_code}.")
+
+    def image_model_ids(self, page_size: int = LIST_PAGE_SIZE) -> frozenset[str]:
+        return self._image_ids(self._good_page(page_size, ""), page_size)
+
+    def _models_page(self, page_size: int, token: str) -> httpx.Response:
+        params = {"pageSize": str(page_size), **({"pageToken": token} if token else {})}
+        url = f"{self._base_url}/v1beta/models"
+        return self._http.get(url, params=params, headers=self._headers(), timeout=POLL_TIMEOUT)
+
+    def _good_page(self, page_size: int, token: str) -> httpx.Response:
+        try:
+            response = self._models_page(page_size, token)
+        except httpx.TransportError as error:
+            raise transport_error(error, provider=NAME, idempotent=True) from None
+        if response.status_code != 200:
+            raise _status_error(response)
+        return response
+
+    def _image_ids(self, first: httpx.Response, page_size: int) -> frozenset[str]:
+        """The image model ids of every page, `first` being page one."""
+        names: set[str] = set()
+        response = first
+        for _page in range(LIST_PAGES_MAX):
+            body = response.json()
+            names.update(
+                str(m.get("name", "")).removeprefix("models/") for m in body.get("models") or []
+            )
+            token = body.get("nextPageToken") or ""
+            if not token:
+                return frozenset(filter(is_image_model, names))
+            response = self._good_page(page_size, token)
+        raise RetryableError(f"{NAME}'s model list did not end after {LIST_PAGES_MAX} pages.")
 
     def _headers(self) -> dict[str, str]:
         return {"x-goog-api-key": self._key.reveal()}
@@ -227,3 +286,8 @@ def key_check(secret: Secret, _where: Endpoint, seconds: float) -> KeyCheck:
 def client_for(secret: Secret | None, _where: Endpoint) -> GeminiImages:
     assert secret is not None
     return GeminiImages(secret, base_url=settings.GOOGLE_BASE_URL, http_client=thread_http_client())
+
+
+def model_list(secret: Secret, _where: Endpoint) -> frozenset[str]:
+    with httpx.Client(follow_redirects=False) as http:
+        return list_image_models(secret, base_url=settings.GOOGLE_BASE_URL, http_client=http)

@@ -37,6 +37,27 @@ from generation.providers.http import (
 )
 
 OPENAI_BASE_URL = "https://api.openai.com/v1"
+# The model list names every model of the account (text, audio, embeddings...): these are the
+# image models, DALL-E's included (PROVIDERS.md, OpenAI model lifecycle).
+IMAGE_MODEL_PREFIXES = ("gpt-image-", "chatgpt-image-", "dall-e-")
+
+
+# A list answers at once or not at all: no image to wait for.
+LIST_TIMEOUT = httpx2.Timeout(connect=5.0, read=20.0, write=10.0, pool=5.0)
+
+
+def list_image_models(
+    api_key: Secret,
+    *,
+    base_url: str = OPENAI_BASE_URL,
+    http_client: httpx2.Client | None = None,
+) -> frozenset[str]:
+    """The image model ids `GET /models` names for this key's account (free). Raises a
+    ProviderError when the list cannot be read."""
+    adapter = OpenAIImages(
+        api_key, base_url=base_url, timeout=LIST_TIMEOUT, http_client=http_client
+    )
+    return adapter.image_model_ids()
 
 
 class OpenAIImages:
@@ -92,9 +113,10 @@ class OpenAIImages:
         )
 
     def check_key(self) -> KeyCheck:
-        """`GET /models` costs nothing and fails with 401 for a bad key."""
+        """`GET /models` costs nothing and fails with 401 for a bad key; it is also the account's
+        model list, kept on the check (`model_ids`)."""
         try:
-            self._client.models.list()
+            ids = self._listed_image_models()
         except openai.AuthenticationError:
             return KeyCheck(KeyStatus.INVALID, f"{self.provider_name} refused this key.")
         except openai.PermissionDeniedError as error:
@@ -105,7 +127,23 @@ class OpenAIImages:
             )
         except openai.APIConnectionError:
             return KeyCheck(KeyStatus.UNREACHABLE, f"Could not reach {self.provider_name}.")
-        return KeyCheck(KeyStatus.VALID, f"{self.provider_name} accepted this key.")
+        return KeyCheck(KeyStatus.VALID, f"{self.provider_name} accepted this key.", model_ids=ids)
+
+    def image_model_ids(self) -> frozenset[str]:
+        try:
+            return self._listed_image_models()
+        except openai.APIStatusError as error:
+            raise self._status_error(error) from None
+        except openai.APIConnectionError as error:
+            raise transport_error(
+                _cause(error), provider=self.provider_name, idempotent=True
+            ) from None
+
+    def _listed_image_models(self) -> frozenset[str]:
+        listed = self._client.models.list()
+        return frozenset(
+            m.id for m in listed if isinstance(m.id, str) and m.id.startswith(IMAGE_MODEL_PREFIXES)
+        )
 
     def _params(self, request: ImageRequest) -> dict[str, Any]:
         # Only fields GPT image models accept: never `response_format` (400 unknown_parameter).
@@ -227,3 +265,8 @@ def client_for(secret: Secret | None, _where: Endpoint) -> OpenAIImages:
     return OpenAIImages(
         secret, base_url=settings.OPENAI_BASE_URL, http_client=thread_sdk_http_client()
     )
+
+
+def model_list(secret: Secret, _where: Endpoint) -> frozenset[str]:
+    with httpx2.Client(follow_redirects=False) as http:
+        return list_image_models(secret, base_url=settings.OPENAI_BASE_URL, http_client=http)

@@ -131,6 +131,7 @@ ENTRIES: tuple[ProviderEntry, ...] = (
         ),
         check_key=openai_images.key_check,
         build_client=openai_images.client_for,
+        list_models=openai_images.model_list,
     ),
     ProviderEntry(
         name=Provider.BFL,
@@ -168,6 +169,7 @@ ENTRIES: tuple[ProviderEntry, ...] = (
         ),
         check_key=google.key_check,
         build_client=google.client_for,
+        list_models=google.model_list,
     ),
     ProviderEntry(
         name=Provider.OPENAI_COMPATIBLE,

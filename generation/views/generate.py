@@ -16,6 +16,7 @@ from avatarapp.http import WorkspaceRequest
 from avatarapp.workspaces.roles import Role, at_least
 from catalog import get_model
 from generation import ledger, services
+from generation.catalog_watch import not_offered_models
 from generation.forms import BatchForm
 from generation.latency import typical_seconds
 from generation.offer import model_groups, seconds_for
@@ -65,7 +66,9 @@ def _estimate_context(
     request: WorkspaceRequest, form: BatchForm, estimate: dict[str, Any], medians: dict[str, float]
 ) -> dict[str, Any]:
     """What the estimate fragment shows, and (out of band) each model's price at the settings."""
-    groups = model_groups(form.models_field.usable_providers, form.chosen_settings(), medians)
+    usable = form.models_field.usable_providers
+    not_offered = not_offered_models(request.workspace.pk)  # issue 15: the providers' own lists
+    groups = model_groups(usable, form.chosen_settings(), medians, not_offered)
     return {
         "form": form,
         "estimate": estimate,

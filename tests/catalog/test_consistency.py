@@ -56,6 +56,10 @@ PRODUCT_MODELS = {
     "gemini-2.5-flash-image",
     "gemini-3-pro-image-preview",
     "gemini-3.1-flash-image-preview",
+    # PROVIDERS-2.md section 5.4's ids (issue 15).
+    "gemini-3-pro-image",
+    "gemini-3.1-flash-image",
+    "gemini-nano-banana-2.1",
     "imagen-4-fast",
     "imagen-4",
     "imagen-4-ultra",

@@ -5,7 +5,9 @@ GET  /_emulator/requests            ?provider=&operation=&alias=  -> {"requests"
 GET  /_emulator/count               ?provider=&operation=&alias=&model=&status=&key_sha256=
 GET  /_emulator/submits             {"by_key": {key_sha256: n}}
 POST /_emulator/reset
-GET|POST /_emulator/config          body: settings to change (EmulatorConfig field names)
+GET|POST /_emulator/config          body: settings to change (EmulatorConfig field names), e.g.
+                                    {"gemini_models": [...]} to change what models.list names
+GET  /_emulator/models              ?provider=openai|gemini -> {"models": [ids the list names now]}
 GET|POST|DELETE /_emulator/faults   body: {"fault", "times", "value", "provider", "key", "model",
                                     "operation"}
 GET|POST /_emulator/credits         ?key=  |  body {"key", "credits"}
@@ -76,6 +78,11 @@ def _route(emu: Emulator, req: Request, name: str, body: dict[str, Any]) -> Resp
         if method == "POST":
             emu.configure(**body)
         return Response.json(200, emu.state.config.as_dict())
+    if name == "models" and method == "GET":
+        provider = req.query_param("provider")
+        if provider not in ("openai", "gemini"):
+            return _error(400, "provider must be openai or gemini")
+        return Response.json(200, {"models": emu.state.model_list(provider)})
     if name == "faults":
         if method == "POST":
             rule = emu.add_fault(**body)

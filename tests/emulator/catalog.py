@@ -1,6 +1,7 @@
 """What the emulator knows about each model: lifecycle, size family, price basis, latency.
 
-Sources: /work/shared/contracts/PROVIDERS.md and PRICING.md (2026-11-24). Values marked
+Sources: /work/shared/contracts/PROVIDERS.md and PRICING.md (2026-11-24), PROVIDERS-2.md section 5
+(Google's image model lifecycle). Values marked
 "invented" have no source: they only need to be plausible.
 """
 
@@ -65,14 +66,19 @@ GPT2_QUALITY_FACTOR = {"low": 16, "medium": 48, "high": 96, "xhigh": 128, "max":
 AUTO_QUALITY = "medium"
 
 
-def openai_model_status(model: str, today: dt.date) -> str:
-    """ "available", "retired" (shut down, or not yet released on `today`) or "unknown"."""
-    info = OPENAI_MODELS.get(model)
+def _status(info: OpenAIModel | GeminiModel | None, today: dt.date) -> str:
     if info is None:
         return "unknown"
-    if today < info.released or (info.shutdown is not None and today >= info.shutdown):
+    if (info.released is not None and today < info.released) or (
+        info.shutdown is not None and today >= info.shutdown
+    ):
         return "retired"
     return "available"
+
+
+def openai_model_status(model: str, today: dt.date) -> str:
+    """ "available", "retired" (shut down, or not yet released on `today`) or "unknown"."""
+    return _status(OPENAI_MODELS.get(model), today)
 
 
 # --- Black Forest Labs ------------------------------------------------------------------------
@@ -126,20 +132,56 @@ class GeminiModel:
     # 2.5 flash $0.039 = 1290 tokens at $30/1M; 3 pro $0.134 / $0.24 at $120/1M; 3.1 flash
     # $0.045 / 0.067 / 0.101 / 0.151 at $60/1M (its token price is our assumption).
     output_tokens: dict[str, int]
+    # PROVIDERS-2.md section 5.4 [T]; None where it names no date (2.5 flash's release, the
+    # preview ids, which it calls superseded without a date).
+    released: dt.date | None = None
+    shutdown: dt.date | None = None
 
+
+_PRO_TOKENS = {"1K": 1120, "2K": 1120, "4K": 2000}
+_FLASH_TOKENS = {"512": 750, "1K": 1120, "2K": 1680, "4K": 2520}
+_FLASH_SIZES = ("512", "1K", "2K", "4K")
 
 GEMINI_MODELS: dict[str, GeminiModel] = {
-    "gemini-2.5-flash-image": GeminiModel("Nano Banana", 8.0, ("1K",), {"1K": 1290}),
+    "gemini-2.5-flash-image": GeminiModel(
+        "Nano Banana", 8.0, ("1K",), {"1K": 1290}, shutdown=D(2027, 3, 15)
+    ),
     "gemini-3-pro-image-preview": GeminiModel(
-        "Nano Banana Pro", 25.0, ("1K", "2K", "4K"), {"1K": 1120, "2K": 1120, "4K": 2000}
+        "Nano Banana Pro", 25.0, ("1K", "2K", "4K"), _PRO_TOKENS
+    ),
+    "gemini-3-pro-image": GeminiModel(
+        "Nano Banana Pro", 25.0, ("1K", "2K", "4K"), _PRO_TOKENS, released=D(2026, 5, 28)
     ),
     "gemini-3.1-flash-image-preview": GeminiModel(
+        "Nano Banana 2", 12.0, _FLASH_SIZES, _FLASH_TOKENS
+    ),
+    "gemini-3.1-flash-image": GeminiModel(
         "Nano Banana 2",
         12.0,
-        ("512", "1K", "2K", "4K"),
-        {"512": 750, "1K": 1120, "2K": 1680, "4K": 2520},
+        _FLASH_SIZES,
+        _FLASH_TOKENS,
+        released=D(2026, 5, 28),
+        shutdown=D(2026, 10, 29),
+    ),
+    # Sizes and tokens of the two newest are not in the contracts: invented, Lite as 2.5 flash,
+    # 2.1 as 3.1 flash without the 512 tier (5.4: "no 512 tier"; $30/1M, so 1K is $0.0336).
+    "gemini-3.1-flash-lite-image": GeminiModel(
+        "Nano Banana 2 Lite", 6.0, ("1K",), {"1K": 1290}, released=D(2026, 6, 30)
+    ),
+    "gemini-nano-banana-2.1": GeminiModel(
+        "Nano Banana 2.1",
+        12.0,
+        ("1K", "2K", "4K"),
+        {"1K": 1120, "2K": 1680, "4K": 2520},
+        released=D(2026, 10, 6),
     ),
 }
+
+
+def gemini_model_status(model: str, today: dt.date) -> str:
+    """As openai_model_status, from PROVIDERS-2.md section 5.4's dates."""
+    return _status(GEMINI_MODELS.get(model), today)
+
 
 # Output pixels at imageSize 1K per aspect ratio (Google's image-generation guide); 2K and 4K
 # double and quadruple both sides, 512 halves them.

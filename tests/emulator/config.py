@@ -20,6 +20,13 @@ class EmulatorConfig:
     # The emulator's "today" for model retirement (None: the real UTC date).
     today: dt.date | None = None
 
+    # What the free model lists name (OpenAI GET /v1/models, Gemini models.list), in that order;
+    # None: every model the emulator knows that is available on `today`. A known model left out
+    # of a list is withdrawn: image requests for it answer 404 as for a retired one. A name the
+    # emulator does not know is listed, and answers 404 like any unknown model.
+    openai_models: list[str] | None = None
+    gemini_models: list[str] | None = None
+
     # BFL account simulation.
     bfl_default_credits: float = 1000.0
     bfl_max_active_tasks: int = 24
@@ -50,6 +57,8 @@ class EmulatorConfig:
             self,
             latency_overrides=dict(self.latency_overrides),
             bfl_max_active_tasks_by_model=dict(self.bfl_max_active_tasks_by_model),
+            openai_models=None if self.openai_models is None else list(self.openai_models),
+            gemini_models=None if self.gemini_models is None else list(self.gemini_models),
         )
 
     def update(self, **changes: Any) -> None:
@@ -60,6 +69,9 @@ class EmulatorConfig:
         for name, value in changes.items():
             if name == "today" and isinstance(value, str):
                 value = dt.date.fromisoformat(value)
+            ids = isinstance(value, list) and all(isinstance(v, str) for v in value)
+            if name.endswith("_models") and value is not None and not ids:
+                raise ValueError(f"{name} must be a list of model ids, or null")
             setattr(self, name, value)
 
     def effective_today(self) -> dt.date:

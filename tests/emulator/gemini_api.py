@@ -1,4 +1,6 @@
-"""Google Gemini image models: POST /v1beta/models/{model}:generateContent, GET /v1beta/models."""
+"""Google Gemini image models: POST /v1beta/models/{model}:generateContent, GET /v1beta/models
+(paginated), and Imagen's POST /v1beta/models/{model}:predict, which answers 404 since Imagen's
+shutdown on 2026-08-17 (PROVIDERS-2.md section 5.2)."""
 
 from __future__ import annotations
 
@@ -133,9 +135,11 @@ def handle(state: EmulatorState, req: Request) -> Response:
         return _key_invalid()
     if operation == "models.list":
         faults = state.faults.take("gemini", operation, key)
-        return _early_fault(state, faults, "") or _models()
+        return _early_fault(state, faults, "") or _models(state, req)
     model = req.path.split("/models/", 1)[1].split(":", 1)[0]
     req.record.model = model
+    if operation == "predict":
+        return _predict(model)
     try:
         payload = req.json()
     except ValueError:
@@ -149,8 +153,7 @@ def handle(state: EmulatorState, req: Request) -> Response:
     allowed, _limit, _remaining, reset = state.rates.hit("gemini", key, state.config.gemini_rpm)
     if not allowed:
         return _rate_limited(round(reset, 3))
-    info = GEMINI_MODELS.get(model)
-    if info is None:
+    if not state.model_available("gemini", model):
         message = (
             f"models/{model} is not found for API version v1beta, or is not supported for "
             "generateContent. Call ListModels to see the list of available models and their "
@@ -248,17 +251,63 @@ def _answer(model: str, body: dict[str, Any], prompt: str, faults: dict[str, Fau
     return Response.json(200, {"candidates": [candidate], "usageMetadata": usage, **meta})
 
 
-def _models() -> Response:
-    models = [
-        {
-            "name": f"models/{name}",
-            "version": "2.0",
-            "displayName": info.display_name,
-            "description": f"{info.display_name} (emulated)",
-            "inputTokenLimit": 32768,
-            "outputTokenLimit": 32768,
-            "supportedGenerationMethods": ["generateContent", "countTokens"],
-        }
-        for name, info in GEMINI_MODELS.items()
-    ]
-    return Response.json(200, {"models": models})
+# Google's ListModels: pageSize defaults to 50 and is capped at 1000; nextPageToken is left out on
+# the last page (ai.google.dev, models.list). The token is opaque to clients.
+PAGE_SIZE_DEFAULT, PAGE_SIZE_MAX = 50, 1000
+
+
+def _page_token(offset: int) -> str:
+    return base64.urlsafe_b64encode(f"offset:{offset}".encode()).decode()
+
+
+def _page_offset(token: str) -> int | None:
+    try:
+        kind, _, number = base64.urlsafe_b64decode(token.encode()).decode().partition(":")
+        offset = int(number)
+    except (ValueError, UnicodeDecodeError):
+        return None
+    return offset if kind == "offset" and offset >= 0 else None
+
+
+def _models(state: EmulatorState, req: Request) -> Response:
+    size_text, token = req.query_param("pageSize"), req.query_param("pageToken")
+    try:
+        size = int(size_text) if size_text else PAGE_SIZE_DEFAULT
+    except ValueError:
+        return error(
+            "INVALID_ARGUMENT", f"Invalid value at 'page_size' (TYPE_INT32), \"{size_text}\""
+        )
+    if size < 0:
+        return error("INVALID_ARGUMENT", "page_size must not be negative.")
+    size = min(size or PAGE_SIZE_DEFAULT, PAGE_SIZE_MAX)
+    offset = _page_offset(token) if token else 0
+    if offset is None:
+        return error("INVALID_ARGUMENT", "Invalid page token.")
+    names = state.model_list("gemini")
+    models = [_model_entry(name) for name in names[offset : offset + size]]
+    body: dict[str, Any] = {"models": models}
+    if offset + size < len(names):
+        body["nextPageToken"] = _page_token(offset + size)
+    return Response.json(200, body)
+
+
+def _model_entry(name: str) -> dict[str, Any]:
+    info = GEMINI_MODELS.get(name)
+    display = info.display_name if info else name  # a name a test added to the list
+    return {
+        "name": f"models/{name}",
+        "version": "2.0",
+        "displayName": display,
+        "description": f"{display} (emulated)",
+        "inputTokenLimit": 32768,
+        "outputTokenLimit": 32768,
+        "supportedGenerationMethods": ["generateContent", "countTokens"],
+    }
+
+
+def _predict(model: str) -> Response:
+    """Imagen on the Gemini API: shut down 2026-08-17; the ids answer 404 [T]. Only a message
+    with "is no longer available" reliably means "shut down" (PROVIDERS-2.md 5.2; exact text U)."""
+    if model.startswith("imagen-"):
+        return error("NOT_FOUND", f"models/{model} is no longer available.")
+    return error("NOT_FOUND", f"models/{model} is not found for API version v1beta.")

@@ -9,7 +9,7 @@ from typing import TYPE_CHECKING, Any
 
 from tests.emulator import openai_wire as w
 from tests.emulator import rules
-from tests.emulator.catalog import AUTO_QUALITY, OPENAI_MODELS, openai_model_status
+from tests.emulator.catalog import AUTO_QUALITY, OPENAI_MODELS
 from tests.emulator.faults import Fault
 from tests.emulator.images import PROVIDER_COLOURS, render_b64
 from tests.emulator.openai_inputs import Reject, check_images, read_payload
@@ -132,7 +132,7 @@ def _handle(state: EmulatorState, req: Request, started: float, rid: str) -> Res
     issues = schema_issues(SCHEMA_FOR_OPERATION[("openai", schema_op)], payload)
     if issues:
         return w.issue_error(issues[0])
-    if openai_model_status(str(model), state.config.effective_today()) != "available":
+    if not state.model_available("openai", str(model)):
         message = f"The model `{model}` does not exist or you do not have access to it."
         return w.error(404, message, code="model_not_found")
     issues = rules.openai_rules(schema_op, payload)
@@ -251,12 +251,10 @@ def _stream(
 
 
 def _models(state: EmulatorState, req: Request, operation: str) -> Response:
-    today = state.config.effective_today()
-
     def entry(model_id: str) -> dict[str, Any]:
-        info = OPENAI_MODELS[model_id]
-        created = int(time.mktime(info.released.timetuple()))
-        shutdown = info.shutdown.isoformat() if info.shutdown else None
+        info = OPENAI_MODELS.get(model_id)  # None: a name a test added to the list
+        created = int(time.mktime(info.released.timetuple())) if info else int(time.time())
+        shutdown = info.shutdown.isoformat() if info and info.shutdown else None
         return {
             "id": model_id,
             "object": "model",
@@ -266,10 +264,10 @@ def _models(state: EmulatorState, req: Request, operation: str) -> Response:
         }
 
     if operation == "models.list":
-        data = [entry(m) for m in OPENAI_MODELS if openai_model_status(m, today) == "available"]
+        data = [entry(m) for m in state.model_list("openai")]
         return Response.json(200, {"object": "list", "data": data})
     model_id = req.path.rsplit("/", 1)[-1]
-    if openai_model_status(model_id, today) != "available":
+    if model_id not in state.model_list("openai"):
         message = f"The model '{model_id}' does not exist"
         return w.error(404, message, code="model_not_found", param="model")
     return Response.json(200, entry(model_id))

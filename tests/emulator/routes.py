@@ -21,6 +21,7 @@ BFL_SUBMIT_ALIASES = {"bfl", "bfl-eu", "bfl-us"}
 BFL_POLL_ALIASES = {"bfl-poll-global", "bfl-poll-eu", "bfl-poll-us"}
 
 _GENERATE_CONTENT = re.compile(r"/v1beta/models/[^/:]+:generateContent")
+_PREDICT = re.compile(r"/v1beta/models/[^/:]+:predict")  # Imagen's, shut down: always 404
 _OPENAI_MODEL = re.compile(r"/v1/models/[^/]+")
 _BFL_SUBMIT = re.compile(r"/v1/[A-Za-z0-9.\-]+")
 
@@ -33,6 +34,8 @@ def classify(alias: str, method: str, path: str) -> tuple[str, str]:
                 return "gemini", "models.list"
             if _GENERATE_CONTENT.fullmatch(path) and method == "POST":
                 return "gemini", "generateContent"
+            if _PREDICT.fullmatch(path) and method == "POST":
+                return "gemini", "predict"
             return "gemini", "unknown"
         table = {
             ("POST", "/v1/images/generations"): "images.generate",

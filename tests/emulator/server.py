@@ -252,6 +252,11 @@ class Emulator:
     def clear_faults(self) -> None:
         self.state.faults.clear()
 
+    def model_list(self, provider: str) -> list[str]:
+        """What `provider`'s ("openai" / "gemini") free model list names now. Change it with
+        `configure(openai_models=[...])` / `configure(gemini_models=[...])` (None: the default)."""
+        return self.state.model_list(provider)
+
     def set_credits(self, key: str, credits: float) -> None:
         self.state.bfl.set_credits(key, credits)
 

@@ -7,7 +7,13 @@ import time
 from collections import deque
 
 from tests.emulator.bfl_tasks import BflStore
-from tests.emulator.catalog import latency_default
+from tests.emulator.catalog import (
+    GEMINI_MODELS,
+    OPENAI_MODELS,
+    gemini_model_status,
+    latency_default,
+    openai_model_status,
+)
 from tests.emulator.config import EmulatorConfig
 from tests.emulator.faults import FaultBook
 from tests.emulator.recorder import Recorder
@@ -58,6 +64,23 @@ class EmulatorState:
         self.faults.clear()
         self.bfl.reset(self.config)
         self.rates.clear()
+
+    def model_list(self, provider: str) -> list[str]:
+        """The ids `provider`'s ("openai" or "gemini") free model list names now: the configured
+        list, else every model the emulator knows that is available today."""
+        listed = self.config.openai_models if provider == "openai" else self.config.gemini_models
+        if listed is not None:
+            return list(listed)
+        known = OPENAI_MODELS if provider == "openai" else GEMINI_MODELS
+        return [model for model in known if self.model_available(provider, model)]
+
+    def model_available(self, provider: str, model: str) -> bool:
+        """Whether an image request may use `model`: known, available today, and not withdrawn
+        from a configured list."""
+        status = openai_model_status if provider == "openai" else gemini_model_status
+        listed = self.config.openai_models if provider == "openai" else self.config.gemini_models
+        available = status(model, self.config.effective_today()) == "available"
+        return available and (listed is None or model in listed)
 
     def latency(self, provider: str, model: str) -> float:
         config = self.config

@@ -75,7 +75,9 @@ BAD = [
     ({"lighting": "l" * 201}, "at most 200 characters"),
     ({"recommended_model": "midjourney-7"}, "Unknown model 'midjourney-7'"),
     ({"recommended_model": "gpt-image-1"}, "was shut down on 2026-10-23; use GPT Image 2 instead."),
-    ({"recommended_model": "imagen-4"}, "Imagen 4 cannot make 4:5 images"),
+    # Issue 15: Imagen was shut down, so a model that cannot make the defaults is another one.
+    ({"recommended_model": "imagen-4"}, "imagen-4 was shut down on 2026-08-17; use Gemini Nano"),
+    ({"recommended_model": "flux-pro-1.1-ultra"}, "FLUX1.1 [pro] Ultra cannot make 1K images"),
     ({"default_aspect": "5:4"}, "Select a valid choice"),
     ({"default_quality": "ultra"}, "Select a valid choice"),
 ]

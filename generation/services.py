@@ -28,6 +28,7 @@ from generation import ledger, queue
 from generation.catalog_watch import check_offered
 from generation.key_selection import KeyUnavailableError, key_for_batch
 from generation.models import Image, Job
+from generation.providers.registry import entry
 from generation.words import batch_name
 from painter.scene import scene_for
 from personas.models import LOOK_FIELDS, Persona, Style
@@ -186,8 +187,7 @@ def plan_batch(membership: Membership, batch: BatchRequest) -> BatchPlan:
                 prompt = compose_for_model(persona, style, model_id, references=usable_refs).text
                 cost = estimate(model_id, params, 1, usable_refs, prompt=prompt)
                 fields: dict[str, object] = dict(params.request_fields())
-                if str(model.provider) == "builtin":
-                    # The built-in renderer draws from these, not from the prompt.
+                if entry(model.provider).draws_look:
                     fields["look"] = {name: getattr(persona, name) for name in LOOK_FIELDS}
                     fields["scene"] = scene_for(style).as_dict()
                 for copy in range(batch.per_combination):

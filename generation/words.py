@@ -14,7 +14,7 @@ from collections.abc import Iterable, Sequence
 from datetime import date
 from decimal import ROUND_CEILING, Decimal
 
-from generation.providers.registry import display_name
+from generation.providers.registry import display_name, entry
 
 CENT = Decimal("0.01")
 # Below ten cents people write the digits that matter ($0.0055, $0.04); above, whole cents.
@@ -64,8 +64,8 @@ def batch_name(personas: Sequence[str], styles: Sequence[str], day: date) -> str
 
 def key_words(provider: str, key: str) -> str:
     """How the batch reaches a provider: "the built-in renderer", "OpenAI key Mia's (sk-…fc68)"."""
-    if provider == "builtin":
-        return "the built-in renderer"
+    if entry(provider).key is None:
+        return f"the {display_name(provider).lower()}"
     return f"{display_name(provider)} key {key}"
 
 

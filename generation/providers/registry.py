@@ -80,6 +80,9 @@ class ProviderEntry:
     # The model draws from the persona's reference photos (the built-in renderer draws from its
     # look instead, so the photos are not read from storage for it).
     sends_references: bool = True
+    # The model draws the persona's look in the style's scene (request_fields "look" and "scene"),
+    # not the prompt: the built-in renderer.
+    draws_look: bool = False
     # The provider's verdict on a key, within `seconds`; None: nothing to check.
     check_key: Callable[[Secret, Endpoint, float], KeyCheck] | None = None
     build_client: Callable[[Secret | None, Endpoint], SyncClient | AsyncClient]
@@ -115,6 +118,7 @@ ENTRIES: tuple[ProviderEntry, ...] = (
         display_name="Built-in renderer",
         key=None,
         sends_references=False,
+        draws_look=True,
         build_client=builtin.client_for,
     ),
     ProviderEntry(

@@ -22,7 +22,7 @@ from django.test import Client
 from avatarapp.keys.services import NewKey, add_key
 from avatarapp.workspaces.access import SESSION_KEY
 from avatarapp.workspaces.models import Membership, Workspace
-from avatarapp.workspaces.services import create_personal_workspace, create_team_workspace
+from avatarapp.workspaces.services import workspace_create_personal, workspace_create_team
 from personas.models import Persona
 
 OPENAI_KEY = "sk-test-bench-emulator-0000"  # obviously fake (tests/emulator/README.md, Keys)
@@ -91,8 +91,8 @@ def make_world(personas: int) -> World:
     user = get_user_model().objects.create_user(
         username="bench", email="bench@example.com", password=secrets.token_urlsafe(24)
     )
-    create_personal_workspace(user)
-    workspace = create_team_workspace(user, "Bench studio")
+    workspace_create_personal(user=user)
+    workspace = workspace_create_team(user=user, name="Bench studio")
     membership = Membership.objects.get(workspace=workspace, user=user)
     new = NewKey(provider="openai", region="", base_url="", label="bench", personal=False)
     add_key(membership, new, OPENAI_KEY)

@@ -37,7 +37,7 @@ class StillBeingMade(PermissionDenied):
     shows the role sentence shows this one too (and an unhandled one is the 403 page with it)."""
 
 
-def delete_images(membership: Membership, images: QuerySet[Image]) -> int:
+def image_delete(*, membership: Membership, images: QuerySet[Image]) -> int:
     """Delete the images of `images` that are in the member's workspace and not deleted yet;
     returns how many were deleted. Raises PermissionDenied (with a sentence) for a role below
     editor, or StillBeingMade when any of them is being made right now."""

@@ -38,7 +38,7 @@ class PersonaError(Exception):
     """A refused change. The message is a sentence a user can act on."""
 
 
-def persona_has_running_jobs(persona: Persona) -> bool:
+def persona_has_running_jobs(*, persona: Persona) -> bool:
     """Whether images of this persona are still being made. Deleting a persona is refused while
     this is True, so no running job loses its references mid-flight."""
     from generation.models import Image
@@ -49,18 +49,18 @@ def persona_has_running_jobs(persona: Persona) -> bool:
 # --- Personas ------------------------------------------------------------------------------------
 
 
-def archive(persona: Persona) -> None:
+def persona_archive(*, persona: Persona) -> None:
     persona.archived_at = timezone.now()
     persona.save(update_fields=["archived_at", "updated_at"])
 
 
-def unarchive(persona: Persona) -> None:
+def persona_unarchive(*, persona: Persona) -> None:
     persona.archived_at = None
     persona.save(update_fields=["archived_at", "updated_at"])
 
 
-def delete_persona(persona: Persona) -> None:
-    if persona_has_running_jobs(persona):
+def persona_delete(*, persona: Persona) -> None:
+    if persona_has_running_jobs(persona=persona):
         raise PersonaError(
             f"{persona.name} has generations in progress. Wait for them to finish (or cancel "
             "them), then delete the persona."
@@ -70,12 +70,14 @@ def delete_persona(persona: Persona) -> None:
         persona.delete()
 
 
-def duplicate_persona(persona: Persona, user: User) -> Persona:
+def persona_duplicate(*, persona: Persona, user: User) -> Persona:
     """A copy with "(copy)" in its name, the same brief and look, and copies of its references."""
-    return clone_persona(persona, user, persona.workspace, f"{persona.name[:73]} (copy)")
+    return persona_clone(
+        persona=persona, user=user, workspace=persona.workspace, name=f"{persona.name[:73]} (copy)"
+    )
 
 
-def clone_persona(persona: Persona, user: User, workspace: Workspace, name: str) -> Persona:
+def persona_clone(*, persona: Persona, user: User, workspace: Workspace, name: str) -> Persona:
     """A new persona in `workspace` named `name`, with `persona`'s brief, look and copies of its
     reference images (its generated portraits stay with the original)."""
     fields = {field: getattr(persona, field) for field in (*BRIEF_FIELDS, *LOOK_FIELDS)}
@@ -97,8 +99,8 @@ def folder(persona: Persona) -> str:
 # --- Reference images ----------------------------------------------------------------------------
 
 
-def add_references(
-    persona: Persona, user: User, prepared: list[PreparedReference]
+def reference_add(
+    *, persona: Persona, user: User, prepared: list[PreparedReference]
 ) -> list[ReferenceImage]:
     """All or nothing: either every image is stored with its row, or none is."""
     with files.removed_on_failure() as written, transaction.atomic():
@@ -132,7 +134,7 @@ def _unique_new(prepared: list[PreparedReference], known: set[str]) -> list[Prep
     return list(fresh.values())
 
 
-def delete_reference(reference: ReferenceImage) -> None:
+def reference_delete(*, reference: ReferenceImage) -> None:
     with transaction.atomic():
         files.delete_after_commit([reference])
         reference.delete()
@@ -141,12 +143,14 @@ def delete_reference(reference: ReferenceImage) -> None:
 # --- Styles --------------------------------------------------------------------------------------
 
 
-def style_specs(workspace: Workspace) -> list[StyleSpec]:
+def style_spec_list(*, workspace: Workspace) -> list[StyleSpec]:
     """Every style a persona of `workspace` can use: the built-in library, then the workspace's."""
     return list(BUILTIN_STYLES) + [spec_from_style(s) for s in workspace.styles.all()]
 
 
-def resolve_styles(workspace: Workspace, keys: Iterable[str]) -> tuple[list[StyleSpec], list[str]]:
+def style_spec_resolve(
+    *, workspace: Workspace, keys: Iterable[str]
+) -> tuple[list[StyleSpec], list[str]]:
     """(styles found, keys not found) for style keys from a form or URL, in the order given."""
     keys = list(dict.fromkeys(k for k in keys if k))
     ids = [i for i in map(workspace_style_id, keys) if i is not None]
@@ -155,20 +159,20 @@ def resolve_styles(workspace: Workspace, keys: Iterable[str]) -> tuple[list[Styl
     return [found[k] for k in keys if k in found], [k for k in keys if k not in found]
 
 
-def get_style_spec(workspace: Workspace, key: str) -> StyleSpec:
-    specs, unknown = resolve_styles(workspace, [key])
+def style_spec_get(*, workspace: Workspace, key: str) -> StyleSpec:
+    specs, unknown = style_spec_resolve(workspace=workspace, keys=[key])
     if unknown or not specs:
         raise UnknownStyleError(key)
     return specs[0]
 
 
-def delete_style(style: Style) -> None:
+def style_delete(*, style: Style) -> None:
     with transaction.atomic():
         files.delete_after_commit(style.references.all())
         style.delete()
 
 
-def copy_builtin_style(workspace: Workspace, user: User, spec: StyleSpec) -> Style:
+def style_copy_builtin(*, workspace: Workspace, user: User, spec: StyleSpec) -> Style:
     """A workspace style with the built-in's look, named like it ("Corporate 2" if taken)."""
     taken = {n.lower() for n in workspace.styles.values_list("name", flat=True)}
     name, n = spec.name, 1

@@ -50,11 +50,12 @@ def draft_id(value: object) -> uuid.UUID:
         return uuid.uuid4()
 
 
-def held(workspace: Workspace, user: User, draft: uuid.UUID) -> QuerySet[PendingUpload]:
+def upload_list(*, workspace: Workspace, user: User, draft: uuid.UUID) -> QuerySet[PendingUpload]:
     return PendingUpload.objects.filter(workspace=workspace, created_by=user, draft=draft)
 
 
-def hold(
+def upload_hold(
+    *,
     workspace: Workspace,
     user: User,
     draft: uuid.UUID,
@@ -66,7 +67,11 @@ def hold(
         # One uploader's parallel uploads (a drop of several files) queue here, so they cannot
         # all see room for the last slot.
         Membership.objects.select_for_update().filter(workspace=workspace, user=user).first()
-        known = set(held(workspace, user, draft).values_list("sha256", flat=True))
+        known = set(
+            upload_list(workspace=workspace, user=user, draft=draft).values_list(
+                "sha256", flat=True
+            )
+        )
         fresh: dict[str, tuple[PreparedReference, str]] = {}
         for item, name in prepared:
             if item.image.sha256 in known or item.image.sha256 in fresh:
@@ -91,7 +96,7 @@ def hold(
         ]
 
 
-def remove(upload: PendingUpload) -> None:
+def upload_remove(*, upload: PendingUpload) -> None:
     with transaction.atomic():
         files.delete_after_commit([upload])
         upload.delete()
@@ -108,7 +113,7 @@ def _attach(
     PendingUpload.objects.filter(pk__in=[u.pk for u in uploads]).delete()
 
 
-def save_new_persona(persona: Persona, user: User, draft: uuid.UUID) -> Persona:
+def persona_create_from_draft(*, persona: Persona, user: User, draft: uuid.UUID) -> Persona:
     """Save a persona made on the create form, with the draft's photos as its references.
 
     It takes the draft id as its own id when that is free: the built-in portrait is seeded by
@@ -121,7 +126,7 @@ def save_new_persona(persona: Persona, user: User, draft: uuid.UUID) -> Persona:
         except IntegrityError:  # the draft was saved before (a second submit): a new id
             persona.pk = uuid.uuid4()
             persona.save(force_insert=True)
-        uploads = list(held(persona.workspace, user, draft))
+        uploads = list(upload_list(workspace=persona.workspace, user=user, draft=draft))
         _attach(
             uploads,
             folder(persona),
@@ -132,21 +137,23 @@ def save_new_persona(persona: Persona, user: User, draft: uuid.UUID) -> Persona:
     return persona
 
 
-def save_style(style: Style, user: User, draft: uuid.UUID, removed: list[StyleReference]) -> Style:
+def style_save_from_draft(
+    *, style: Style, user: User, draft: uuid.UUID, removed: list[StyleReference]
+) -> Style:
     """Save a style from its form: the draft's photos join its references, `removed` go."""
     with transaction.atomic():
         style.save()
         files.delete_after_commit(removed)
         StyleReference.objects.filter(pk__in=[r.pk for r in removed]).delete()
         _attach(
-            list(held(style.workspace, user, draft)),
+            list(upload_list(workspace=style.workspace, user=user, draft=draft)),
             f"styles/{style.workspace_id}/{style.pk}",
             lambda stored: StyleReference.objects.create(style=style, created_by=user, **stored),
         )
     return style
 
 
-def sweep_abandoned(now: datetime | None = None) -> int:
+def upload_sweep_abandoned(*, now: datetime | None = None) -> int:
     """Remove held photos older than PENDING_UPLOAD_HOURS (a batch per run); returns how many."""
     cutoff = (now or timezone.now()) - timedelta(hours=settings.PENDING_UPLOAD_HOURS)
     with transaction.atomic():

@@ -32,13 +32,13 @@ class WorkspaceError(Exception):
     """A refused change. The message is a sentence a user can act on."""
 
 
-def create_personal_workspace(user: User) -> Workspace:
+def workspace_create_personal(*, user: User) -> Workspace:
     workspace = Workspace.objects.create(name="Personal", is_personal=True, created_by=user)
     Membership.objects.create(workspace=workspace, user=user, role=Role.OWNER)
     return workspace
 
 
-def ensure_personal_workspace(user: User) -> Membership:
+def workspace_ensure_personal(*, user: User) -> Membership:
     """Every user has somewhere to work: their personal workspace, made on first need."""
     with transaction.atomic():
         membership = (
@@ -47,7 +47,7 @@ def ensure_personal_workspace(user: User) -> Membership:
             .first()
         )
         if membership is None:
-            workspace = create_personal_workspace(user)
+            workspace = workspace_create_personal(user=user)
             membership = Membership.objects.select_related("workspace").get(
                 workspace=workspace, user=user
             )
@@ -55,7 +55,7 @@ def ensure_personal_workspace(user: User) -> Membership:
 
 
 @transaction.atomic
-def create_team_workspace(user: User, name: str) -> Workspace:
+def workspace_create_team(*, user: User, name: str) -> Workspace:
     workspace = Workspace.objects.create(name=name.strip(), created_by=user)
     Membership.objects.create(workspace=workspace, user=user, role=Role.OWNER)
     return workspace
@@ -67,7 +67,7 @@ class NewInvitation:
     token: str  # shown once to the inviter (and mailed); only its hash is stored
 
 
-def create_invitation(actor: Membership, *, email: str, role: str) -> NewInvitation:
+def invitation_create(*, actor: Membership, email: str, role: str) -> NewInvitation:
     workspace = actor.workspace
     if workspace.is_personal:
         raise WorkspaceError(PERSONAL_WORKSPACE_INVITE_REFUSAL)
@@ -88,7 +88,7 @@ def create_invitation(actor: Membership, *, email: str, role: str) -> NewInvitat
     return NewInvitation(invitation=invitation, token=token)
 
 
-def find_invitation(token: str) -> Invitation | None:
+def invitation_find(*, token: str) -> Invitation | None:
     return (
         Invitation.objects.select_related("workspace", "created_by")
         .filter(token_hash=hash_token(token))
@@ -131,7 +131,7 @@ def _check_bound_address(invitation: Invitation, user: User) -> None:
     )
 
 
-def status_refusal(invitation: Invitation) -> str | None:
+def invitation_status_refusal(*, invitation: Invitation) -> str | None:
     """Why nobody can use `invitation` any more, or None while it is pending."""
     status = invitation.status
     if status == Invitation.Status.ACCEPTED:
@@ -145,9 +145,9 @@ def status_refusal(invitation: Invitation) -> str | None:
     return None
 
 
-def check_may_use(invitation: Invitation, user: User) -> None:
+def invitation_check_may_use(*, invitation: Invitation, user: User) -> None:
     """Raise the reason `user` cannot accept or decline `invitation` right now, if there is one."""
-    refusal = status_refusal(invitation)
+    refusal = invitation_status_refusal(invitation=invitation)
     if refusal:
         raise WorkspaceError(refusal)
     _check_bound_address(invitation, user)
@@ -156,13 +156,13 @@ def check_may_use(invitation: Invitation, user: User) -> None:
 def refusal_for(invitation: Invitation, user: User) -> str | None:
     """Why `user` cannot accept `invitation` right now, or None if they can."""
     try:
-        check_may_use(invitation, user)
+        invitation_check_may_use(invitation=invitation, user=user)
     except WorkspaceError as error:
         return str(error)
     return None
 
 
-def accept_invitation(token: str, user: User) -> Membership:
+def invitation_accept(*, token: str, user: User) -> Membership:
     with transaction.atomic():
         invitation = (
             Invitation.objects.select_for_update()
@@ -173,7 +173,7 @@ def accept_invitation(token: str, user: User) -> Membership:
         if invitation is None:
             raise WorkspaceError("This invitation link is not valid.")
         # Checked under the row lock, in the transaction that accepts: no page seen earlier counts.
-        check_may_use(invitation, user)
+        invitation_check_may_use(invitation=invitation, user=user)
         existing = Membership.objects.filter(workspace=invitation.workspace, user=user).first()
         if existing is not None:
             raise WorkspaceError(f"You are already a member of {invitation.workspace.name}.")
@@ -185,20 +185,20 @@ def accept_invitation(token: str, user: User) -> Membership:
         )
 
 
-def decline_invitation(token: str, user: User) -> Invitation:
+def invitation_decline(*, token: str, user: User) -> Invitation:
     with transaction.atomic():
         invitation = (
             Invitation.objects.select_for_update().filter(token_hash=hash_token(token)).first()
         )
         if invitation is None:
             raise WorkspaceError("This invitation link is not valid.")
-        check_may_use(invitation, user)
+        invitation_check_may_use(invitation=invitation, user=user)
         invitation.declined_at = timezone.now()
         invitation.save(update_fields=["declined_at"])
         return invitation
 
 
-def revoke_invitation(actor: Membership, invitation: Invitation) -> None:
+def invitation_revoke(*, actor: Membership, invitation: Invitation) -> None:
     if invitation.status != Invitation.Status.PENDING:
         raise WorkspaceError("Only a pending invitation can be withdrawn.")
     invitation.revoked_at = timezone.now()
@@ -230,7 +230,7 @@ def _check_may_manage(actor: Membership, target: Membership) -> None:
         raise WorkspaceError(f"As {role} you cannot change an {target.role}'s membership.")
 
 
-def change_role(actor: Membership, target: Membership, role: str) -> Membership:
+def membership_change_role(*, actor: Membership, target: Membership, role: str) -> Membership:
     new_role = Role(role)
     with transaction.atomic():
         _lock_and_refresh(actor, target)
@@ -248,7 +248,7 @@ def change_role(actor: Membership, target: Membership, role: str) -> Membership:
     return target
 
 
-def remove_member(actor: Membership, target: Membership) -> None:
+def membership_remove(*, actor: Membership, target: Membership) -> None:
     with transaction.atomic():
         _lock_and_refresh(actor, target)
         _check_may_manage(actor, target)
@@ -259,7 +259,7 @@ def remove_member(actor: Membership, target: Membership) -> None:
         _end_membership(target)
 
 
-def leave_workspace(membership: Membership) -> None:
+def workspace_leave(*, membership: Membership) -> None:
     with transaction.atomic():
         _lock_and_refresh(membership)
         if membership.workspace.is_personal:
@@ -280,7 +280,7 @@ def _end_membership(membership: Membership) -> None:
     membership.delete()
 
 
-def rename_workspace(actor: Membership, name: str) -> Workspace:
+def workspace_rename(*, actor: Membership, name: str) -> Workspace:
     workspace = actor.workspace
     workspace.name = name.strip()
     workspace.save(update_fields=["name"])

@@ -138,7 +138,7 @@ def removal_refusal(authenticator: Authenticator) -> str | None:
     )
 
 
-def set_requirement(actor: Membership, required: bool) -> None:
+def workspace_set_two_factor_requirement(*, actor: Membership, required: bool) -> None:
     """An owner (the view checks the role) turns the rule on or off. Turning it on needs 2FA on
     the owner's own account: nobody requires of others what they have not done themselves."""
     workspace = actor.workspace

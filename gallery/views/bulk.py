@@ -30,7 +30,7 @@ from avatarapp.workspaces.access import get_membership, role_required_message
 from avatarapp.workspaces.models import Membership
 from avatarapp.workspaces.roles import Role, at_least
 from gallery import services
-from gallery.deletion import StillBeingMade, delete_images
+from gallery.deletion import StillBeingMade, image_delete
 from gallery.models import Tag
 from gallery.selection import Selection, SelectionError, resolve
 from gallery.views.common import back_to
@@ -71,20 +71,22 @@ Action = Callable[[WorkspaceRequest, Membership, Selection, str], HttpResponseBa
 
 
 def _favourite(request: WorkspaceRequest, m: Membership, s: Selection, back: str) -> HttpResponse:
-    services.set_favourite(m, s.images.only("pk"), on=True)
+    services.image_set_favourite(membership=m, images=s.images.only("pk"), on=True)
     messages.success(request, f"Added {_count(len(s))} to your favourites.")
     return redirect(back)
 
 
 def _unfavourite(request: WorkspaceRequest, m: Membership, s: Selection, back: str) -> HttpResponse:
-    services.set_favourite(m, s.images.only("pk"), on=False)
+    services.image_set_favourite(membership=m, images=s.images.only("pk"), on=False)
     messages.success(request, f"Took {_count(len(s))} out of your favourites.")
     return redirect(back)
 
 
 def _tag(request: WorkspaceRequest, m: Membership, s: Selection, back: str) -> HttpResponse:
     try:
-        tag = services.add_tag(m, s.images.only("pk"), request.POST.get("tag", ""))
+        tag = services.image_add_tag(
+            membership=m, images=s.images.only("pk"), name=request.POST.get("tag", "")
+        )
     except services.TagError as error:
         messages.error(request, str(error))
     else:
@@ -100,14 +102,14 @@ def _untag(request: WorkspaceRequest, m: Membership, s: Selection, back: str) ->
     elif tag is None:
         messages.error(request, f"There is no tag “{name[:60]}” in this workspace.")
     else:
-        services.remove_tag(m, s.images.only("pk"), tag)
+        services.image_remove_tag(membership=m, images=s.images.only("pk"), tag=tag)
         messages.success(request, f"Took the tag “{tag.name}” off {_count(len(s))}.")
     return redirect(back)
 
 
 def _delete(request: WorkspaceRequest, m: Membership, s: Selection, back: str) -> HttpResponse:
     try:
-        deleted = delete_images(m, s.images)
+        deleted = image_delete(membership=m, images=s.images)
     except StillBeingMade as refusal:  # nothing changed: say why, on the page it came from
         messages.error(request, str(refusal))
     else:

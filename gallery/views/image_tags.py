@@ -47,7 +47,7 @@ def add(request: WorkspaceRequest, image_id: uuid.UUID) -> HttpResponse:
     # A suggestion is a button named "pick"; the text field is "name".
     name = request.POST.get("pick") or request.POST.get("name", "")
     try:
-        services.add_tag(membership, [image], name)
+        services.image_add_tag(membership=membership, images=[image], name=name)
     except services.TagError as error:
         return _answer(request, membership, image, error=str(error), typed=name)
     return _answer(request, membership, image)
@@ -58,7 +58,7 @@ def add(request: WorkspaceRequest, image_id: uuid.UUID) -> HttpResponse:
 def remove(request: WorkspaceRequest, image_id: uuid.UUID, tag_id: int) -> HttpResponse:
     membership, image = get_shown_image(request, image_id, Role.EDITOR)
     tag = get_object_or_404(Tag, pk=tag_id, workspace_id=membership.workspace_id)
-    services.remove_tag(membership, [image], tag)
+    services.image_remove_tag(membership=membership, images=[image], tag=tag)
     return _answer(request, membership, image)
 
 

@@ -25,11 +25,11 @@ from avatarapp.workspaces.roles import Role, at_least
 from catalog import model_name
 from gallery import lightbox
 from gallery.access import get_shown_image
-from gallery.deletion import delete_images
+from gallery.deletion import image_delete
 from gallery.models import Favourite, PersonaCover
 from gallery.naming import download_name
 from gallery.query import GalleryFilter
-from gallery.services import set_favourite
+from gallery.services import image_set_favourite
 from generation.models import Image
 
 PAGE = "gallery/image.html"
@@ -108,7 +108,7 @@ def favourite(request: WorkspaceRequest, image_id: uuid.UUID) -> HttpResponse:
     """Each person's own favourites: any member may favourite, viewers too."""
     membership, image = get_shown_image(request, image_id)
     on = request.POST.get("on") == "1"
-    set_favourite(membership, [image], on)
+    image_set_favourite(membership=membership, images=[image], on=on)
     query = request.GET.urlencode()
     if request.htmx:
         context = {"image": image, "is_favourite": on, "keep": kept(query)}
@@ -123,7 +123,7 @@ def delete(request: WorkspaceRequest, image_id: uuid.UUID) -> HttpResponse:
     membership, image = get_shown_image(request, image_id, Role.EDITOR)
     chosen = GalleryFilter.from_query(request.GET, membership)
     newer, older = lightbox.neighbours(chosen.images(membership), image)
-    delete_images(membership, Image.objects.filter(pk=image.pk))
+    image_delete(membership=membership, images=Image.objects.filter(pk=image.pk))
     messages.success(request, "The image was deleted.")
     following = older or newer
     query = chosen.to_query()

@@ -54,9 +54,13 @@ def _form_page(
     base = persona or Persona(workspace=request.workspace, pk=draft)
     shown = _draft(form.data, base) if form.is_bound else base
     style_key = str(form.data.get("preview_style", "")) or DEFAULT_STYLE_KEY
-    styles = services.style_specs(base.workspace)
+    styles = services.style_spec_list(workspace=base.workspace)
     selected = next((s for s in styles if s.key == style_key), styles[0])
-    held = list(uploads.held(base.workspace, request.user, draft)) if draft else []
+    held = (
+        list(uploads.upload_list(workspace=base.workspace, user=request.user, draft=draft))
+        if draft
+        else []
+    )
     previews = build_previews(
         shown,
         [selected],
@@ -108,7 +112,7 @@ def persona_create(request: WorkspaceRequest) -> HttpResponse:
         persona = form.save(commit=False)
         persona.workspace = membership.workspace
         persona.created_by = request.user
-        uploads.save_new_persona(persona, request.user, draft)
+        uploads.persona_create_from_draft(persona=persona, user=request.user, draft=draft)
         messages.success(request, f"Created {persona.name}. Pick styles to see its prompts.")
         return go_to(request, persona.get_absolute_url())
     return _form_page(request, form, None, NEW, draft=draft, upload_form=upload_form)

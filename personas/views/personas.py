@@ -77,7 +77,7 @@ def _transfer_form(request: WorkspaceRequest, member: Member[Persona]) -> Transf
 def detail_context(request: WorkspaceRequest, member: Member[Persona], **extra: Any) -> dict:
     persona = member.obj
     keys, model_id, model_error = _preview_choices(request)
-    selected, unknown = services.resolve_styles(persona.workspace, keys)
+    selected, unknown = services.style_spec_resolve(workspace=persona.workspace, keys=keys)
     references = list(persona.references.all())
     face = Persona.objects.filter(pk=persona.pk).annotate(face=face_image_id())
     context = {
@@ -92,7 +92,7 @@ def detail_context(request: WorkspaceRequest, member: Member[Persona], **extra: 
         "max_references": MAX_REFERENCES,
         "upload_form": ReferenceUploadForm() if member.can_edit else None,
         "transfer_form": _transfer_form(request, member),
-        "styles": services.style_specs(persona.workspace),
+        "styles": services.style_spec_list(workspace=persona.workspace),
         "selected_keys": [s.key for s in selected],
         "unknown_styles": unknown,
         "chosen_model": model_id,
@@ -125,7 +125,7 @@ def persona_detail(request: WorkspaceRequest, pk: uuid.UUID) -> HttpResponse:
 @login_required
 def persona_duplicate(request: WorkspaceRequest, pk: uuid.UUID) -> HttpResponse:
     persona = get_persona_for_member(request, pk, Role.EDITOR).obj
-    copy = services.duplicate_persona(persona, request.user)
+    copy = services.persona_duplicate(persona=persona, user=request.user)
     messages.success(request, f"Duplicated {persona.name}. This is the copy: rename it here.")
     return redirect("personas:edit", pk=copy.pk)
 
@@ -134,7 +134,7 @@ def persona_duplicate(request: WorkspaceRequest, pk: uuid.UUID) -> HttpResponse:
 @login_required
 def persona_archive(request: WorkspaceRequest, pk: uuid.UUID) -> HttpResponse:
     persona = get_persona_for_member(request, pk, Role.EDITOR).obj
-    services.archive(persona)
+    services.persona_archive(persona=persona)
     messages.success(request, f"Archived {persona.name}. Find it under Archived to restore it.")
     return redirect("personas:list")
 
@@ -143,7 +143,7 @@ def persona_archive(request: WorkspaceRequest, pk: uuid.UUID) -> HttpResponse:
 @login_required
 def persona_unarchive(request: WorkspaceRequest, pk: uuid.UUID) -> HttpResponse:
     persona = get_persona_for_member(request, pk, Role.EDITOR).obj
-    services.unarchive(persona)
+    services.persona_unarchive(persona=persona)
     messages.success(request, f"Restored {persona.name}.")
     return redirect(persona)
 
@@ -154,7 +154,7 @@ def persona_delete(request: WorkspaceRequest, pk: uuid.UUID) -> HttpResponse:
     persona = get_persona_for_member(request, pk, Role.EDITOR).obj
     if request.method == "POST":
         try:
-            services.delete_persona(persona)
+            services.persona_delete(persona=persona)
         except services.PersonaError as error:
             messages.error(request, str(error))
             return redirect(persona)

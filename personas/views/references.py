@@ -45,7 +45,9 @@ def upload_references(request: WorkspaceRequest, pk: uuid.UUID) -> HttpResponse:
     form = ReferenceUploadForm(request.POST, request.FILES)
     if form.is_valid():
         try:
-            added = services.add_references(member.obj, request.user, form.cleaned_data["images"])
+            added = services.reference_add(
+                persona=member.obj, user=request.user, prepared=form.cleaned_data["images"]
+            )
         except services.PersonaError as error:
             form.add_error("images", str(error))
         else:
@@ -61,7 +63,7 @@ def upload_references(request: WorkspaceRequest, pk: uuid.UUID) -> HttpResponse:
 @login_required
 def delete_reference(request: WorkspaceRequest, pk: uuid.UUID, ref_pk: uuid.UUID) -> HttpResponse:
     reference = get_reference_for_member(request, pk, ref_pk, Role.EDITOR).obj
-    services.delete_reference(reference)
+    services.reference_delete(reference=reference)
     if not request.htmx:
         messages.success(request, "Reference image deleted.")
         return redirect(reverse("personas:detail", args=[pk]) + "#references")

@@ -60,7 +60,7 @@ def _style_form_page(
     draft: uuid.UUID,
     upload_form: PendingUploadForm | None = None,
 ) -> HttpResponse:
-    held = list(uploads.held(form.workspace, request.user, draft))
+    held = list(uploads.upload_list(workspace=form.workspace, user=request.user, draft=draft))
     kept = list(style.references.all()) if style else []
     context = {
         "form": form,
@@ -88,7 +88,7 @@ def _style_form_view(
     upload_form = None
     if request.method == "POST":
         upload_form, _ = take_posted(request, workspace, draft, uploads.STYLE)
-    incoming = uploads.held(workspace, request.user, draft).count()
+    incoming = uploads.upload_list(workspace=workspace, user=request.user, draft=draft).count()
     form = StyleForm(request.POST or None, instance=style, workspace=workspace, incoming=incoming)
     if is_saving(request) and form.is_valid() and not (upload_form and upload_form.errors):
         saved: Style = form.save(commit=False)
@@ -96,7 +96,7 @@ def _style_form_view(
         if saved.created_by_id is None:
             saved.created_by = request.user
         removed = list(form.cleaned_data["remove_references"])
-        uploads.save_style(saved, request.user, draft, removed)
+        uploads.style_save_from_draft(style=saved, user=request.user, draft=draft, removed=removed)
         messages.success(
             request,
             f"Saved the style {saved.name}." + ("" if style else " Pick it on any persona's page."),
@@ -139,7 +139,7 @@ def style_reference_file(
 def style_delete(request: WorkspaceRequest, pk: uuid.UUID) -> HttpResponse:
     style = get_style_for_member(request, pk, Role.EDITOR).obj
     if request.method == "POST":
-        services.delete_style(style)
+        services.style_delete(style=style)
         messages.success(request, f"Deleted the style {style.name}.")
         return redirect("personas:styles")
     return render(request, "personas/style_delete.html", {"style": style})
@@ -154,7 +154,9 @@ def style_copy(request: WorkspaceRequest, slug: str) -> HttpResponse:
     except UnknownStyleError as error:
         messages.error(request, error.user_message)
         return redirect("personas:styles")
-    style = services.copy_builtin_style(membership.workspace, request.user, spec)
+    style = services.style_copy_builtin(
+        workspace=membership.workspace, user=request.user, spec=spec
+    )
     messages.success(
         request, f"Copied {spec.name} into {membership.workspace.name}. Make it your brand's own."
     )

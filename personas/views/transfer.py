@@ -43,11 +43,11 @@ def persona_transfer(request: WorkspaceRequest, pk: uuid.UUID) -> HttpResponse:
 def _transfer(request: WorkspaceRequest, form: TransferForm, persona: Persona) -> HttpResponse:
     source, target, name = persona.workspace, form.target, persona.name
     if form.cleaned_data["action"] == "copy":
-        copy = transfer.copy_persona(persona, target, request.user)
+        copy = transfer.persona_copy(persona=persona, target=target, user=request.user)
         renamed = f" as {copy.name}" if copy.name != name else ""
         messages.success(request, f"Copied {name} to {target.name}{renamed}.")
         return redirect(persona)
-    transfer.move_persona(persona, target)
+    transfer.persona_move(persona=persona, target=target)
     # The persona lives there now, and so does the page it is shown on.
     request.session[SESSION_KEY] = str(target.pk)
     renamed = f" as {persona.name}" if persona.name != name else ""

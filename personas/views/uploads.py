@@ -53,9 +53,13 @@ def take_posted(
     held now."""
     removed = _uuid(request.POST.get("remove_pending"))
     if removed is not None:
-        upload = uploads.held(workspace, request.user, draft).filter(pk=removed).first()
+        upload = (
+            uploads.upload_list(workspace=workspace, user=request.user, draft=draft)
+            .filter(pk=removed)
+            .first()
+        )
         if upload is not None:
-            uploads.remove(upload)
+            uploads.upload_remove(upload=upload)
     limit = uploads.LIMITS[purpose]
     form = PendingUploadForm(request.POST, request.FILES, limit=limit)
     if not form.is_valid() or not form.cleaned_data["images"]:
@@ -63,7 +67,9 @@ def take_posted(
     names = [f.name or "photo" for f in request.FILES.getlist("images")]
     prepared = list(zip(form.cleaned_data["images"], names, strict=True))
     try:
-        return form, uploads.hold(workspace, request.user, draft, prepared, limit)
+        return form, uploads.upload_hold(
+            workspace=workspace, user=request.user, draft=draft, prepared=prepared, limit=limit
+        )
     except PersonaError as error:
         form.add_error("images", str(error))
         return form, []
@@ -95,7 +101,7 @@ def upload(request: WorkspaceRequest) -> HttpResponse:
 @require_POST
 @login_required
 def remove(request: WorkspaceRequest, pk: uuid.UUID) -> HttpResponse:
-    uploads.remove(_own(request, pk))
+    uploads.upload_remove(upload=_own(request, pk))
     return HttpResponse(status=204)
 
 

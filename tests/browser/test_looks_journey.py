@@ -17,7 +17,7 @@ from django.urls import reverse
 from PIL import Image
 from playwright.sync_api import Browser, FilePayload, Page, expect
 
-from avatarapp.workspaces.services import create_team_workspace
+from avatarapp.workspaces.services import workspace_create_team
 from generation.models import Image as GeneratedImage
 from personas.looks import SKIN_TONES
 from personas.models import PendingUpload, Persona, Style
@@ -177,7 +177,7 @@ def test_a_persona_and_a_style_made_by_looking(
     assert preview.size == (320, 320)
 
     # From the persona's page: a copy for the team, which the user can edit in too.
-    team = create_team_workspace(maya, "Maya's team")
+    team = workspace_create_team(user=maya, name="Maya's team")
     page.reload()
     page.get_by_text("Copy or move to another workspace").click()
     page.get_by_label("To workspace:").select_option(label="Maya's team")

@@ -19,7 +19,7 @@ def _grow(world: World, total: int) -> None:
     for i in range(have, total):
         persona = make_persona(world.team, name=f"Persona {i}", tags=[f"t{i}", "b2b"])
         prepared = [services.prepare_reference(images.png(8, 8, seed=i))]
-        services.add_references(persona, world.owner, prepared)
+        services.reference_add(persona=persona, user=world.owner, prepared=prepared)
         Style.objects.create(workspace=world.team, name=f"Style {i}")
 
 

@@ -39,8 +39,8 @@ class Objects:
 def objects(world: World) -> Objects:
     persona = make_persona(world.team, created_by=world.owner)
     archived = make_persona(world.team, name="Old Ollie", archived_at=timezone.now())
-    [reference] = services.add_references(
-        persona, world.owner, [services.prepare_reference(images.png(seed=3))]
+    [reference] = services.reference_add(
+        persona=persona, user=world.owner, prepared=[services.prepare_reference(images.png(seed=3))]
     )
     style = Style.objects.create(workspace=world.team, name="Acme brand", created_by=world.owner)
     return Objects(persona, archived, reference, style)

@@ -45,7 +45,13 @@ def objects(world: World) -> Objects:
     held = {}
     for i, role in enumerate(sorted(EDITORS)):
         prepared = [(files.prepare_reference(images.png(seed=10 + i)), f"{role}.png")]
-        [held[role]] = uploads.hold(world.team, world.user(role), uuid.uuid4(), prepared, 8)
+        [held[role]] = uploads.upload_hold(
+            workspace=world.team,
+            user=world.user(role),
+            draft=uuid.uuid4(),
+            prepared=prepared,
+            limit=8,
+        )
     target = Workspace.objects.create(name="Target", created_by=world.owner)
     for role in MEMBERS:
         Membership.objects.create(workspace=target, user=world.user(role), role=Role.EDITOR)

@@ -36,7 +36,7 @@ def studio(world: World) -> Workspace:
 def maya(world: World) -> Persona:
     persona = make_persona(world.team, created_by=world.owner)
     prepared = [services.prepare_reference(images.png(seed=s)) for s in (1, 2)]
-    services.add_references(persona, world.owner, prepared)
+    services.reference_add(persona=persona, user=world.owner, prepared=prepared)
     return persona
 
 

@@ -11,7 +11,7 @@ from django.urls import reverse
 
 from avatarapp.workspaces.models import Membership
 from avatarapp.workspaces.roles import Role
-from avatarapp.workspaces.services import create_invitation
+from avatarapp.workspaces.services import invitation_create
 from tests.conftest import PASSWORD, World, make_user
 from tests.markup import attribute, find, find_all, text
 from tests.workspaces.mail import confirmation_link
@@ -21,7 +21,7 @@ NEWCOMER = "newcomer@example.com"
 
 @pytest.fixture
 def token(world: World) -> str:
-    return create_invitation(world.membership("owner"), email="", role=Role.EDITOR).token
+    return invitation_create(actor=world.membership("owner"), email="", role=Role.EDITOR).token
 
 
 def _invitation(token: str) -> str:

@@ -54,8 +54,10 @@ def team(world: World) -> Team:
     owner = world.membership("owner")
     job = submit_builtin(owner)
     persona = make_persona(world.team, created_by=world.owner)
-    [reference] = persona_services.add_references(
-        persona, world.owner, [persona_services.prepare_reference(images.png())]
+    [reference] = persona_services.reference_add(
+        persona=persona,
+        user=world.owner,
+        prepared=[persona_services.prepare_reference(images.png())],
     )
     return Team(
         workspace=world.team,

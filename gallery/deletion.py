@@ -19,9 +19,9 @@ from django.db import transaction
 from django.db.models import QuerySet
 from django.utils import timezone
 
-from avatarapp.workspaces.access import role_required_message
+from avatarapp.workspaces.access import require_role
 from avatarapp.workspaces.models import Membership
-from avatarapp.workspaces.roles import Role, at_least
+from avatarapp.workspaces.roles import Role
 from gallery.models import PersonaCover
 from generation import pipeline
 from generation.models import Image
@@ -41,8 +41,7 @@ def image_delete(*, membership: Membership, images: QuerySet[Image]) -> int:
     """Delete the images of `images` that are in the member's workspace and not deleted yet;
     returns how many were deleted. Raises PermissionDenied (with a sentence) for a role below
     editor, or StillBeingMade when any of them is being made right now."""
-    if not at_least(membership.role, Role.EDITOR):
-        raise PermissionDenied(role_required_message(Role.EDITOR))
+    require_role(membership, Role.EDITOR)
     chosen = Image.objects.filter(
         pk__in=images.values("pk"), workspace_id=membership.workspace_id, deleted_at=None
     )
@@ -62,7 +61,7 @@ def image_delete(*, membership: Membership, images: QuerySet[Image]) -> int:
             .values_list("pk", flat=True)
         )
         Image.objects.filter(pk__in=image_ids).update(
-            deleted_at=now, deleted_by=membership.user, updated_at=now
+            deleted_at=now, deleted_by_id=membership.user_id, updated_at=now
         )
         PersonaCover.objects.filter(image_id__in=image_ids).delete()
         transaction.on_commit(lambda: enqueue_removal(image_ids))

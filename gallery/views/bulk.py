@@ -17,7 +17,6 @@ from collections.abc import Callable
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpResponse, HttpResponseBase
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -26,9 +25,9 @@ from django.utils.text import slugify
 from django.views.decorators.http import require_POST
 
 from avatarapp.http import WorkspaceRequest
-from avatarapp.workspaces.access import get_membership, role_required_message
+from avatarapp.workspaces.access import get_membership, require_role
 from avatarapp.workspaces.models import Membership
-from avatarapp.workspaces.roles import Role, at_least
+from avatarapp.workspaces.roles import Role
 from gallery import services
 from gallery.deletion import StillBeingMade, image_delete
 from gallery.models import Tag
@@ -48,8 +47,8 @@ def bulk(request: WorkspaceRequest) -> HttpResponseBase:
     if action not in ACTIONS:
         messages.error(request, "Pick what to do with the selected portraits.")
         return redirect(back)
-    if action in EDITOR_ACTIONS and not at_least(membership.role, Role.EDITOR):
-        raise PermissionDenied(role_required_message(Role.EDITOR))
+    if action in EDITOR_ACTIONS:
+        require_role(membership, Role.EDITOR)
     try:
         selection = resolve(request.POST, membership)
     except SelectionError as error:

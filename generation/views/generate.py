@@ -13,7 +13,6 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from avatarapp import ratelimit
 from avatarapp.http import WorkspaceRequest
-from avatarapp.workspaces.roles import Role, at_least
 from catalog import get_model
 from generation import ledger, services
 from generation.forms import BatchForm
@@ -72,7 +71,7 @@ def _estimate_context(
         "model_groups": groups,
         "needs_key": any(not group.usable for group in groups),
         "budget": ledger.budget_status(request.workspace),
-        "can_generate": at_least(request.membership.role, Role.EDITOR),
+        "can_generate": request.membership.can_edit,
     }
 
 
@@ -115,7 +114,7 @@ def generate(request: WorkspaceRequest) -> HttpResponse:
             else:
                 return redirect("generation:job", job_id=job.pk)
         return _page(request, form, priced=True)
-    if not at_least(request.membership.role, Role.EDITOR):
+    if not request.membership.can_edit:
         # One note and the way to what a viewer can do, not a form they cannot submit.
         return render(request, VIEWER_PAGE, {"workspace": request.workspace})
     form = BatchForm(membership=request.membership)

@@ -15,9 +15,10 @@ from django.views.decorators.http import require_http_methods, require_POST
 from django.views.decorators.vary import vary_on_headers
 
 from avatarapp.http import WorkspaceRequest
+from avatarapp.workspaces.access import get_current_membership
 from avatarapp.workspaces.roles import Role
 from personas import services, uploads
-from personas.access import current_member, get_persona_for_member
+from personas.access import get_persona_for_member
 from personas.forms import PersonaForm
 from personas.models import LOOK_FIELDS, MAX_REFERENCES, Persona
 from personas.picks import PERSONA_PICKS, lenient_values
@@ -101,7 +102,7 @@ def _form_page(
 @login_required
 @vary_on_headers("HX-Request")
 def persona_create(request: WorkspaceRequest) -> HttpResponse:
-    membership = current_member(request, Role.EDITOR)
+    membership = get_current_membership(request, Role.EDITOR)
     draft = uploads.draft_id(request.POST.get("draft", ""))
     form = PersonaForm(request.POST or None)
     if request.method != "POST":
@@ -122,7 +123,7 @@ def persona_create(request: WorkspaceRequest) -> HttpResponse:
 @login_required
 @vary_on_headers("HX-Request")
 def persona_edit(request: WorkspaceRequest, pk: uuid.UUID) -> HttpResponse:
-    persona = get_persona_for_member(request, pk, Role.EDITOR).obj
+    _, persona = get_persona_for_member(request, pk, Role.EDITOR)
     title = f"Edit {persona.name}"  # before binding: an invalid post changes the instance
     form = PersonaForm(request.POST or None, instance=persona)
     if is_saving(request) and form.is_valid():
@@ -135,7 +136,7 @@ def persona_edit(request: WorkspaceRequest, pk: uuid.UUID) -> HttpResponse:
 @require_POST
 @login_required
 def create_preview(request: WorkspaceRequest) -> HttpResponse:
-    current_member(request, Role.EDITOR)
+    get_current_membership(request, Role.EDITOR)
     draft = uploads.draft_id(request.POST.get("draft", ""))
     return _form_page(request, PersonaForm(request.POST), None, NEW, draft=draft)
 
@@ -143,6 +144,6 @@ def create_preview(request: WorkspaceRequest) -> HttpResponse:
 @require_POST
 @login_required
 def edit_preview(request: WorkspaceRequest, pk: uuid.UUID) -> HttpResponse:
-    persona = get_persona_for_member(request, pk, Role.EDITOR).obj
+    _, persona = get_persona_for_member(request, pk, Role.EDITOR)
     # Bind to a throwaway form (no is_valid), so the stored persona is never touched.
     return _form_page(request, PersonaForm(request.POST), persona, f"Edit {persona.name}")

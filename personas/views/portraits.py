@@ -64,7 +64,7 @@ def png_response(
 @require_GET
 @login_required
 def portrait(request: WorkspaceRequest, pk: uuid.UUID) -> HttpResponse:
-    persona = get_persona_for_member(request, pk).obj
+    _, persona = get_persona_for_member(request, pk)
     try:
         size = int(request.GET.get("size", "512"))
     except ValueError:

@@ -15,11 +15,12 @@ from django.views.decorators.vary import vary_on_headers
 
 from avatarapp.caching import serve_private_file
 from avatarapp.http import WorkspaceRequest
+from avatarapp.workspaces.access import get_current_membership
 from avatarapp.workspaces.models import Workspace
-from avatarapp.workspaces.roles import Role, at_least
+from avatarapp.workspaces.roles import Role
 from catalog import CATALOG
 from personas import services, uploads
-from personas.access import current_member, get_style_for_member
+from personas.access import get_style_for_member
 from personas.files import content_type_of
 from personas.forms import SCENE_FIELDS, STYLE_DETAIL_FIELDS, StyleForm
 from personas.models import MAX_STYLE_REFERENCES, Style
@@ -39,7 +40,7 @@ def _model_name(model_id: str) -> str:
 @require_GET
 @login_required
 def style_list(request: WorkspaceRequest) -> HttpResponse:
-    membership = current_member(request)
+    membership = get_current_membership(request)
     context = {
         "workspace": membership.workspace,
         "builtin_rows": [(s, _model_name(s.recommended_model)) for s in BUILTIN_STYLES],
@@ -47,7 +48,7 @@ def style_list(request: WorkspaceRequest) -> HttpResponse:
             (s, _model_name(s.recommended_model))
             for s in membership.workspace.styles.prefetch_related("references")
         ],
-        "can_edit": at_least(membership.role, Role.EDITOR),
+        "can_edit": membership.can_edit,
     }
     return render(request, "personas/styles.html", context)
 
@@ -109,7 +110,7 @@ def _style_form_view(
 @login_required
 @vary_on_headers("HX-Request")
 def style_create(request: WorkspaceRequest) -> HttpResponse:
-    membership = current_member(request, Role.EDITOR)
+    membership = get_current_membership(request, Role.EDITOR)
     return _style_form_view(request, membership.workspace, None, "New workspace style")
 
 
@@ -117,7 +118,7 @@ def style_create(request: WorkspaceRequest) -> HttpResponse:
 @login_required
 @vary_on_headers("HX-Request")
 def style_edit(request: WorkspaceRequest, pk: uuid.UUID) -> HttpResponse:
-    style = get_style_for_member(request, pk, Role.EDITOR).obj
+    _, style = get_style_for_member(request, pk, Role.EDITOR)
     return _style_form_view(request, style.workspace, style, f"Edit {style.name}")
 
 
@@ -126,7 +127,7 @@ def style_edit(request: WorkspaceRequest, pk: uuid.UUID) -> HttpResponse:
 def style_reference_file(
     request: WorkspaceRequest, pk: uuid.UUID, ref_pk: uuid.UUID
 ) -> HttpResponseBase:
-    style = get_style_for_member(request, pk).obj
+    _, style = get_style_for_member(request, pk)
     reference = style.references.filter(pk=ref_pk).first()
     if reference is None:
         raise Http404("No such image.")
@@ -137,7 +138,7 @@ def style_reference_file(
 @require_http_methods(["GET", "POST"])
 @login_required
 def style_delete(request: WorkspaceRequest, pk: uuid.UUID) -> HttpResponse:
-    style = get_style_for_member(request, pk, Role.EDITOR).obj
+    _, style = get_style_for_member(request, pk, Role.EDITOR)
     if request.method == "POST":
         services.style_delete(style=style)
         messages.success(request, f"Deleted the style {style.name}.")
@@ -148,7 +149,7 @@ def style_delete(request: WorkspaceRequest, pk: uuid.UUID) -> HttpResponse:
 @require_POST
 @login_required
 def style_copy(request: WorkspaceRequest, slug: str) -> HttpResponse:
-    membership = current_member(request, Role.EDITOR)
+    membership = get_current_membership(request, Role.EDITOR)
     try:
         spec = builtin_style(slug)
     except UnknownStyleError as error:

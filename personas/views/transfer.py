@@ -28,15 +28,15 @@ from personas.views.personas import detail_context
 @require_POST
 @login_required
 def persona_transfer(request: WorkspaceRequest, pk: uuid.UUID) -> HttpResponse:
-    member = get_persona_for_member(request, pk, Role.EDITOR)
-    persona, source = member.obj, member.obj.workspace
-    form = TransferForm(request.POST, targets=transfer.transfer_targets(request.user, source))
+    membership, persona = get_persona_for_member(request, pk, Role.EDITOR)
+    targets = transfer.transfer_targets(request.user, persona.workspace)
+    form = TransferForm(request.POST, targets=targets)
     if form.is_valid():
         try:
             return _transfer(request, form, persona)
         except PersonaError as error:
             form.add_error(None, str(error))
-    context = detail_context(request, member, transfer_form=form)
+    context = detail_context(request, membership, persona, transfer_form=form)
     return render(request, "personas/detail.html", context)
 
 

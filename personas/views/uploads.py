@@ -18,10 +18,10 @@ from django.views.decorators.http import require_GET, require_POST
 
 from avatarapp.caching import serve_private_file
 from avatarapp.http import WorkspaceRequest
+from avatarapp.workspaces.access import get_current_membership
 from avatarapp.workspaces.models import Workspace
 from avatarapp.workspaces.roles import Role
 from personas import uploads
-from personas.access import current_member
 from personas.files import content_type_of
 from personas.models import PendingUpload
 from personas.services import PersonaError
@@ -36,7 +36,7 @@ def _uuid(value: object) -> uuid.UUID | None:
 
 
 def _own(request: WorkspaceRequest, pk: uuid.UUID) -> PendingUpload:
-    membership = current_member(request, Role.EDITOR)
+    membership = get_current_membership(request, Role.EDITOR)
     upload = PendingUpload.objects.filter(
         pk=pk, workspace=membership.workspace, created_by=request.user
     ).first()
@@ -85,7 +85,7 @@ def is_saving(request: WorkspaceRequest) -> bool:
 @require_POST
 @login_required
 def upload(request: WorkspaceRequest) -> HttpResponse:
-    membership = current_member(request, Role.EDITOR)
+    membership = get_current_membership(request, Role.EDITOR)
     purpose = request.POST.get("purpose", "")
     draft = _uuid(request.POST.get("draft"))
     if purpose not in uploads.LIMITS or draft is None:

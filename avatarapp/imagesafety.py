@@ -1,4 +1,4 @@
-"""Untrusted images in, clean images out (QUALITY.md section 10).
+"""Untrusted images in, clean images out.
 
 Every image that enters the system, an upload or a provider's output, goes through
 `sanitize_image(data)` before it is stored or shown. It returns a `SafeImage` or raises

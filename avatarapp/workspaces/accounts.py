@@ -36,7 +36,7 @@ class AccountAdapter(DefaultAccountAdapter):
     def send_account_already_exists_mail(self, email: str) -> None:
         # Sign-up for a known address creates nothing. Without this, it would answer faster than
         # sign-up for a new one by the time one password hash takes (a large share of a second),
-        # telling a stopwatch what the page no longer says.
+        # telling a stopwatch what the page is careful not to say.
         make_password(secrets.token_urlsafe())
         super().send_account_already_exists_mail(email)
 

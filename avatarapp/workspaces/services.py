@@ -19,7 +19,7 @@ from django.utils import timezone
 from avatarapp.workspaces.models import Invitation, Membership, Workspace, hash_token
 from avatarapp.workspaces.roles import Role, grantable_by
 
-# 32 bytes from the OS CSPRNG: 256 bits, well past the 128 bits QUALITY.md section 11 asks for.
+# 32 bytes from the OS CSPRNG: 256 bits, well past the 128 a link that grants access needs.
 INVITATION_TOKEN_BYTES = 32
 
 

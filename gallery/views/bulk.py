@@ -5,7 +5,7 @@ the form and the member's role in it; then the action runs on it. Who may do wha
 - favourite, unfavourite, download a ZIP: every member, viewers included (a favourite is the
   member's own; downloading is looking);
 - add or remove a tag, delete: editors and above (tags are the workspace's shared vocabulary,
-  and the issue has only editors and above delete).
+  and deleting is an editor's decision, like every other change to the workspace's work).
 Every answer but the ZIP returns to the gallery page it came from, with a sentence saying what
 happened (or why nothing did).
 """

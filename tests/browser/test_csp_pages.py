@@ -1,7 +1,7 @@
-"""Issue 11 item 9 in Debian's Chromium: every page of tests/site_pages.py, anonymous and as a
+"""In Debian's Chromium: every page of tests/site_pages.py, anonymous and as a
 workspace owner with something on each page, loads under the Content-Security-Policy without a
-single violation; so do the fragments htmx swaps in, and the small scripts that replaced the
-inline handlers and styles still do their work."""
+single violation; so do the fragments htmx swaps in, and the small scripts that stand in for
+inline handlers and styles do their work."""
 
 from __future__ import annotations
 

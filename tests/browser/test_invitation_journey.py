@@ -1,6 +1,6 @@
-"""Issue 14 item 6 in Debian's Chromium: an owner copies a new invitation link with its Copy
-button; the colleague opens it signed out, takes the header's "Sign up" (which used to drop the
-invitation), confirms the address through the link in the mail, and still joins the team,
+"""In Debian's Chromium: an owner copies a new invitation link with its Copy button; the
+colleague opens it signed out, takes the header's "Sign up" (which must keep the invitation),
+confirms the address through the link in the mail, and still joins the team,
 landing on its Personas page with a welcome line."""
 
 from __future__ import annotations

@@ -1,4 +1,4 @@
-"""Issue 14, items 2 and 3 in Debian's Chromium: a persona made only by clicking choices (the
+"""In Debian's Chromium: a persona made only by clicking choices (the
 name is the one thing typed), its live portrait changing with the skin tone, two reference
 photos added while creating; a style whose backdrop colour shows in its live example and in
 the portrait the built-in renderer then makes in it (through a real worker). Without

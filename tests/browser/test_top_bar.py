@@ -1,6 +1,6 @@
-"""Issue 14 item 6 in Debian's Chromium: the top bar's menus close on Escape and close each
-other, and at 375 px the navigation is one row (it used to wrap, leaving an item alone on a
-second line), with every link reachable and the Settings menu whole on screen."""
+"""In Debian's Chromium: the top bar's menus close on Escape and close each other, and at 375 px the
+navigation is one row (not wrapped, with an item alone on a second line), with every link reachable
+and the Settings menu whole on screen."""
 
 from __future__ import annotations
 

@@ -1,4 +1,4 @@
-"""Issue 14's persona and style endpoints x every role: the live previews, photos held while a
+"""The persona and style endpoints x every role: the live previews, photos held while a
 persona or style is being made, copy and move, style reference images. Like test_role_matrix:
 another workspace's object is 404, a role too low is 403 with a sentence naming the role, and a
 refusal changes nothing. A held photo is its uploader's alone: other members get 404 too."""

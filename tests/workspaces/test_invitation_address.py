@@ -1,4 +1,4 @@
-"""Issue 11 item 2: an invitation bound to an email is accepted only through that address once it
+"""An invitation bound to an email is accepted only through that address once it
 is confirmed. Reproduction: invite newhire@example.com as admin; someone holding the link adds that
 address to their own account (unconfirmed) and accepts."""
 

@@ -1,4 +1,4 @@
-"""Issue 14 item 6: every way from an invitation link to an account keeps the invitation, and
+"""Every way from an invitation link to an account keeps the invitation, and
 accepting lands on the team's Personas page with a welcome line. Reproduction: the header's
 "Sign up" on an invitation page dropped it, and the new colleague landed in an empty personal
 workspace with no hint."""

@@ -35,7 +35,6 @@ MAX_PIXELS = 40_000_000  # 40 MP: more than any current model outputs or accepts
 Image.MAX_IMAGE_PIXELS = MAX_PIXELS
 
 OutputFormat = Literal["PNG", "JPEG", "WEBP"]
-ALLOWED_FORMATS: tuple[OutputFormat, ...] = ("PNG", "JPEG", "WEBP")
 CONTENT_TYPES: dict[str, str] = {"PNG": "image/png", "JPEG": "image/jpeg", "WEBP": "image/webp"}
 EXTENSIONS: dict[str, str] = {"PNG": "png", "JPEG": "jpg", "WEBP": "webp"}
 JPEG_QUALITY = 90

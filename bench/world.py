@@ -7,7 +7,6 @@ and made again on every run.
 from __future__ import annotations
 
 import secrets
-import uuid
 from dataclasses import dataclass
 from typing import Any
 
@@ -108,7 +107,3 @@ def session_for(user: Any, workspace: Workspace) -> str:
     session[SESSION_KEY] = str(workspace.pk)
     session.save()
     return key
-
-
-def new_id() -> uuid.UUID:
-    return uuid.uuid4()

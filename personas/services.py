@@ -13,9 +13,7 @@ from django.utils import timezone
 
 from avatarapp.workspaces.models import Workspace
 from personas import files
-from personas.files import PreparedReference as PreparedReference
-from personas.files import content_type_of as content_type_of
-from personas.files import prepare_reference as prepare_reference
+from personas.files import PreparedReference
 from personas.models import (
     BRIEF_FIELDS,
     LOOK_FIELDS,

@@ -61,10 +61,6 @@ class StyleSpec:
     fragments: Mapping[str, str] = field(default_factory=dict)
 
     @property
-    def is_builtin(self) -> bool:
-        return self.key.startswith(BUILTIN_PREFIX)
-
-    @property
     def slug(self) -> str:
         return self.key.removeprefix(BUILTIN_PREFIX)
 

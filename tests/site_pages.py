@@ -18,6 +18,7 @@ from avatarapp.workspaces.services import invitation_create
 from generation import pipeline, services
 from generation.models import Image, Job
 from personas import services as persona_services
+from personas.files import prepare_reference
 from personas.models import Persona, Style
 from tests.generation.conftest import make_persona
 from tests.keys.factories import store_key
@@ -106,7 +107,7 @@ def build_site(owner: Membership) -> Site:
     persona_services.reference_add(
         persona=persona,
         user=owner.user,
-        prepared=[persona_services.prepare_reference(images.png())],
+        prepared=[prepare_reference(images.png())],
     )
     style = Style.objects.create(
         workspace_id=owner.workspace_id,

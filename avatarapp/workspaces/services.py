@@ -153,15 +153,6 @@ def invitation_check_may_use(*, invitation: Invitation, user: User) -> None:
     _check_bound_address(invitation, user)
 
 
-def refusal_for(invitation: Invitation, user: User) -> str | None:
-    """Why `user` cannot accept `invitation` right now, or None if they can."""
-    try:
-        invitation_check_may_use(invitation=invitation, user=user)
-    except WorkspaceError as error:
-        return str(error)
-    return None
-
-
 def invitation_accept(*, token: str, user: User) -> Membership:
     with transaction.atomic():
         invitation = (

@@ -7,6 +7,7 @@ from html import unescape
 from django.urls import reverse
 
 from personas import services
+from personas.files import prepare_reference
 from personas.models import Persona
 from tests.conftest import World
 from tests.personas import images
@@ -87,7 +88,7 @@ def test_gemini_previews_mention_references_once_there_are_some(
     before = team_client("viewer").get(url, query, headers=PREVIEW).content.decode()
     assert "Use the attached reference images for likeness." not in before
     services.reference_add(
-        persona=persona, user=world.owner, prepared=[services.prepare_reference(images.png())]
+        persona=persona, user=world.owner, prepared=[prepare_reference(images.png())]
     )
     after = team_client("viewer").get(url, query, headers=PREVIEW).content.decode()
     assert "Use the attached reference images for likeness." in after

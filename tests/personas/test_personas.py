@@ -8,6 +8,7 @@ import pytest
 from django.urls import reverse
 
 from personas import services
+from personas.files import prepare_reference
 from personas.models import Persona
 from tests.conftest import World
 from tests.personas import images
@@ -117,7 +118,7 @@ def test_duplicate_copies_brief_look_and_reference_files(
     world: World, persona: Persona, team_client: TeamClient
 ) -> None:
     services.reference_add(
-        persona=persona, user=world.owner, prepared=[services.prepare_reference(images.png())]
+        persona=persona, user=world.owner, prepared=[prepare_reference(images.png())]
     )
     response = team_client("editor").post(reverse("personas:duplicate", args=[persona.pk]))
     copy = Persona.objects.exclude(pk=persona.pk).get()
@@ -150,7 +151,7 @@ def test_delete_asks_first_then_removes_row_and_files(
     world: World, persona: Persona, team_client: TeamClient, django_capture_on_commit_callbacks
 ) -> None:
     services.reference_add(
-        persona=persona, user=world.owner, prepared=[services.prepare_reference(images.png())]
+        persona=persona, user=world.owner, prepared=[prepare_reference(images.png())]
     )
     client = team_client("editor")
     confirm = client.get(reverse("personas:delete", args=[persona.pk]))

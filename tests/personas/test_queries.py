@@ -7,6 +7,7 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from personas import services
+from personas.files import prepare_reference
 from personas.models import Style
 from tests.conftest import World
 from tests.personas import images
@@ -18,7 +19,7 @@ def _grow(world: World, total: int) -> None:
     have = world.team.personas.count()
     for i in range(have, total):
         persona = make_persona(world.team, name=f"Persona {i}", tags=[f"t{i}", "b2b"])
-        prepared = [services.prepare_reference(images.png(8, 8, seed=i))]
+        prepared = [prepare_reference(images.png(8, 8, seed=i))]
         services.reference_add(persona=persona, user=world.owner, prepared=prepared)
         Style.objects.create(workspace=world.team, name=f"Style {i}")
 

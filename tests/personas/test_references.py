@@ -18,6 +18,7 @@ from django.urls import reverse
 from PIL import Image
 
 from personas import services
+from personas.files import PreparedReference, prepare_reference
 from personas.models import MAX_REFERENCES, Persona, ReferenceImage
 from tests.conftest import World
 from tests.personas import images
@@ -96,7 +97,7 @@ def test_without_js_a_refusal_renders_the_whole_page(
 
 
 def _fill(persona: Persona, world: World, count: int) -> None:
-    prepared = [services.prepare_reference(images.png(seed=100 + i)) for i in range(count)]
+    prepared = [prepare_reference(images.png(seed=100 + i)) for i in range(count)]
     services.reference_add(persona=persona, user=world.owner, prepared=prepared)
 
 
@@ -142,7 +143,7 @@ def test_a_storage_failure_midway_removes_what_was_written(world: World, persona
             raise OSError("disk full")
         return real_save(name, content)
 
-    prepared = [services.prepare_reference(images.png(seed=s)) for s in (1, 2)]
+    prepared = [prepare_reference(images.png(seed=s)) for s in (1, 2)]
     with (
         mock.patch.object(default_storage, "save", side_effect=flaky_save),
         pytest.raises(OSError, match="disk full"),
@@ -217,13 +218,13 @@ def test_four_uploads_racing_for_the_last_slots_never_pass_eight() -> None:
     services.reference_add(
         persona=persona,
         user=owner,
-        prepared=[services.prepare_reference(images.png(seed=s)) for s in range(6)],
+        prepared=[prepare_reference(images.png(seed=s)) for s in range(6)],
     )
-    racers = [[services.prepare_reference(images.png(seed=50 + i))] for i in range(4)]
+    racers = [[prepare_reference(images.png(seed=50 + i))] for i in range(4)]
     barrier = threading.Barrier(len(racers))
     outcomes: list[str] = []
 
-    def upload_one(prepared: list[services.PreparedReference]) -> None:
+    def upload_one(prepared: list[PreparedReference]) -> None:
         barrier.wait()
         try:
             services.reference_add(persona=persona, user=owner, prepared=prepared)

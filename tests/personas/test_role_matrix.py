@@ -18,6 +18,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from personas import services
+from personas.files import prepare_reference
 from personas.models import Persona, ReferenceImage, Style
 from tests.conftest import ROLES, World
 from tests.personas import images
@@ -40,7 +41,7 @@ def objects(world: World) -> Objects:
     persona = make_persona(world.team, created_by=world.owner)
     archived = make_persona(world.team, name="Old Ollie", archived_at=timezone.now())
     [reference] = services.reference_add(
-        persona=persona, user=world.owner, prepared=[services.prepare_reference(images.png(seed=3))]
+        persona=persona, user=world.owner, prepared=[prepare_reference(images.png(seed=3))]
     )
     style = Style.objects.create(workspace=world.team, name="Acme brand", created_by=world.owner)
     return Objects(persona, archived, reference, style)

@@ -16,6 +16,7 @@ from avatarapp.workspaces.roles import Role
 from gallery.models import PersonaCover
 from generation.models import Image
 from personas import services
+from personas.files import prepare_reference
 from personas.models import Persona, ReferenceImage
 from tests.conftest import World
 from tests.gallery.factories import make_image, make_job
@@ -35,7 +36,7 @@ def studio(world: World) -> Workspace:
 @pytest.fixture
 def maya(world: World) -> Persona:
     persona = make_persona(world.team, created_by=world.owner)
-    prepared = [services.prepare_reference(images.png(seed=s)) for s in (1, 2)]
+    prepared = [prepare_reference(images.png(seed=s)) for s in (1, 2)]
     services.reference_add(persona=persona, user=world.owner, prepared=prepared)
     return persona
 

@@ -16,6 +16,7 @@ from django.utils.http import urlencode
 
 from avatarapp.workspaces.access import SESSION_KEY
 from personas import services as persona_services
+from personas.files import prepare_reference
 from tests.conftest import World
 from tests.generation.conftest import submit_builtin
 from tests.keys.factories import store_key
@@ -57,7 +58,7 @@ def team(world: World) -> Team:
     [reference] = persona_services.reference_add(
         persona=persona,
         user=world.owner,
-        prepared=[persona_services.prepare_reference(images.png())],
+        prepared=[prepare_reference(images.png())],
     )
     return Team(
         workspace=world.team,

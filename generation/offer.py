@@ -21,7 +21,7 @@ from catalog import (
     resolve_params,
 )
 from catalog.models import PROVIDER_DISPLAY_NAMES
-from generation.words import duration, money
+from generation.batch_wording import duration, money
 
 
 class Settings(NamedTuple):

@@ -1,6 +1,6 @@
 """Everything that changes personas, reference images and workspace styles.
 
-Views stay thin and call these. Stored files follow the rows (personas.files).
+Views stay thin and call these. Stored files follow the rows (personas.reference_files).
 """
 
 from __future__ import annotations
@@ -12,8 +12,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from avatarapp.workspaces.models import Workspace
-from personas import files
-from personas.files import PreparedReference
+from personas import reference_files
 from personas.models import (
     BRIEF_FIELDS,
     LOOK_FIELDS,
@@ -22,6 +21,7 @@ from personas.models import (
     ReferenceImage,
     Style,
 )
+from personas.reference_files import PreparedReference
 from personas.style_specs import (
     BUILTIN_BY_KEY,
     BUILTIN_STYLES,
@@ -64,7 +64,7 @@ def persona_delete(*, persona: Persona) -> None:
             "them), then delete the persona."
         )
     with transaction.atomic():
-        files.delete_after_commit(persona.references.all())
+        reference_files.delete_after_commit(persona.references.all())
         persona.delete()
 
 
@@ -80,10 +80,10 @@ def persona_clone(*, persona: Persona, user: User, workspace: Workspace, name: s
     reference images (its generated portraits stay with the original)."""
     fields = {field: getattr(persona, field) for field in (*BRIEF_FIELDS, *LOOK_FIELDS)}
     fields.update(name=name, default_model=persona.default_model)
-    with files.removed_on_failure() as written, transaction.atomic():
+    with reference_files.removed_on_failure() as written, transaction.atomic():
         copy = Persona.objects.create(workspace=workspace, created_by=user, **fields)
         for ref in persona.references.all():
-            stored = files.copy_stored(ref, folder(copy), written)
+            stored = reference_files.copy_stored(ref, folder(copy), written)
             ReferenceImage.objects.create(persona=copy, created_by=user, **stored)
     return copy
 
@@ -101,7 +101,7 @@ def reference_add(
     *, persona: Persona, user: User, prepared: list[PreparedReference]
 ) -> list[ReferenceImage]:
     """All or nothing: either every image is stored with its row, or none is."""
-    with files.removed_on_failure() as written, transaction.atomic():
+    with reference_files.removed_on_failure() as written, transaction.atomic():
         # Lock the persona so two uploads at once cannot both see room for the last slot.
         Persona.objects.select_for_update().filter(pk=persona.pk).first()
         known = set(persona.references.values_list("sha256", flat=True))
@@ -117,7 +117,7 @@ def reference_add(
             ReferenceImage.objects.create(
                 persona=persona,
                 created_by=user,
-                **files.store_prepared(folder(persona), item, written),
+                **reference_files.store_prepared(folder(persona), item, written),
             )
             for item in fresh
         ]
@@ -134,7 +134,7 @@ def _unique_new(prepared: list[PreparedReference], known: set[str]) -> list[Prep
 
 def reference_delete(*, reference: ReferenceImage) -> None:
     with transaction.atomic():
-        files.delete_after_commit([reference])
+        reference_files.delete_after_commit([reference])
         reference.delete()
 
 
@@ -166,7 +166,7 @@ def style_spec_get(*, workspace: Workspace, key: str) -> StyleSpec:
 
 def style_delete(*, style: Style) -> None:
     with transaction.atomic():
-        files.delete_after_commit(style.references.all())
+        reference_files.delete_after_commit(style.references.all())
         style.delete()
 
 

@@ -24,8 +24,7 @@ from django.db.models import QuerySet
 from django.utils import timezone
 
 from avatarapp.workspaces.models import Membership, Workspace
-from personas import files
-from personas.files import PreparedReference
+from personas import reference_files
 from personas.models import (
     MAX_REFERENCES,
     MAX_STYLE_REFERENCES,
@@ -35,6 +34,7 @@ from personas.models import (
     Style,
     StyleReference,
 )
+from personas.reference_files import PreparedReference
 from personas.services import PersonaError, folder
 
 PERSONA, STYLE = "persona", "style"
@@ -63,7 +63,7 @@ def upload_hold(
     limit: int,
 ) -> list[PendingUpload]:
     """Hold checked images (with the names they were uploaded as) for the draft: all or none."""
-    with files.removed_on_failure() as written, transaction.atomic():
+    with reference_files.removed_on_failure() as written, transaction.atomic():
         # One uploader's parallel uploads (a drop of several files) queue here, so they cannot
         # all see room for the last slot.
         Membership.objects.select_for_update().filter(workspace=workspace, user=user).first()
@@ -90,7 +90,7 @@ def upload_hold(
                 created_by=user,
                 draft=draft,
                 original_name=name[:80],
-                **files.store_prepared(where, item, written),
+                **reference_files.store_prepared(where, item, written),
             )
             for item, name in fresh.values()
         ]
@@ -98,7 +98,7 @@ def upload_hold(
 
 def upload_remove(*, upload: PendingUpload) -> None:
     with transaction.atomic():
-        files.delete_after_commit([upload])
+        reference_files.delete_after_commit([upload])
         upload.delete()
 
 
@@ -106,10 +106,10 @@ def _attach(
     uploads: list[PendingUpload], where: str, create: Callable[[dict[str, Any]], object]
 ) -> None:
     """Copy held images into `where` as rows made by `create`; call inside a transaction."""
-    with files.removed_on_failure() as written:
+    with reference_files.removed_on_failure() as written:
         for upload in uploads:
-            create(files.copy_stored(upload, where, written))
-    files.delete_after_commit(uploads)
+            create(reference_files.copy_stored(upload, where, written))
+    reference_files.delete_after_commit(uploads)
     PendingUpload.objects.filter(pk__in=[u.pk for u in uploads]).delete()
 
 
@@ -143,7 +143,7 @@ def style_save_from_draft(
     """Save a style from its form: the draft's photos join its references, `removed` go."""
     with transaction.atomic():
         style.save()
-        files.delete_after_commit(removed)
+        reference_files.delete_after_commit(removed)
         StyleReference.objects.filter(pk__in=[r.pk for r in removed]).delete()
         _attach(
             list(upload_list(workspace=style.workspace, user=user, draft=draft)),
@@ -162,6 +162,6 @@ def upload_sweep_abandoned(*, now: datetime | None = None) -> int:
             .order_by("created_at")
             .select_for_update(skip_locked=True)[:SWEEP_BATCH]
         )
-        files.delete_after_commit(stale)
+        reference_files.delete_after_commit(stale)
         PendingUpload.objects.filter(pk__in=[u.pk for u in stale]).delete()
     return len(stale)

@@ -18,8 +18,8 @@ from avatarapp.workspaces.services import invitation_create
 from generation import pipeline, services
 from generation.models import Image, Job
 from personas import services as persona_services
-from personas.files import prepare_reference
 from personas.models import Persona, Style
+from personas.reference_files import prepare_reference
 from tests.generation.conftest import make_persona
 from tests.keys.factories import store_key
 from tests.personas import images

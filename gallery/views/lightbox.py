@@ -25,8 +25,8 @@ from avatarapp.workspaces.roles import Role
 from catalog import model_name
 from gallery import lightbox
 from gallery.deletion import image_delete
+from gallery.download_names import download_name
 from gallery.models import Favourite, PersonaCover
-from gallery.naming import download_name
 from gallery.query import GalleryFilter
 from gallery.services import image_set_favourite
 from generation.access import get_image_for_member

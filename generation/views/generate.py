@@ -15,12 +15,12 @@ from avatarapp import ratelimit
 from avatarapp.http import WorkspaceRequest
 from catalog import get_model
 from generation import ledger, services
+from generation.batch_wording import estimate_sentence
 from generation.forms import BatchForm
 from generation.latency import typical_seconds
 from generation.offer import model_groups, seconds_for
 from generation.prefill import prefill
-from generation.tiles import persona_tiles, style_tiles
-from generation.words import estimate_sentence
+from generation.tile_pictures import persona_tiles, style_tiles
 
 PAGE = "generation/generate.html"
 VIEWER_PAGE = "generation/generate_viewer.html"

@@ -22,10 +22,10 @@ from django.views.decorators.http import require_GET
 from avatarapp.http import WorkspaceRequest
 from avatarapp.workspaces.access import get_current_membership
 from painter.portrait import Look, Scene, render_portrait
+from personas.chip_fields import PERSONA_PICKS, STYLE_PICKS, Pick, lenient_values
+from personas.choices import HEX_COLOUR_PATTERN
 from personas.forms import SCENE_FIELDS
-from personas.looks import HEX_COLOUR_PATTERN
 from personas.models import LOOK_FIELDS, RENDER_VERSION, Persona, Style
-from personas.picks import PERSONA_PICKS, STYLE_PICKS, Pick, lenient_values
 from personas.views.portraits import png_response
 
 PREVIEW_SIZES = (192, 320, 512)

@@ -19,10 +19,10 @@ from avatarapp.workspaces.access import get_current_membership
 from avatarapp.workspaces.roles import Role
 from personas import services, uploads
 from personas.access import get_persona_for_member
+from personas.chip_fields import PERSONA_PICKS, lenient_values
 from personas.forms import PersonaForm
 from personas.models import LOOK_FIELDS, MAX_REFERENCES, Persona
-from personas.picks import PERSONA_PICKS, lenient_values
-from personas.previews import build_previews, model_choices
+from personas.prompt_previews import build_previews, model_choices
 from personas.style_specs import DEFAULT_STYLE_KEY
 from personas.upload_forms import PendingUploadForm
 from personas.views.common import go_to

@@ -24,7 +24,7 @@ from personas.access import get_persona_for_member
 from personas.faces import face_image_id
 from personas.forms import TransferForm
 from personas.models import MAX_REFERENCES, Persona
-from personas.previews import build_previews, model_choices
+from personas.prompt_previews import build_previews, model_choices
 from personas.style_specs import DEFAULT_STYLE_KEY
 from personas.transfer import transfer_targets
 from personas.upload_forms import ReferenceUploadForm

@@ -16,7 +16,7 @@ from avatarapp.caching import serve_private_file
 from avatarapp.http import WorkspaceRequest
 from avatarapp.workspaces.models import Membership
 from avatarapp.workspaces.roles import Role
-from personas import files, services
+from personas import reference_files, services
 from personas.access import get_persona_for_member, get_reference_for_member
 from personas.models import Persona
 from personas.upload_forms import ReferenceUploadForm
@@ -84,4 +84,4 @@ def reference_file(
     if variant not in ("image", "thumb"):
         raise Http404("No such image.")
     name = reference.storage_name if variant == "image" else reference.thumbnail_name
-    return serve_private_file(name, files.content_type_of(name))
+    return serve_private_file(name, reference_files.content_type_of(name))

@@ -21,10 +21,10 @@ from avatarapp.workspaces.roles import Role
 from catalog import CATALOG
 from personas import services, uploads
 from personas.access import get_style_for_member
-from personas.files import content_type_of
+from personas.chip_fields import STYLE_PICKS
 from personas.forms import SCENE_FIELDS, STYLE_DETAIL_FIELDS, StyleForm
 from personas.models import MAX_STYLE_REFERENCES, Style
-from personas.picks import STYLE_PICKS
+from personas.reference_files import content_type_of
 from personas.style_specs import BUILTIN_STYLES, UnknownStyleError, builtin_style
 from personas.upload_forms import PendingUploadForm
 from personas.views.common import go_to

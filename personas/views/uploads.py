@@ -22,8 +22,8 @@ from avatarapp.workspaces.access import get_current_membership
 from avatarapp.workspaces.models import Workspace
 from avatarapp.workspaces.roles import Role
 from personas import uploads
-from personas.files import content_type_of
 from personas.models import PendingUpload
+from personas.reference_files import content_type_of
 from personas.services import PersonaError
 from personas.upload_forms import PendingUploadForm
 

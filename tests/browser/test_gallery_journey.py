@@ -17,8 +17,8 @@ import pytest
 from django.core.files.storage import default_storage
 from playwright.sync_api import Browser, Page, expect
 
+from gallery.download_names import download_name
 from gallery.models import Favourite, ImageTag
-from gallery.naming import download_name
 from generation.models import Image
 from tests.browser.support import check_page, log_in, wait_for_images
 from tests.conftest import PASSWORD, make_user

@@ -19,7 +19,7 @@ from playwright.sync_api import Browser, FilePayload, Page, expect
 
 from avatarapp.workspaces.services import workspace_create_team
 from generation.models import Image as GeneratedImage
-from personas.looks import SKIN_TONES
+from personas.choices import SKIN_TONES
 from personas.models import PendingUpload, Persona, Style
 from tests.browser.support import DESKTOP, PHONE, check_page, log_in, wait_for_images
 from tests.conftest import PASSWORD, make_user

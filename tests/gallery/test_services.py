@@ -1,4 +1,4 @@
-"""Favourites, tags and download names (gallery.services, gallery.naming)."""
+"""Favourites, tags and download names (gallery.services, gallery.download_names)."""
 
 from __future__ import annotations
 
@@ -8,8 +8,8 @@ import pytest
 
 from avatarapp.workspaces.models import Membership
 from gallery import services
+from gallery.download_names import download_name
 from gallery.models import Favourite, ImageTag, Tag
-from gallery.naming import download_name
 from tests.conftest import World
 from tests.gallery.factories import make_image, make_job
 from tests.generation.conftest import make_persona

@@ -15,8 +15,8 @@ from avatarapp.workspaces.models import Membership, Workspace
 from avatarapp.workspaces.roles import Role
 from personas import services
 from personas.access import get_persona_for_member, get_reference_for_member
-from personas.files import prepare_reference
 from personas.models import Persona
+from personas.reference_files import prepare_reference
 from tests.conftest import World
 from tests.personas import images
 from tests.personas.conftest import make_persona

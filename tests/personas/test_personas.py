@@ -8,8 +8,8 @@ import pytest
 from django.urls import reverse
 
 from personas import services
-from personas.files import prepare_reference
 from personas.models import Persona
+from personas.reference_files import prepare_reference
 from tests.conftest import World
 from tests.personas import images
 from tests.personas.conftest import TeamClient, make_persona, stored_files

@@ -18,8 +18,8 @@ from django.urls import reverse
 from PIL import Image
 
 from personas import services
-from personas.files import PreparedReference, prepare_reference
 from personas.models import MAX_REFERENCES, Persona, ReferenceImage
+from personas.reference_files import PreparedReference, prepare_reference
 from tests.conftest import World
 from tests.personas import images
 from tests.personas.conftest import TeamClient, stored_files

@@ -18,8 +18,8 @@ from django.urls import reverse
 from django.utils import timezone
 
 from personas import services
-from personas.files import prepare_reference
 from personas.models import Persona, ReferenceImage, Style
+from personas.reference_files import prepare_reference
 from tests.conftest import ROLES, World
 from tests.personas import images
 from tests.personas.conftest import TeamClient, make_persona

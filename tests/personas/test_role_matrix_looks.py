@@ -16,7 +16,7 @@ from django.urls import reverse
 
 from avatarapp.workspaces.models import Membership, Workspace
 from avatarapp.workspaces.roles import Role
-from personas import files, uploads
+from personas import reference_files, uploads
 from personas.models import PendingUpload, Persona, Style, StyleReference
 from tests.conftest import ROLES, World
 from tests.personas import images
@@ -40,11 +40,13 @@ def objects(world: World) -> Objects:
     persona = make_persona(world.team, created_by=world.owner)
     style = Style.objects.create(workspace=world.team, name="Acme brand")
     written: list[str] = []
-    stored = files.store_prepared("styles/test", files.prepare_reference(images.png()), written)
+    stored = reference_files.store_prepared(
+        "styles/test", reference_files.prepare_reference(images.png()), written
+    )
     reference = StyleReference.objects.create(style=style, **stored)
     held = {}
     for i, role in enumerate(sorted(EDITORS)):
-        prepared = [(files.prepare_reference(images.png(seed=10 + i)), f"{role}.png")]
+        prepared = [(reference_files.prepare_reference(images.png(seed=10 + i)), f"{role}.png")]
         [held[role]] = uploads.upload_hold(
             workspace=world.team,
             user=world.user(role),

@@ -16,8 +16,8 @@ from avatarapp.workspaces.roles import Role
 from gallery.models import PersonaCover
 from generation.models import Image
 from personas import services
-from personas.files import prepare_reference
 from personas.models import Persona, ReferenceImage
+from personas.reference_files import prepare_reference
 from tests.conftest import World
 from tests.gallery.factories import make_image, make_job
 from tests.personas import images

@@ -14,7 +14,7 @@ from painter.light import RIM
 from painter.palette import COLOURS, RGB, hex_rgb
 from painter.portrait import Look, Scene, render_portrait
 from painter.wardrobe import WHITE_SHIRT
-from personas.looks import GARMENT_COLOURS, SKIN_TONES, Backdrop, Garment, Glasses
+from personas.choices import GARMENT_COLOURS, SKIN_TONES, Backdrop, Garment, Glasses
 from tests.providers.pixels import (
     brightness,
     decode,

@@ -16,7 +16,7 @@ from django.utils.http import urlencode
 
 from avatarapp.workspaces.access import SESSION_KEY
 from personas import services as persona_services
-from personas.files import prepare_reference
+from personas.reference_files import prepare_reference
 from tests.conftest import World
 from tests.generation.conftest import submit_builtin
 from tests.keys.factories import store_key

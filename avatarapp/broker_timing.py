@@ -4,7 +4,7 @@ With ``acks_late`` a Redis message stays unacknowledged until its task returns. 
 unacknowledged after the broker's visibility timeout, Redis hands it to another worker, and the
 task runs twice at once. Countdowns (delayed polls) and retry backoffs count too: kombu's Redis
 transport holds those messages unacknowledged while they wait. So the visibility timeout must
-exceed every such interval by a wide margin (QUALITY.md section 5). We demand a factor of two.
+exceed every such interval by a wide margin: we demand a factor of two.
 """
 
 from __future__ import annotations

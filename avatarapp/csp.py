@@ -1,4 +1,4 @@
-"""The Content-Security-Policy header, on every response the app sends (QUALITY.md section 11).
+"""The Content-Security-Policy header, on every response the app sends, in every mode.
 
 The policy is fixed: no nonces, no per-view exceptions, so a few lines do what django-csp would.
 django-csp 4.0 was considered and not used: it leaves the header off 404 and 500 responses

@@ -1,9 +1,9 @@
 """Flash messages show on the page they belong to.
 
-Django keeps a message until some page renders it. A message added while answering an htmx
-request (a card's Cancel button, say) used to wait in the session, because the answer was a
-fragment without the messages box, and it turned up on whatever full page came next: "That image
-has already finished" on the Costs page. This middleware hands such a message to the page that
+Django keeps a message until some page renders it. Left alone, a message added while answering
+an htmx request (a card's Cancel button, say) would wait in the session, because the answer is a
+fragment without the messages box, and turn up on whatever full page came next: "That image has
+already finished" on the Costs page. This middleware hands such a message to the page that
 asked: it appends the messages box to the fragment as an out-of-band swap (base.html always has
 the box), so htmx fills it in place, and it drops the message from the session.
 

@@ -1,4 +1,4 @@
-"""Untrusted images in, clean images out (QUALITY.md section 10).
+"""Untrusted images in, clean images out.
 
 Every image that enters the system, an upload or a provider's output, goes through
 `sanitize_image(data)` before it is stored or shown. It returns a `SafeImage` or raises
@@ -35,7 +35,6 @@ MAX_PIXELS = 40_000_000  # 40 MP: more than any current model outputs or accepts
 Image.MAX_IMAGE_PIXELS = MAX_PIXELS
 
 OutputFormat = Literal["PNG", "JPEG", "WEBP"]
-ALLOWED_FORMATS: tuple[OutputFormat, ...] = ("PNG", "JPEG", "WEBP")
 CONTENT_TYPES: dict[str, str] = {"PNG": "image/png", "JPEG": "image/jpeg", "WEBP": "image/webp"}
 EXTENSIONS: dict[str, str] = {"PNG": "png", "JPEG": "jpg", "WEBP": "webp"}
 JPEG_QUALITY = 90

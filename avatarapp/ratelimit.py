@@ -1,4 +1,4 @@
-"""Rate limits on the actions that make real work (QUALITY.md section 11): submitting a batch,
+"""Rate limits on the actions that make real work: submitting a batch,
 pricing one, retrying an image, and asking a provider whether a key works.
 
 Each action has rates per user and per workspace (settings.RATE_LIMITS, read from the

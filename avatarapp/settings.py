@@ -104,7 +104,7 @@ DATABASES = {
         conn_health_checks=True,
     )
 }
-# --- SQLite for concurrent use (issue 11, item 3) ---
+# --- SQLite for concurrent use ---
 # make run's web server threads and its worker's threads write one SQLite file at once. WAL lets
 # readers and one writer work side by side; IMMEDIATE takes the write lock when a transaction
 # begins, where the busy timeout waits for it (a deferred transaction that must upgrade its read
@@ -157,7 +157,7 @@ ACCOUNT_LOGOUT_ON_PASSWORD_CHANGE = False
 ACCOUNT_SESSION_REMEMBER = None
 ACCOUNT_ADAPTER = "avatarapp.workspaces.accounts.AccountAdapter"
 
-# --- Accounts: sign-up without enumeration, verified addresses, session limits (issue 11) ---
+# --- Accounts: sign-up without enumeration, verified addresses, session limits ---
 # Sign-up answers the same for a new and a known address: allauth's enumeration prevention, which
 # needs mandatory verification (a known address gets an "account already exists" mail instead of a
 # second account). "optional" or "none" bring back "A user is already registered with this email".
@@ -188,7 +188,7 @@ MIDDLEWARE.insert(
     "avatarapp.workspaces.session_limits.SessionLimitsMiddleware",
 )
 
-# --- Two-factor sign-in (allauth.mfa; issue 11 item 10) ---------------------------------------
+# --- Two-factor sign-in (allauth.mfa) ----------------------------------------------------------
 # An authenticator app (TOTP), passkeys and security keys (WebAuthn, as the second factor after
 # the password), and recovery codes. A TOTP code is accepted once: allauth marks each used code
 # in the cache above for one period, so replaying it within its window is refused.
@@ -235,7 +235,7 @@ if S3_BUCKET:
             "bucket_name": S3_BUCKET,
             "endpoint_url": env_str("S3_ENDPOINT_URL"),
             # Where browsers fetch presigned URLs when the server reaches S3 by an internal name
-            # (compose's http://minio:9000); used only to sign them (issue 11, item 7).
+            # (compose's http://minio:9000); used only to sign them.
             "public_endpoint_url": env_str("S3_PUBLIC_ENDPOINT_URL") or None,
             "region_name": env_str("S3_REGION", "us-east-1"),
             "access_key": env_str("S3_ACCESS_KEY_ID"),
@@ -261,7 +261,7 @@ STORAGES = {
     },
 }
 
-# --- Client address behind a proxy (issue 11, item 7) ---
+# --- Client address behind a proxy ---
 # allauth throttles failed logins per client IP. Behind a proxy every request comes from the
 # proxy's address, so everyone would share one bucket. Each of the N proxies in front appends the
 # address it saw to X-Forwarded-For, so the client is the Nth entry from the right; anything left
@@ -286,7 +286,7 @@ SILENCED_SYSTEM_CHECKS: list[str] = []
 
 INVITATION_TTL_DAYS = env_int("INVITATION_TTL_DAYS", 7, minimum=1)
 
-# Provider keys (QUALITY.md section 7). "2:<base64 32 bytes>,1:<base64>": the highest version
+# Provider keys, AES-256-GCM at rest. "2:<base64 32 bytes>,1:<base64>": the highest version
 # encrypts, every listed one decrypts. Parsed here so a malformed value stops start-up.
 KEY_ENCRYPTION_KEYS = env_str("KEY_ENCRYPTION_KEYS") or ""
 # HMAC secret for key fingerprints (duplicate detection without decrypting); keep it stable.
@@ -316,7 +316,8 @@ BFL_BASE_URLS = {
 GOOGLE_BASE_URL = env_str("GOOGLE_BASE_URL") or "https://generativelanguage.googleapis.com"
 # Addresses BFL names in its answers: polls (they carry the key) and result downloads go only to
 # these hosts (a leading dot: that domain and every name below it), over this scheme
-# (PROVIDERS.md, QUALITY.md section 9). Tests point them at the emulator's plain-http aliases.
+# (a key is sent only to its provider's own hosts, over https). Tests point them at the
+# emulator's plain-http aliases.
 BFL_POLL_HOSTS = env_list("BFL_POLL_HOSTS", [".bfl.ai"])
 BFL_POLL_SCHEME = env_str("BFL_POLL_SCHEME") or "https"
 BFL_DELIVERY_HOSTS = env_list("BFL_DELIVERY_HOSTS", [".bfl.ai"])
@@ -326,13 +327,13 @@ if not DEBUG and {BFL_POLL_SCHEME, BFL_DELIVERY_SCHEME} != {"https"}:
         "BFL_POLL_SCHEME and BFL_DELIVERY_SCHEME must be https when DEBUG is false."
     )
 
-# --- Rate limits (QUALITY.md section 11; avatarapp/ratelimit.py) --------------------------------
+# --- Rate limits (avatarapp/ratelimit.py) --------------------------------------------------------
 # Per action, per user and per workspace: fixed windows, "N/second|minute|hour|day", comma-
 # separated (a burst and a sustained rate), or "off". Counted in the cache above: Redis when
 # REDIS_URL is set, else the memory of the one web process (so several processes need Redis).
 _RATE_LIMIT_DEFAULTS = {
-    # One submit is a whole batch (up to 64 images). A person reviews between submits; the
-    # issue's own "light use" (25 posts in 2.5 s) passes, a runaway script stops within a minute,
+    # One submit is a whole batch (up to 64 images). A person reviews between submits; light
+    # use (25 posts in 2.5 s) passes, a runaway script stops within a minute,
     # and the hour caps a stolen session at 5 batches a minute on average.
     "generate": ("30/minute, 300/hour", "60/minute, 1200/hour"),
     # Fires on every change of the Generate form (and on page load): a person clicking tiles
@@ -357,8 +358,8 @@ RATE_LIMITS = {
     for action, (user, team) in _RATE_LIMIT_DEFAULTS.items()
 }
 
-# The sweeper (QUALITY.md section 3): how often it runs, and how long a row may sit untouched in
-# a non-final state before it acts on it.
+# The sweeper (it re-enqueues what a lost broker message left behind within a minute): how often
+# it runs, and how long a row may sit untouched in a non-final state before it acts on it.
 GENERATION_SWEEP_SECONDS = env_int("GENERATION_SWEEP_SECONDS", 15, minimum=1)
 GENERATION_STALE_SECONDS = env_int("GENERATION_STALE_SECONDS", 45, minimum=1)
 # Reference photos dropped on a persona or style form that was never saved are removed after
@@ -371,7 +372,7 @@ GENERATION_IMAGE_PROCESSES = env_int(
     "GENERATION_IMAGE_PROCESSES", len(os.sched_getaffinity(0)), minimum=0
 )
 
-# Celery. Rows are the truth (ARCHITECTURE.md rule 1): no result backend, JSON only.
+# Celery. The Job and Image rows are the truth, not task results: no result backend, JSON only.
 CELERY_BROKER_URL = REDIS_URL or "filesystem://"
 if not REDIS_URL:
     # Embedded default: kombu's filesystem transport, one folder shared by web and worker.
@@ -455,7 +456,7 @@ LOGGING = {
 }
 
 
-# --- Content-Security-Policy (QUALITY.md section 11), sent by avatarapp/csp.py -------------------
+# --- Content-Security-Policy, sent by avatarapp/csp.py ----------------------------------------
 # No inline script, style or event handler anywhere: behaviour lives in static/js, looks in
 # static/css, and htmx is told not to inject its indicator <style> (base.html, htmx-config).
 

@@ -1,4 +1,4 @@
-"""The gallery's figures at a large workspace (issue 13): server time and query count of the
+"""The gallery's figures at a large workspace: server time and query count of the
 gallery's first page and of the next page its own "More" link asks for, for each filter alone,
 three combined and two searches; the filter panel, the image page and the batches history.
 

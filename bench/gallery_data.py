@@ -27,7 +27,7 @@ from django.utils import timezone
 
 from avatarapp.workspaces.models import Membership, Workspace
 from avatarapp.workspaces.roles import Role
-from avatarapp.workspaces.services import create_team_workspace
+from avatarapp.workspaces.services import workspace_create_team
 from bench.world import LOOK
 from gallery.models import Tag
 from personas.models import Persona
@@ -120,7 +120,7 @@ class Archive:
 def create(owner: Any, total: int) -> Archive:
     """The workspace, its people, personas and tags, and the plan of `total` images."""
     rng = random.Random(SEED)  # noqa: S311 (test data, not a secret)
-    workspace = create_team_workspace(owner, "Bench archive")
+    workspace = workspace_create_team(user=owner, name="Bench archive")
     people = [owner]
     for name in ("ana", "ben", "chloe"):
         user = get_user_model().objects.create_user(

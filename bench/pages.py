@@ -25,7 +25,7 @@ from django.utils import timezone
 
 from avatarapp.workspaces.access import SESSION_KEY
 from avatarapp.workspaces.models import Membership
-from avatarapp.workspaces.services import create_team_workspace
+from avatarapp.workspaces.services import workspace_create_team
 from bench.stats import ms
 from bench.world import make_personas
 from generation.models import Image, Job, LedgerEntry
@@ -150,7 +150,7 @@ def measure_pages(
 ) -> list[PageResult]:
     """`budget`: seconds per page and size; a slow page gets fewer (at least 5) requests."""
     user = membership.user
-    workspace = create_team_workspace(user, "Bench gallery")
+    workspace = workspace_create_team(user=user, name="Bench gallery")
     owner = Membership.objects.get(workspace=workspace, user=user)
     personas = make_personas(owner, PERSONAS, "Gallery")
     job = Job.objects.create(workspace=workspace, created_by=user, parameters={"bench": True})

@@ -20,7 +20,6 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 CLOCK_TICKS = os.sysconf("SC_CLK_TCK")
-PAGE_KB = os.sysconf("SC_PAGE_SIZE") // 1024
 
 
 def web_argv(port: int, workers: int = 2) -> list[str]:

@@ -1,5 +1,5 @@
-"""The one table `make bench` prints (and writes to var/bench/latest.txt), with the QUALITY.md
-section 12 targets beside the numbers."""
+"""The one table `make bench` prints (and writes to var/bench/latest.txt), with the targets
+beside the numbers."""
 
 from __future__ import annotations
 
@@ -59,7 +59,7 @@ def render(
     lines = [
         header,
         "",
-        _row("", "pipeline", "bare client", "target (QUALITY.md 12)"),
+        _row("", "pipeline", "bare client", "target"),
         _row(
             "images succeeded / asked",
             f"{pipeline.succeeded} / {pipeline.images}",

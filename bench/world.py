@@ -7,7 +7,6 @@ and made again on every run.
 from __future__ import annotations
 
 import secrets
-import uuid
 from dataclasses import dataclass
 from typing import Any
 
@@ -21,7 +20,7 @@ from django.test import Client
 
 from avatarapp.workspaces.access import SESSION_KEY
 from avatarapp.workspaces.models import Membership, Workspace
-from avatarapp.workspaces.services import create_personal_workspace, create_team_workspace
+from avatarapp.workspaces.services import workspace_create_personal, workspace_create_team
 from generation.provider_keys.services import NewKey, add_key
 from personas.models import Persona
 
@@ -91,8 +90,8 @@ def make_world(personas: int) -> World:
     user = get_user_model().objects.create_user(
         username="bench", email="bench@example.com", password=secrets.token_urlsafe(24)
     )
-    create_personal_workspace(user)
-    workspace = create_team_workspace(user, "Bench studio")
+    workspace_create_personal(user=user)
+    workspace = workspace_create_team(user=user, name="Bench studio")
     membership = Membership.objects.get(workspace=workspace, user=user)
     new = NewKey(provider="openai", region="", base_url="", label="bench", personal=False)
     add_key(membership, new, OPENAI_KEY)
@@ -108,7 +107,3 @@ def session_for(user: Any, workspace: Workspace) -> str:
     session[SESSION_KEY] = str(workspace.pk)
     session.save()
     return key
-
-
-def new_id() -> uuid.UUID:
-    return uuid.uuid4()

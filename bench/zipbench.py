@@ -1,4 +1,4 @@
-"""A ZIP of many photo-like portraits through the real bulk endpoint (issue 13): time to the first
+"""A ZIP of many photo-like portraits through the real bulk endpoint: time to the first
 byte, total time and size, and how much the web process grows while it streams.
 
 The originals are JPEGs of a few hundred KB (smooth colour fields under sensor-like noise, which

@@ -1,10 +1,11 @@
-"""The arithmetic of PRICING.md, in integers and Decimals (never floats)."""
+"""The arithmetic of provider prices (OpenAI's output tokens, BFL's megapixels), in integers and
+Decimals (never floats)."""
 
 from __future__ import annotations
 
 from decimal import ROUND_HALF_UP, Decimal
 
-# gpt-image-2 quality factors. xhigh / max are unknown (PRICING.md): estimated as high, settled
+# gpt-image-2 quality factors. OpenAI publishes none for xhigh / max: estimated as high, settled
 # from `usage`.
 QUALITY_FACTORS = {"low": 16, "medium": 48, "high": 96, "xhigh": 96, "max": 96}
 

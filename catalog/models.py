@@ -19,7 +19,7 @@ from .rules import AnyPriceRule
 
 ASPECT_RATIOS: tuple[str, ...] = ("1:1", "4:5", "3:4", "4:3", "16:9", "9:16", "2:3", "3:2")
 RESOLUTIONS: tuple[str, ...] = ("1K", "2K", "4K")
-# xhigh / max exist only on gpt-image-2.5 / 2.6 (PROVIDERS.md [T]); other models refuse them.
+# xhigh / max exist only on gpt-image-2.5 / 2.6 (third-party reports); other models refuse them.
 QUALITIES: tuple[str, ...] = ("low", "medium", "high", "xhigh", "max")
 
 
@@ -176,8 +176,8 @@ class CatalogModel:
     price: AnyPriceRule
     # What a marketer picks this model for, in one line ("Good at: ..." on the Generate page).
     good_at: str
-    # Seconds one image usually takes, from PROVIDERS.md's latency figures where it has them
-    # (else our estimate); a workspace's own history replaces it (generation.latency).
+    # Seconds one image usually takes, from published latency measurements where there are
+    # some (else our estimate); a workspace's own history replaces it (generation.latency).
     typical_seconds: int
     notes: str = ""
 

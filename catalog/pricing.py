@@ -1,4 +1,4 @@
-"""Estimates before a job and actual costs after it, in Decimal USD, as PRICING.md gives them.
+"""Estimates before a job and actual costs after it, in Decimal USD, from the catalog's price rules.
 
 Estimates are the WORST case a budget must reserve, per image, summed over `n_images` (every image
 is assumed to be its own provider call, so inputs are counted once per image):
@@ -9,8 +9,8 @@ is assumed to be its own provider call, so inputs are counted once per image):
   REFERENCE_IMAGE_TOKEN_ALLOWANCE image tokens per reference at the image-in price.
 - FLUX.2: the megapixel rule, with the first megapixel charged in full, and each reference at its
   real size when `reference_sizes` is given, else at REFERENCE_MP_ALLOWANCE (BFL's 4 MP cap).
-- Everything else: the fixed table. Google's input tokens are not priced in PRICING.md and are not
-  included (a known gap).
+- Everything else: the fixed table. Google's input tokens have no published price we rely on and are
+  not included (a known gap).
 Actuals: provider numbers win (OpenAI `usage` tokens x prices, BFL `cost` credits, Gemini 2.5
 image-output tokens x $30/1M); the table is the fallback when a provider reported nothing, and
 `Cost.basis` says which was used. Amounts are quantized to 1e-8 USD, exact for every contract rule.

@@ -1,4 +1,4 @@
-"""Price rules as data: each carries its name, source, as-of date and trust mark (PRICING.md)."""
+"""Price rules as data: each carries its name, source, as-of date and trust mark."""
 
 from __future__ import annotations
 
@@ -8,7 +8,7 @@ from datetime import date
 from decimal import Decimal
 from typing import Literal
 
-Trust = Literal["V", "T", "U"]  # provider or its spec / third party / uncertain (PROVIDERS.md)
+Trust = Literal["V", "T", "U"]  # provider or its spec / third party / uncertain
 
 
 @dataclass(frozen=True, kw_only=True)

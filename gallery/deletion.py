@@ -19,9 +19,9 @@ from django.db import transaction
 from django.db.models import QuerySet
 from django.utils import timezone
 
-from avatarapp.workspaces.access import role_required_message
+from avatarapp.workspaces.access import require_role
 from avatarapp.workspaces.models import Membership
-from avatarapp.workspaces.roles import Role, at_least
+from avatarapp.workspaces.roles import Role
 from gallery.models import PersonaCover
 from generation.cancellation import image_cancel
 from generation.models import Image
@@ -33,12 +33,11 @@ class StillBeingMade(PermissionDenied):
     shows the role sentence shows this one too (and an unhandled one is the 403 page with it)."""
 
 
-def delete_images(membership: Membership, images: QuerySet[Image]) -> int:
+def image_delete(*, membership: Membership, images: QuerySet[Image]) -> int:
     """Delete the images of `images` that are in the member's workspace and not deleted yet;
     returns how many were deleted. Raises PermissionDenied (with a sentence) for a role below
     editor, or StillBeingMade when any of them is being made right now."""
-    if not at_least(membership.role, Role.EDITOR):
-        raise PermissionDenied(role_required_message(Role.EDITOR))
+    require_role(membership, Role.EDITOR)
     chosen = Image.objects.filter(
         pk__in=images.values("pk"), workspace_id=membership.workspace_id, deleted_at=None
     )
@@ -54,7 +53,7 @@ def delete_images(membership: Membership, images: QuerySet[Image]) -> int:
         # the check above is not ended, so it is left alone.
         image_ids = list(chosen.final().select_for_update().values_list("pk", flat=True))
         Image.objects.filter(pk__in=image_ids).update(
-            deleted_at=now, deleted_by=membership.user, updated_at=now
+            deleted_at=now, deleted_by_id=membership.user_id, updated_at=now
         )
         PersonaCover.objects.filter(image_id__in=image_ids).delete()
         transaction.on_commit(lambda: enqueue_removal(image_ids))

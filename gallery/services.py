@@ -17,7 +17,7 @@ class TagError(ValueError):
     """A tag name that cannot be used; the message says why."""
 
 
-def set_favourite(membership: Membership, images: Iterable[Image], on: bool) -> None:
+def image_set_favourite(*, membership: Membership, images: Iterable[Image], on: bool) -> None:
     ids = [image.pk for image in images]
     if on:
         Favourite.objects.bulk_create(
@@ -28,7 +28,7 @@ def set_favourite(membership: Membership, images: Iterable[Image], on: bool) -> 
         Favourite.objects.filter(user_id=membership.user_id, image_id__in=ids).delete()
 
 
-def clean_tag_name(name: str) -> str:
+def _clean_tag_name(name: str) -> str:
     name = " ".join(name.split())
     if not name:
         raise TagError("Type a tag name.")
@@ -37,9 +37,9 @@ def clean_tag_name(name: str) -> str:
     return name
 
 
-def get_or_create_tag(membership: Membership, name: str) -> Tag:
+def _tag_get_or_create(membership: Membership, name: str) -> Tag:
     """The workspace's tag of that name (case-insensitive), made on first use."""
-    name = clean_tag_name(name)
+    name = _clean_tag_name(name)
     existing = Tag.objects.filter(workspace_id=membership.workspace_id, name__iexact=name).first()
     if existing:
         return existing
@@ -50,15 +50,15 @@ def get_or_create_tag(membership: Membership, name: str) -> Tag:
         return Tag.objects.get(workspace_id=membership.workspace_id, name__iexact=name)
 
 
-def add_tag(membership: Membership, images: Iterable[Image], name: str) -> Tag:
-    tag = get_or_create_tag(membership, name)
+def image_add_tag(*, membership: Membership, images: Iterable[Image], name: str) -> Tag:
+    tag = _tag_get_or_create(membership, name)
     ImageTag.objects.bulk_create(
         [ImageTag(image_id=image.pk, tag=tag) for image in images], ignore_conflicts=True
     )
     return tag
 
 
-def remove_tag(membership: Membership, images: Iterable[Image], tag: Tag) -> None:
+def image_remove_tag(*, membership: Membership, images: Iterable[Image], tag: Tag) -> None:
     if tag.workspace_id != membership.workspace_id:
         return  # another workspace's tag: as if it did not exist
     ImageTag.objects.filter(tag=tag, image_id__in=[image.pk for image in images]).delete()

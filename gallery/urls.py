@@ -5,7 +5,7 @@ from gallery.views import browse, bulk, cover, image_tags, jobs, lightbox
 app_name = "gallery"
 
 urlpatterns = [
-    # --- The image page as a lightbox (issue 13, item 3). Its path is the one the image page had
+    # --- The image page as a lightbox. Its path is the one the image page had
     # in generation, so links made before it moved keep working.
     path("images/<uuid:image_id>/", lightbox.image_page, name="image"),
     path("images/<uuid:image_id>/download/", lightbox.download, name="image_download"),
@@ -19,7 +19,7 @@ urlpatterns = [
         name="image_tag_remove",
     ),
     # --- end of the lightbox
-    # batches (issue 13, item 4): the history of every batch
+    # Batches: the history of every batch
     path("jobs/", jobs.history, name="jobs"),
     # Galleries: the workspace's, a persona's (shown on its page), filters, bulk actions, covers.
     path("gallery/", browse.gallery, name="gallery"),

@@ -28,7 +28,7 @@ from django.utils import timezone
 from django.utils.http import content_disposition_header
 
 from catalog import model_name
-from gallery.naming import download_name
+from gallery.download_names import download_name
 from generation import storage
 from generation.models import Image
 

@@ -1,5 +1,6 @@
-"""A test-only fault injection point for tests/faults (QUALITY.md sections 1 and 2). Inert unless
-AVATARAPP_TEST_CRASH_AT is set in the worker's environment; never set it in production."""
+"""A test-only fault injection point for tests/faults (a worker killed mid-job, a poison task).
+Inert unless AVATARAPP_TEST_CRASH_AT is set in the worker's environment; never set it in
+production."""
 
 from __future__ import annotations
 
@@ -15,7 +16,7 @@ def crash_point(name: str, image: Image | None = None) -> None:
     """TEST-ONLY fault injection for tests/faults; inert unless AVATARAPP_TEST_CRASH_AT is set.
 
     AVATARAPP_TEST_CRASH_AT="after_submit" SIGKILLs this worker process at the point of that name
-    (a worker killed mid-job, QUALITY.md section 1); "after_submit:raise" raises instead (a bug in
+    (a worker killed mid-job); "after_submit:raise" raises instead (a bug in
     our own code). With AVATARAPP_TEST_CRASH_PROMPT set, only images whose prompt contains it
     crash (a poison image among healthy ones). Points: before_submit, before_call, after_submit,
     while_polling, during_upload (storage.py), before_settle. Never set it in production."""

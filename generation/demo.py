@@ -20,7 +20,7 @@ from django.db import transaction
 
 from avatarapp.workspaces.models import Membership, Workspace
 from avatarapp.workspaces.roles import Role
-from avatarapp.workspaces.services import create_team_workspace, ensure_personal_workspace
+from avatarapp.workspaces.services import workspace_create_team, workspace_ensure_personal
 from generation import pipeline, services
 from generation.models import Job
 from personas.models import Persona
@@ -97,7 +97,7 @@ def demo_user(password: str) -> Any:
 def _team(user: Any) -> Workspace:
     team = Workspace.objects.filter(name=TEAM, memberships__user=user).first()
     if team is None:
-        team = create_team_workspace(user, TEAM)
+        team = workspace_create_team(user=user, name=TEAM)
         Membership.objects.filter(workspace=team, user=user).update(role=Role.OWNER)
     return team
 
@@ -132,7 +132,7 @@ def seed(password: str) -> Seeded:
     with transaction.atomic():
         user = demo_user(password)
         before = Persona.objects.filter(workspace__memberships__user=user).count()
-        personal = ensure_personal_workspace(user)  # where a login lands first
+        personal = workspace_ensure_personal(user=user)  # where a login lands first
         personas = _personas(personal, PERSONAS)
         _personas(Membership.objects.get(workspace=_team(user), user=user), PERSONAS[:1])
         made = Persona.objects.filter(workspace__memberships__user=user).count() - before

@@ -14,6 +14,7 @@ from catalog import (
     check_available,
     get_model,
 )
+from generation.batch_wording import NAME_MAX
 from generation.key_selection import missing_key, usable_providers
 from generation.offer import Settings, generatable_models
 from generation.services import (
@@ -24,7 +25,6 @@ from generation.services import (
     BatchRequest,
     SubmitError,
 )
-from generation.words import NAME_MAX
 from personas.faces import face_image_id
 from personas.models import Persona, Style
 from personas.style_specs import BUILTIN_STYLES

@@ -67,7 +67,7 @@ class Job(models.Model):
     )
     created_at = models.DateTimeField(default=timezone.now, db_index=True)
     # What the person called the batch, or its default "Maya Costa - Corporate, 6 Dec 2026"
-    # (generation.words.batch_name). Empty on batches made before batches had names.
+    # (generation.batch_wording.batch_name). Empty on batches made before batches had names.
     name = models.CharField(max_length=120, blank=True)
     # The batch as the user asked for it: personas, styles, models, count, aspect, resolution...
     parameters = models.JSONField(default=dict)

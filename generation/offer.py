@@ -22,8 +22,8 @@ from catalog import (
     estimate,
     resolve_params,
 )
+from generation.batch_wording import duration, money
 from generation.providers.registry import ENTRIES, REGISTRY
-from generation.words import duration, money
 
 
 class Settings(NamedTuple):

@@ -25,11 +25,11 @@ from catalog import (
     resolve_params,
 )
 from generation import ledger, queue
+from generation.batch_wording import batch_name
 from generation.catalog_watch import check_offered
 from generation.key_selection import KeyUnavailableError, key_for_batch
 from generation.models import Image, Job
 from generation.providers.registry import entry
-from generation.words import batch_name
 from painter.scene import scene_for
 from personas.models import LOOK_FIELDS, Persona, Style
 from personas.prompts import compose_for_model

@@ -41,7 +41,7 @@ class Pose:
         return replace(pose, **MOODS.get(mood, {}))
 
 
-# A style's mood (personas.looks.Mood) -> the expression; without one the seed picks the mouth.
+# A style's mood (personas.choices.Mood) -> the expression; without one the seed picks the mouth.
 MOODS: dict[str, dict[str, Any]] = {
     "friendly": {"mouth": "smile", "brow": 0.004},
     "joyful": {"mouth": "grin", "brow": 0.008, "squint": 1.0},

@@ -17,7 +17,7 @@ class Look:
     features: str = ""
     wardrobe: str = ""
     accessories: str = ""
-    # Picked from small sets on the persona form (personas.looks); words like the fields above.
+    # Picked from small sets on the persona form (personas.choices); words like the fields above.
     hair_length: str = ""
     glasses: str = ""
     garment: str = ""

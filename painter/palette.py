@@ -1,10 +1,10 @@
 """Named colours for the built-in renderer: skin tones, hair, eyes and clothes (flat-illustration
 values, a little warmer and lighter than photographs).
 
-Every skin tone the persona form offers (personas.looks.SKIN_TONES) is here with its swatch's own
+Every skin tone the persona form offers (personas.choices.SKIN_TONES) is here with its swatch's own
 colour, so the portrait shows what was clicked; every garment colour it suggests
-(personas.looks.GARMENT_COLOURS) is in COLOURS. The first name of each colour in COLOURS is the one
-prompts use for it (colour_name in words), so "grey" comes before "gray"."""
+(personas.choices.GARMENT_COLOURS) is in COLOURS. The first name of each colour in COLOURS is the
+one prompts use for it (colour_name in words), so "grey" comes before "gray"."""
 
 from __future__ import annotations
 

@@ -1,6 +1,6 @@
 """The built-in offline renderer: a flat-illustration portrait drawn with Pillow from a persona's
 look, a style's scene and a seed. It costs nothing, needs no key and no network, and is what a new
-user sees working first (PRODUCT.md: "Built-in").
+user sees working first.
 
 - `render_portrait(look, seed=..., width=..., height=..., scene=...)` -> PNG bytes. The same
   arguments always give byte-identical output; the seed only varies small things (the pastel

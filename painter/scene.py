@@ -1,6 +1,6 @@
 """A style's scene for the built-in renderer: backdrop colour and kind, light, framing and mood.
 
-`scene_for(style)` takes what the style picked (personas.looks: backdrop_colour as #rrggbb,
+`scene_for(style)` takes what the style picked (personas.choices: backdrop_colour as #rrggbb,
 backdrop, lighting_direction, framing, mood) and, for each of those left empty, reads the style's
 free text (background, palette, lighting, lens, description) with the same word readers as a
 persona's look: "plain light grey seamless backdrop" gives a light grey plain backdrop, "105mm lens,

@@ -109,7 +109,7 @@ def hair_style(text: str) -> str:
     return hash_pick(text, "hairstyle", ["short", "medium", "long", "bob", "curly_short"])
 
 
-# The persona form's hair lengths (personas.looks.HairLength, normalised) -> the style drawn for
+# The persona form's hair lengths (personas.choices.HairLength, normalised) -> the style drawn for
 # straight and for curly hair. A picked length wins over length words in the hair text, except for
 # styles that carry their own length (an afro, a bun, braids...) unless it is bald or a buzz cut.
 _LENGTHS = {
@@ -132,7 +132,7 @@ def _with_length(style: str, length: str, text: str) -> str:
     return curled if has(text, "curly", "curls", "coily", "coils", "kinky", "ringlet") else straight
 
 
-# The persona form's glasses (personas.looks.Glasses, normalised) win over the accessories text.
+# The persona form's glasses (personas.choices.Glasses, normalised) win over the accessories text.
 _PICKED_GLASSES = {
     "none": None,
     "round glasses": "round",

@@ -1,5 +1,5 @@
 """What a persona wears, for the built-in renderer: the garment's kind and colours, from the picked
-garment and colour (personas.looks) or, where those are empty, from the wardrobe's free text."""
+garment and colour (personas.choices) or, where those are empty, from the wardrobe's free text."""
 
 from __future__ import annotations
 
@@ -17,7 +17,7 @@ DEFAULT_TIE = hex_rgb("#8a2336")
 
 # Garments open at the front, over an inner top.
 JACKETS = ("blazer", "suit", "cardigan", "denim")
-# The persona form's picks (personas.looks.Garment, normalised) -> the kinds the renderer draws.
+# The persona form's picks (personas.choices.Garment, normalised) -> the kinds the renderer draws.
 PICKED = {
     "blazer": "blazer",
     "suit jacket": "suit",

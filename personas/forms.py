@@ -11,7 +11,8 @@ from django.utils import timezone
 
 from avatarapp.workspaces.models import Workspace
 from catalog import CatalogError, check_available, resolve_params
-from personas.looks import HEX_COLOUR_PATTERN
+from personas.chip_fields import PERSONA_PICKS, STYLE_PICKS, Chips, Pick, chips_field
+from personas.choices import HEX_COLOUR_PATTERN
 from personas.models import (
     BRIEF_FIELDS,
     LOOK_FIELDS,
@@ -20,8 +21,7 @@ from personas.models import (
     Style,
     StyleReference,
 )
-from personas.picks import PERSONA_PICKS, STYLE_PICKS, Chips, Pick, chips_field
-from personas.previews import model_choices
+from personas.prompt_previews import model_choices
 
 MAX_TAGS = 12
 MAX_TAG_LENGTH = 30
@@ -49,7 +49,7 @@ def _clean_model(value: str) -> str:
 
 
 class PicksForm(forms.ModelForm):
-    """A model form whose `picks` are chips (personas.picks): the chips fields are added here,
+    """A model form whose `picks` are chips (personas.chip_fields): the chips fields are added here,
     show the stored value (free text as "Other"), and are combined back into it on clean."""
 
     picks: tuple[Pick, ...] = ()

@@ -12,7 +12,7 @@ from django.utils import timezone
 
 from avatarapp.workspaces.models import Workspace
 from catalog import ASPECT_RATIOS
-from personas.looks import Backdrop, Framing, Garment, Glasses, HairLength, Lighting, Mood
+from personas.choices import Backdrop, Framing, Garment, Glasses, HairLength, Lighting, Mood
 
 MAX_REFERENCES = 8
 MAX_STYLE_REFERENCES = 4
@@ -89,7 +89,7 @@ class Persona(models.Model):
     features = models.CharField("distinctive features", max_length=300, blank=True)
     wardrobe = models.CharField(max_length=300, blank=True)
     accessories = models.CharField(max_length=200, blank=True)
-    # Picked from small sets (personas.looks); the free-text fields above say the rest.
+    # Picked from small sets (personas.choices); the free-text fields above say the rest.
     hair_length = models.CharField(max_length=20, choices=HairLength.choices, blank=True)
     glasses = models.CharField(max_length=24, choices=Glasses.choices, blank=True)
     garment = models.CharField(max_length=24, choices=Garment.choices, blank=True)
@@ -195,7 +195,7 @@ class Style(models.Model):
     lighting = models.CharField(max_length=200, blank=True)
     lens = models.CharField(max_length=120, blank=True)
     wardrobe_rules = models.CharField(max_length=300, blank=True)
-    # The scene, picked (personas.looks); the free-text fields above say the rest.
+    # The scene, picked (personas.choices); the free-text fields above say the rest.
     backdrop_colour = models.CharField(max_length=7, blank=True)  # #rrggbb
     backdrop = models.CharField(max_length=12, choices=Backdrop.choices, blank=True)
     lighting_direction = models.CharField(max_length=12, choices=Lighting.choices, blank=True)

@@ -10,7 +10,7 @@ from typing import Protocol
 from painter.palette import COLOURS, hex_rgb
 from painter.wardrobe import PICKED, named_garment
 from painter.words import colour_name, has, normalise
-from personas.looks import Glasses, HairLength
+from personas.choices import Glasses, HairLength
 from personas.prompt_text import article, clean, joined
 
 # Hair styles that read as adjectives go before the colour ("wavy dark brown hair"); the others

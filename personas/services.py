@@ -1,6 +1,6 @@
 """Everything that changes personas, reference images and workspace styles.
 
-Views stay thin and call these. Stored files follow the rows (personas.files).
+Views stay thin and call these. Stored files follow the rows (personas.reference_files).
 """
 
 from __future__ import annotations
@@ -12,10 +12,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from avatarapp.workspaces.models import Workspace
-from personas import busy, files
-from personas.files import PreparedReference as PreparedReference
-from personas.files import content_type_of as content_type_of
-from personas.files import prepare_reference as prepare_reference
+from personas import busy, reference_files
 from personas.models import (
     BRIEF_FIELDS,
     LOOK_FIELDS,
@@ -24,6 +21,7 @@ from personas.models import (
     ReferenceImage,
     Style,
 )
+from personas.reference_files import PreparedReference
 from personas.style_specs import (
     BUILTIN_BY_KEY,
     BUILTIN_STYLES,
@@ -38,7 +36,7 @@ class PersonaError(Exception):
     """A refused change. The message is a sentence a user can act on."""
 
 
-def persona_has_running_jobs(persona: Persona) -> bool:
+def persona_has_running_jobs(*, persona: Persona) -> bool:
     """Whether images of this persona are still being made. Deleting a persona is refused while
     this is True, so no running job loses its references mid-flight."""
     return busy.persona_is_busy(persona)
@@ -47,41 +45,43 @@ def persona_has_running_jobs(persona: Persona) -> bool:
 # --- Personas ------------------------------------------------------------------------------------
 
 
-def archive(persona: Persona) -> None:
+def persona_archive(*, persona: Persona) -> None:
     persona.archived_at = timezone.now()
     persona.save(update_fields=["archived_at", "updated_at"])
 
 
-def unarchive(persona: Persona) -> None:
+def persona_unarchive(*, persona: Persona) -> None:
     persona.archived_at = None
     persona.save(update_fields=["archived_at", "updated_at"])
 
 
-def delete_persona(persona: Persona) -> None:
-    if persona_has_running_jobs(persona):
+def persona_delete(*, persona: Persona) -> None:
+    if persona_has_running_jobs(persona=persona):
         raise PersonaError(
             f"{persona.name} has generations in progress. Wait for them to finish (or cancel "
             "them), then delete the persona."
         )
     with transaction.atomic():
-        files.delete_after_commit(persona.references.all())
+        reference_files.delete_after_commit(persona.references.all())
         persona.delete()
 
 
-def duplicate_persona(persona: Persona, user: User) -> Persona:
+def persona_duplicate(*, persona: Persona, user: User) -> Persona:
     """A copy with "(copy)" in its name, the same brief and look, and copies of its references."""
-    return clone_persona(persona, user, persona.workspace, f"{persona.name[:73]} (copy)")
+    return persona_clone(
+        persona=persona, user=user, workspace=persona.workspace, name=f"{persona.name[:73]} (copy)"
+    )
 
 
-def clone_persona(persona: Persona, user: User, workspace: Workspace, name: str) -> Persona:
+def persona_clone(*, persona: Persona, user: User, workspace: Workspace, name: str) -> Persona:
     """A new persona in `workspace` named `name`, with `persona`'s brief, look and copies of its
     reference images (its generated portraits stay with the original)."""
     fields = {field: getattr(persona, field) for field in (*BRIEF_FIELDS, *LOOK_FIELDS)}
     fields.update(name=name, default_model=persona.default_model)
-    with files.removed_on_failure() as written, transaction.atomic():
+    with reference_files.removed_on_failure() as written, transaction.atomic():
         copy = Persona.objects.create(workspace=workspace, created_by=user, **fields)
         for ref in persona.references.all():
-            stored = files.copy_stored(ref, folder(copy), written)
+            stored = reference_files.copy_stored(ref, folder(copy), written)
             ReferenceImage.objects.create(persona=copy, created_by=user, **stored)
     return copy
 
@@ -95,11 +95,11 @@ def folder(persona: Persona) -> str:
 # --- Reference images ----------------------------------------------------------------------------
 
 
-def add_references(
-    persona: Persona, user: User, prepared: list[PreparedReference]
+def reference_add(
+    *, persona: Persona, user: User, prepared: list[PreparedReference]
 ) -> list[ReferenceImage]:
     """All or nothing: either every image is stored with its row, or none is."""
-    with files.removed_on_failure() as written, transaction.atomic():
+    with reference_files.removed_on_failure() as written, transaction.atomic():
         # Lock the persona so two uploads at once cannot both see room for the last slot.
         Persona.objects.select_for_update().filter(pk=persona.pk).first()
         known = set(persona.references.values_list("sha256", flat=True))
@@ -115,7 +115,7 @@ def add_references(
             ReferenceImage.objects.create(
                 persona=persona,
                 created_by=user,
-                **files.store_prepared(folder(persona), item, written),
+                **reference_files.store_prepared(folder(persona), item, written),
             )
             for item in fresh
         ]
@@ -130,21 +130,23 @@ def _unique_new(prepared: list[PreparedReference], known: set[str]) -> list[Prep
     return list(fresh.values())
 
 
-def delete_reference(reference: ReferenceImage) -> None:
+def reference_delete(*, reference: ReferenceImage) -> None:
     with transaction.atomic():
-        files.delete_after_commit([reference])
+        reference_files.delete_after_commit([reference])
         reference.delete()
 
 
 # --- Styles --------------------------------------------------------------------------------------
 
 
-def style_specs(workspace: Workspace) -> list[StyleSpec]:
+def style_spec_list(*, workspace: Workspace) -> list[StyleSpec]:
     """Every style a persona of `workspace` can use: the built-in library, then the workspace's."""
     return list(BUILTIN_STYLES) + [spec_from_style(s) for s in workspace.styles.all()]
 
 
-def resolve_styles(workspace: Workspace, keys: Iterable[str]) -> tuple[list[StyleSpec], list[str]]:
+def style_spec_resolve(
+    *, workspace: Workspace, keys: Iterable[str]
+) -> tuple[list[StyleSpec], list[str]]:
     """(styles found, keys not found) for style keys from a form or URL, in the order given."""
     keys = list(dict.fromkeys(k for k in keys if k))
     ids = [i for i in map(workspace_style_id, keys) if i is not None]
@@ -153,20 +155,20 @@ def resolve_styles(workspace: Workspace, keys: Iterable[str]) -> tuple[list[Styl
     return [found[k] for k in keys if k in found], [k for k in keys if k not in found]
 
 
-def get_style_spec(workspace: Workspace, key: str) -> StyleSpec:
-    specs, unknown = resolve_styles(workspace, [key])
+def style_spec_get(*, workspace: Workspace, key: str) -> StyleSpec:
+    specs, unknown = style_spec_resolve(workspace=workspace, keys=[key])
     if unknown or not specs:
         raise UnknownStyleError(key)
     return specs[0]
 
 
-def delete_style(style: Style) -> None:
+def style_delete(*, style: Style) -> None:
     with transaction.atomic():
-        files.delete_after_commit(style.references.all())
+        reference_files.delete_after_commit(style.references.all())
         style.delete()
 
 
-def copy_builtin_style(workspace: Workspace, user: User, spec: StyleSpec) -> Style:
+def style_copy_builtin(*, workspace: Workspace, user: User, spec: StyleSpec) -> Style:
     """A workspace style with the built-in's look, named like it ("Corporate 2" if taken)."""
     taken = {n.lower() for n in workspace.styles.values_list("name", flat=True)}
     name, n = spec.name, 1

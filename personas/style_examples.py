@@ -1,5 +1,5 @@
 """One example picture per built-in style, made by the built-in renderer, so the Generate page
-shows styles as pictures before anyone has generated anything (issue 14 item 1).
+shows styles as pictures before anyone has generated anything.
 
 The pictures are static files committed with the code (static/img/styles/<slug>.webp), made by
 `manage.py render_style_examples`; the renderer is deterministic, so the command makes the same

@@ -17,7 +17,7 @@ from types import MappingProxyType
 from typing import TYPE_CHECKING
 
 from catalog import ASPECT_RATIOS, Family, get_model
-from personas.looks import HEX_COLOUR_PATTERN, Backdrop, Framing, Lighting, Mood
+from personas.choices import HEX_COLOUR_PATTERN, Backdrop, Framing, Lighting, Mood
 
 if TYPE_CHECKING:
     from personas.models import Style
@@ -46,7 +46,7 @@ class StyleSpec:
     lighting: str = ""
     lens: str = ""
     wardrobe_rules: str = ""
-    # The scene as picked (personas.looks): what the built-in renderer draws, and words for prompts.
+    # The scene as picked (personas.choices): what the built-in renderer draws, and prompt words.
     backdrop_colour: str = ""
     backdrop: str = ""
     lighting_direction: str = ""
@@ -59,10 +59,6 @@ class StyleSpec:
     # Hand-written prompt fragments per model family (built-in styles only); workspace styles are
     # phrased by the composer from the fields above.
     fragments: Mapping[str, str] = field(default_factory=dict)
-
-    @property
-    def is_builtin(self) -> bool:
-        return self.key.startswith(BUILTIN_PREFIX)
 
     @property
     def slug(self) -> str:
@@ -78,7 +74,7 @@ _SCENE_CHOICES = {
 
 
 def _check_scene(item: dict[str, str]) -> None:
-    """A built-in style's scene uses the words a workspace style picks from (personas.looks)."""
+    """A built-in style's scene uses the words a workspace style picks from (personas.choices)."""
     for name, allowed in _SCENE_CHOICES.items():
         if item.get(name, "") not in allowed:
             raise ValueError(f"{item['slug']}: {name} must be one of {allowed}")

@@ -10,4 +10,4 @@ from personas import uploads
 @shared_task(name="personas.sweep_pending_uploads")
 def sweep_pending_uploads() -> None:
     """Remove reference photos held for forms nobody saved (personas.uploads)."""
-    uploads.sweep_abandoned()
+    uploads.upload_sweep_abandoned()

@@ -16,7 +16,7 @@ from django.db.models import QuerySet
 from avatarapp.workspaces.models import Workspace
 from avatarapp.workspaces.roles import Role, at_least
 from personas.models import Persona
-from personas.services import PersonaError, clone_persona, persona_has_running_jobs
+from personas.services import PersonaError, persona_clone, persona_has_running_jobs
 
 NAME_LENGTH = 80
 
@@ -41,12 +41,14 @@ def free_name(workspace: Workspace, name: str) -> str:
     return candidate
 
 
-def copy_persona(persona: Persona, target: Workspace, user: User) -> Persona:
-    return clone_persona(persona, user, target, free_name(target, persona.name))
+def persona_copy(*, persona: Persona, target: Workspace, user: User) -> Persona:
+    return persona_clone(
+        persona=persona, user=user, workspace=target, name=free_name(target, persona.name)
+    )
 
 
-def move_persona(persona: Persona, target: Workspace) -> Persona:
-    if persona_has_running_jobs(persona):
+def persona_move(*, persona: Persona, target: Workspace) -> Persona:
+    if persona_has_running_jobs(persona=persona):
         raise PersonaError(
             f"{persona.name} has generations in progress. Wait for them to finish (or cancel "
             "them), then move the persona."

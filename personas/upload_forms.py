@@ -10,8 +10,8 @@ from django import forms
 from django.core.files.uploadedfile import UploadedFile
 
 from avatarapp import imagesafety
-from personas.files import PreparedReference, prepare_reference
 from personas.models import MAX_REFERENCES
+from personas.reference_files import PreparedReference, prepare_reference
 
 ACCEPT = "image/png,image/jpeg,image/webp"
 HELP = (

@@ -24,8 +24,7 @@ from django.db.models import QuerySet
 from django.utils import timezone
 
 from avatarapp.workspaces.models import Membership, Workspace
-from personas import files
-from personas.files import PreparedReference
+from personas import reference_files
 from personas.models import (
     MAX_REFERENCES,
     MAX_STYLE_REFERENCES,
@@ -35,6 +34,7 @@ from personas.models import (
     Style,
     StyleReference,
 )
+from personas.reference_files import PreparedReference
 from personas.services import PersonaError, folder
 
 PERSONA, STYLE = "persona", "style"
@@ -50,11 +50,12 @@ def draft_id(value: object) -> uuid.UUID:
         return uuid.uuid4()
 
 
-def held(workspace: Workspace, user: User, draft: uuid.UUID) -> QuerySet[PendingUpload]:
+def upload_list(*, workspace: Workspace, user: User, draft: uuid.UUID) -> QuerySet[PendingUpload]:
     return PendingUpload.objects.filter(workspace=workspace, created_by=user, draft=draft)
 
 
-def hold(
+def upload_hold(
+    *,
     workspace: Workspace,
     user: User,
     draft: uuid.UUID,
@@ -62,11 +63,15 @@ def hold(
     limit: int,
 ) -> list[PendingUpload]:
     """Hold checked images (with the names they were uploaded as) for the draft: all or none."""
-    with files.removed_on_failure() as written, transaction.atomic():
+    with reference_files.removed_on_failure() as written, transaction.atomic():
         # One uploader's parallel uploads (a drop of several files) queue here, so they cannot
         # all see room for the last slot.
         Membership.objects.select_for_update().filter(workspace=workspace, user=user).first()
-        known = set(held(workspace, user, draft).values_list("sha256", flat=True))
+        known = set(
+            upload_list(workspace=workspace, user=user, draft=draft).values_list(
+                "sha256", flat=True
+            )
+        )
         fresh: dict[str, tuple[PreparedReference, str]] = {}
         for item, name in prepared:
             if item.image.sha256 in known or item.image.sha256 in fresh:
@@ -85,15 +90,15 @@ def hold(
                 created_by=user,
                 draft=draft,
                 original_name=name[:80],
-                **files.store_prepared(where, item, written),
+                **reference_files.store_prepared(where, item, written),
             )
             for item, name in fresh.values()
         ]
 
 
-def remove(upload: PendingUpload) -> None:
+def upload_remove(*, upload: PendingUpload) -> None:
     with transaction.atomic():
-        files.delete_after_commit([upload])
+        reference_files.delete_after_commit([upload])
         upload.delete()
 
 
@@ -101,14 +106,14 @@ def _attach(
     uploads: list[PendingUpload], where: str, create: Callable[[dict[str, Any]], object]
 ) -> None:
     """Copy held images into `where` as rows made by `create`; call inside a transaction."""
-    with files.removed_on_failure() as written:
+    with reference_files.removed_on_failure() as written:
         for upload in uploads:
-            create(files.copy_stored(upload, where, written))
-    files.delete_after_commit(uploads)
+            create(reference_files.copy_stored(upload, where, written))
+    reference_files.delete_after_commit(uploads)
     PendingUpload.objects.filter(pk__in=[u.pk for u in uploads]).delete()
 
 
-def save_new_persona(persona: Persona, user: User, draft: uuid.UUID) -> Persona:
+def persona_create_from_draft(*, persona: Persona, user: User, draft: uuid.UUID) -> Persona:
     """Save a persona made on the create form, with the draft's photos as its references.
 
     It takes the draft id as its own id when that is free: the built-in portrait is seeded by
@@ -121,7 +126,7 @@ def save_new_persona(persona: Persona, user: User, draft: uuid.UUID) -> Persona:
         except IntegrityError:  # the draft was saved before (a second submit): a new id
             persona.pk = uuid.uuid4()
             persona.save(force_insert=True)
-        uploads = list(held(persona.workspace, user, draft))
+        uploads = list(upload_list(workspace=persona.workspace, user=user, draft=draft))
         _attach(
             uploads,
             folder(persona),
@@ -132,21 +137,23 @@ def save_new_persona(persona: Persona, user: User, draft: uuid.UUID) -> Persona:
     return persona
 
 
-def save_style(style: Style, user: User, draft: uuid.UUID, removed: list[StyleReference]) -> Style:
+def style_save_from_draft(
+    *, style: Style, user: User, draft: uuid.UUID, removed: list[StyleReference]
+) -> Style:
     """Save a style from its form: the draft's photos join its references, `removed` go."""
     with transaction.atomic():
         style.save()
-        files.delete_after_commit(removed)
+        reference_files.delete_after_commit(removed)
         StyleReference.objects.filter(pk__in=[r.pk for r in removed]).delete()
         _attach(
-            list(held(style.workspace, user, draft)),
+            list(upload_list(workspace=style.workspace, user=user, draft=draft)),
             f"styles/{style.workspace_id}/{style.pk}",
             lambda stored: StyleReference.objects.create(style=style, created_by=user, **stored),
         )
     return style
 
 
-def sweep_abandoned(now: datetime | None = None) -> int:
+def upload_sweep_abandoned(*, now: datetime | None = None) -> int:
     """Remove held photos older than PENDING_UPLOAD_HOURS (a batch per run); returns how many."""
     cutoff = (now or timezone.now()) - timedelta(hours=settings.PENDING_UPLOAD_HOURS)
     with transaction.atomic():
@@ -155,6 +162,6 @@ def sweep_abandoned(now: datetime | None = None) -> int:
             .order_by("created_at")
             .select_for_update(skip_locked=True)[:SWEEP_BATCH]
         )
-        files.delete_after_commit(stale)
+        reference_files.delete_after_commit(stale)
         PendingUpload.objects.filter(pk__in=[u.pk for u in stale]).delete()
     return len(stale)

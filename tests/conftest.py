@@ -16,7 +16,7 @@ from playwright.sync_api import Browser, BrowserContext, Request
 
 from avatarapp.workspaces.models import Membership, Workspace
 from avatarapp.workspaces.roles import Role
-from avatarapp.workspaces.services import create_personal_workspace, create_team_workspace
+from avatarapp.workspaces.services import workspace_create_personal, workspace_create_team
 from tests import offline
 from tests.browser.support import RECORD_CSP_VIOLATIONS
 
@@ -94,14 +94,14 @@ def make_user(email: str) -> Any:
         username=email.split("@")[0], email=email, password=PASSWORD
     )
     EmailAddress.objects.create(user=user, email=email, primary=True, verified=True)
-    create_personal_workspace(user)
+    workspace_create_personal(user=user)
     return user
 
 
 @pytest.fixture
 def world(db: None) -> World:
     alice = make_user("alice@example.com")
-    team = create_team_workspace(alice, "Acme marketing")
+    team = workspace_create_team(user=alice, name="Acme marketing")
     people = {
         Role.ADMIN: make_user("dana@example.com"),
         Role.EDITOR: make_user("bob@example.com"),
@@ -110,7 +110,7 @@ def world(db: None) -> World:
     for role, person in people.items():
         Membership.objects.create(workspace=team, user=person, role=role)
     charlie = make_user("charlie@example.com")
-    create_team_workspace(charlie, "Other agency")
+    workspace_create_team(user=charlie, name="Other agency")
     return World(
         team=team,
         owner=alice,

@@ -14,11 +14,12 @@ from django.urls import reverse
 
 from avatarapp.keys.models import ProviderKey
 from avatarapp.workspaces.models import Membership, Workspace
-from avatarapp.workspaces.services import create_invitation
+from avatarapp.workspaces.services import invitation_create
 from generation import pipeline, services
 from generation.models import Image, Job
 from personas import services as persona_services
 from personas.models import Persona, Style
+from personas.reference_files import prepare_reference
 from tests.generation.conftest import make_persona
 from tests.keys.factories import store_key
 from tests.personas import images
@@ -103,8 +104,10 @@ def build_site(owner: Membership) -> Site:
     pending invitation, and a finished job whose image is in the real storage (S3 under make
     test): drawn by the built-in renderer in this process, so no worker is needed."""
     persona = make_persona(owner, name="Maya Costa")
-    persona_services.add_references(
-        persona, owner.user, [persona_services.prepare_reference(images.png())]
+    persona_services.reference_add(
+        persona=persona,
+        user=owner.user,
+        prepared=[prepare_reference(images.png())],
     )
     style = Style.objects.create(
         workspace_id=owner.workspace_id,
@@ -122,5 +125,5 @@ def build_site(owner: Membership) -> Site:
         pipeline.run_image(image_id)
     image = Image.objects.get(pk=image_ids[0])
     assert image.status == Image.Status.SUCCEEDED, image.error_message
-    invitation = create_invitation(owner, email="", role="editor")
+    invitation = invitation_create(actor=owner, email="", role="editor")
     return Site(owner.workspace, persona, style, key, job, image, invitation.token)

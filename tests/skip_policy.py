@@ -1,4 +1,4 @@
-"""Under `make test` a skipped test fails the run (issue 12): the suite skips what needs PostgreSQL,
+"""Under `make test` a skipped test fails the run: the suite skips what needs PostgreSQL,
 Redis or the S3 server when they are absent, so a service that did not start would otherwise turn
 whole areas into skips and leave the run green.
 

@@ -1,4 +1,4 @@
-"""Issue 11 item 8: what a logged-in user is sent is never kept by a shared cache, and pages are
+"""What a logged-in user is sent is never kept by a shared cache, and pages are
 not kept at all (Cache-Control: no-store). Image bytes are private to the browser for a short
 while (avatarapp/caching.py says why); static files keep WhiteNoise's public caching."""
 

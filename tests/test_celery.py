@@ -89,8 +89,8 @@ def _backends_of(marker: str, tasks: int) -> set[str]:
 def test_worker_threads_keep_their_database_connection_for_conn_max_age(
     max_age: int, backends: int, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    """Celery's Django fix-up used to close it around every task: a new PostgreSQL backend per
-    image. Now CONN_MAX_AGE decides, as for web requests."""
+    """Celery's Django fix-up would close it around every task, a new PostgreSQL backend per
+    image: CONN_MAX_AGE decides instead, as for web requests."""
     if not os.environ.get("REDIS_URL") or connection.vendor != "postgresql":
         pytest.skip("Needs the Redis broker and PostgreSQL; make test starts both.")
     # Worker threads build their connections from these settings (the running ones stay).

@@ -1,4 +1,4 @@
-"""Issue 11 item 9: one Content-Security-Policy on every response, in every mode: pages,
+"""One Content-Security-Policy on every response, in every mode: pages,
 fragments, redirects, static files and every error page, with DEBUG on and off."""
 
 from __future__ import annotations

@@ -1,4 +1,4 @@
-"""The image safety pipeline (QUALITY.md section 10) on good and hostile files.
+"""The image safety pipeline on good and hostile files.
 
 Each hostile file is also run in a fresh child process, so its time and peak memory are measured
 for that file alone. Memory is the child's high-water resident set (VmHWM: the kernel's count for

@@ -1,4 +1,4 @@
-"""Failed logins are throttled per client (issue 11, item 7). Behind the TLS proxy every request
+"""Failed logins are throttled per client. Behind the TLS proxy every request
 comes from the proxy's address; with TRUSTED_PROXY_COUNT=1 the client is the address the proxy
 appended to X-Forwarded-For, so each client has its own bucket and cannot leave it by sending
 addresses of its own. Without a proxy (0) the header is ignored. allauth allows 10 failed logins a

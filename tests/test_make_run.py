@@ -79,7 +79,7 @@ def app(tmp_path_factory: pytest.TempPathFactory) -> Iterator[RunningApp]:
 
 
 def test_the_address_and_login_come_after_the_workers_start_up_lines(app: RunningApp) -> None:
-    """Issue 14 item 7: they were printed above the worker's banner, and scrolled away."""
+    """Printed above the worker's banner, they would scroll away."""
     lines = app.output().splitlines()
 
     def first(pattern: str) -> int:
@@ -154,7 +154,7 @@ def test_run_serves_the_app_with_a_working_demo_login(app: RunningApp) -> None:
 
 
 def test_bursts_of_generate_posts_on_sqlite_get_no_server_error(app: RunningApp) -> None:
-    """Issue 11, item 3: runserver's threads and the worker's threads share one SQLite file."""
+    """Runserver's threads and the worker's threads share one SQLite file."""
     with signed_in(app) as browser:
         jobs = _accepted_jobs(_burst(browser, generate_form(browser)))
 

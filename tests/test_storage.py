@@ -91,7 +91,7 @@ def _sign_for(settings: Any, public_endpoint_url: str) -> None:
 
 
 def test_urls_name_the_public_endpoint_and_are_signed_for_it(settings: Any) -> None:
-    """Issue 11, item 7: behind compose the server reaches S3 as http://minio:9000, which no browser
+    """Behind compose the server reaches S3 as http://minio:9000, which no browser
     can. Here the server's endpoint is http://127.0.0.1:PORT and the public one http://localhost:PORT,
     two spellings of the same test server, so a browser's GET can be tried for real."""
     port = urlparse(os.environ["S3_ENDPOINT_URL"]).port

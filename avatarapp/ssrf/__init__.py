@@ -1,4 +1,4 @@
-"""SSRF guard for user-supplied provider URLs (QUALITY.md section 9). Import from here.
+"""SSRF guard for user-supplied provider URLs. Import from here.
 
     checked = validate_base_url(form_url, allow_private=settings.ALLOW_PRIVATE_PROVIDER_HOSTS)
     client = OpenAI(api_key=key, base_url=checked.url, http_client=pinned_sdk_client(checked))

@@ -17,7 +17,7 @@ from django.http import HttpRequest
 from avatarapp.workspaces import pending_invitation
 from avatarapp.workspaces.access import SESSION_KEY
 from avatarapp.workspaces.address_confirmation import invitation_to_resume
-from avatarapp.workspaces.services import create_personal_workspace
+from avatarapp.workspaces.services import workspace_create_personal
 
 
 def user_display(user: Any) -> str:
@@ -29,14 +29,14 @@ class AccountAdapter(DefaultAccountAdapter):
     def save_user(self, request: HttpRequest, user: Any, form: Any, commit: bool = True) -> Any:
         with transaction.atomic():
             user = super().save_user(request, user, form, commit=True)
-            workspace = create_personal_workspace(user)
+            workspace = workspace_create_personal(user=user)
         request.session[SESSION_KEY] = str(workspace.pk)
         return user
 
     def send_account_already_exists_mail(self, email: str) -> None:
         # Sign-up for a known address creates nothing. Without this, it would answer faster than
         # sign-up for a new one by the time one password hash takes (a large share of a second),
-        # telling a stopwatch what the page no longer says.
+        # telling a stopwatch what the page is careful not to say.
         make_password(secrets.token_urlsafe())
         super().send_account_already_exists_mail(email)
 

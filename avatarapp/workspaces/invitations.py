@@ -25,7 +25,7 @@ def welcome(membership: Membership) -> str:
 
 @require_GET
 def invitation(request: WorkspaceRequest, token: str) -> HttpResponse:
-    found = services.find_invitation(token)
+    found = services.invitation_find(token=token)
     if found is None:
         return render(
             request,
@@ -35,7 +35,7 @@ def invitation(request: WorkspaceRequest, token: str) -> HttpResponse:
         )
     # A used, expired or withdrawn link is gone for everyone (410); an email-bound one is only
     # refused to the wrong account, which may log in with the right one.
-    gone = services.status_refusal(found)
+    gone = services.invitation_status_refusal(invitation=found)
     refusal, unconfirmed_email = gone, None
     if request.user.is_authenticated:
         pending_invitation.forget(request)  # arrived: nothing left to come back to
@@ -43,7 +43,7 @@ def invitation(request: WorkspaceRequest, token: str) -> HttpResponse:
         pending_invitation.remember(request, token)
     if refusal is None and request.user.is_authenticated:
         try:
-            services.check_may_use(found, request.user)
+            services.invitation_check_may_use(invitation=found, user=request.user)
         except services.AddressNotConfirmed as error:
             unconfirmed_email = error.email
         except services.WorkspaceError as error:
@@ -67,7 +67,7 @@ def invitation(request: WorkspaceRequest, token: str) -> HttpResponse:
 @login_required
 def accept(request: WorkspaceRequest, token: str) -> HttpResponse:
     try:
-        membership = services.accept_invitation(token, request.user)
+        membership = services.invitation_accept(token=token, user=request.user)
     except services.AddressNotConfirmed as error:
         messages.error(request, ask_to_confirm(request, request.user, error.email, token))
         return redirect("invitation", token=token)
@@ -86,7 +86,7 @@ def accept(request: WorkspaceRequest, token: str) -> HttpResponse:
 def decline(request: WorkspaceRequest, token: str) -> HttpResponse:
     pending_invitation.forget(request)
     try:
-        services.decline_invitation(token, request.user)
+        services.invitation_decline(token=token, user=request.user)
     except services.WorkspaceError as error:
         messages.error(request, str(error))
         return redirect("invitation", token=token)

@@ -16,7 +16,7 @@ from django_htmx.http import HttpResponseClientRedirect
 from avatarapp.workspaces import two_factor
 from avatarapp.workspaces.access import SESSION_KEY
 from avatarapp.workspaces.models import Membership, Workspace
-from avatarapp.workspaces.services import ensure_personal_workspace
+from avatarapp.workspaces.services import workspace_ensure_personal
 
 # Pages a member may open while their current workspace requires two-factor sign-in they lack:
 # everything under accounts/ (sign-in, the 2FA setup itself, email, password, log out), the
@@ -49,7 +49,7 @@ def current_membership(request: HttpRequest) -> Membership | None:
             .first()
         )
     if membership is None:
-        membership = ensure_personal_workspace(request.user)
+        membership = workspace_ensure_personal(user=request.user)
         request.session[SESSION_KEY] = str(membership.workspace_id)
     return membership
 

@@ -8,7 +8,7 @@ from django.conf import settings
 from django.db import models
 from django.utils import timezone
 
-from avatarapp.workspaces.roles import Role
+from avatarapp.workspaces.roles import Role, at_least
 
 
 class Workspace(models.Model):
@@ -47,6 +47,11 @@ class Membership(models.Model):
 
     def __str__(self) -> str:
         return f"{self.user} in {self.workspace} as {self.role}"
+
+    @property
+    def can_edit(self) -> bool:
+        """Editors and above make and change personas, styles and images."""
+        return at_least(self.role, Role.EDITOR)
 
 
 def hash_token(token: str) -> str:

@@ -9,7 +9,7 @@ with one, confirmed one since (allauth records both in the session), or set one 
 member without any is sent to set one up; a member who has one, in a session that signed in by
 password alone (say before they set it up, or someone else who knew the password), is asked for a
 code. `enforce` is the one check, called from two places: the ownership helpers
-(`access.get_membership` and the personas, generation and keys lookups), so an object reached by
+(`access.get_owned`, `access.get_membership` and the keys lookups), so an object reached by
 id is closed even while another workspace is current; and CurrentWorkspaceMiddleware, for pages
 that read the current workspace. Both raise TwoFactorRequired; the middleware turns it into a
 redirect.
@@ -138,7 +138,7 @@ def removal_refusal(authenticator: Authenticator) -> str | None:
     )
 
 
-def set_requirement(actor: Membership, required: bool) -> None:
+def workspace_set_two_factor_requirement(*, actor: Membership, required: bool) -> None:
     """An owner (the view checks the role) turns the rule on or off. Turning it on needs 2FA on
     the owner's own account: nobody requires of others what they have not done themselves."""
     workspace = actor.workspace

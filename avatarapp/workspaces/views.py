@@ -31,7 +31,9 @@ from avatarapp.workspaces.roles import ROLE_HELP, Role, at_least, grantable_by
 def workspace_list(request: WorkspaceRequest) -> HttpResponse:
     form = WorkspaceNameForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
-        workspace = services.create_team_workspace(request.user, form.cleaned_data["name"])
+        workspace = services.workspace_create_team(
+            user=request.user, name=form.cleaned_data["name"]
+        )
         request.session[SESSION_KEY] = str(workspace.pk)
         messages.success(request, f"Created {workspace.name}. Invite your team below.")
         return redirect("workspaces:members", workspace_id=workspace.pk)
@@ -97,7 +99,7 @@ def invite(request: WorkspaceRequest, workspace_id: uuid.UUID) -> HttpResponse:
     extra: dict[str, Any] = {"invitation_form": form}
     if form.is_valid():
         try:
-            new = services.create_invitation(actor, **form.cleaned_data)
+            new = services.invitation_create(actor=actor, **form.cleaned_data)
         except services.WorkspaceError as error:
             form.add_error(None, str(error))
         else:
@@ -136,7 +138,7 @@ def revoke_invitation(
 ) -> HttpResponse:
     actor, invitation = get_invitation_for_admin(request, workspace_id, invitation_id)
     try:
-        services.revoke_invitation(actor, invitation)
+        services.invitation_revoke(actor=actor, invitation=invitation)
     except services.WorkspaceError as error:
         messages.error(request, str(error))
     else:
@@ -155,7 +157,7 @@ def change_role(
         messages.error(request, "Choose one of the listed roles.")
         return _back_to_members(workspace_id)
     try:
-        services.change_role(actor, target, form.cleaned_data["role"])
+        services.membership_change_role(actor=actor, target=target, role=form.cleaned_data["role"])
     except services.WorkspaceError as error:
         messages.error(request, str(error))
     else:
@@ -172,7 +174,7 @@ def remove_member(
 ) -> HttpResponse:
     actor, target = get_member_for_admin(request, workspace_id, membership_id)
     try:
-        services.remove_member(actor, target)
+        services.membership_remove(actor=actor, target=target)
     except services.WorkspaceError as error:
         messages.error(request, str(error))
     else:
@@ -185,7 +187,7 @@ def remove_member(
 def leave(request: WorkspaceRequest, workspace_id: uuid.UUID) -> HttpResponse:
     membership = get_membership(request, workspace_id)
     try:
-        services.leave_workspace(membership)
+        services.workspace_leave(membership=membership)
     except services.WorkspaceError as error:
         messages.error(request, str(error))
         return _back_to_members(workspace_id)
@@ -200,7 +202,7 @@ def rename(request: WorkspaceRequest, workspace_id: uuid.UUID) -> HttpResponse:
     actor = get_membership(request, workspace_id, Role.ADMIN)
     form = WorkspaceNameForm(request.POST)
     if form.is_valid():
-        services.rename_workspace(actor, form.cleaned_data["name"])
+        services.workspace_rename(actor=actor, name=form.cleaned_data["name"])
         messages.success(request, "Workspace renamed.")
         return _back_to_members(workspace_id)
     context = _members_context(request, actor, rename_form=form)
@@ -220,7 +222,7 @@ def require_two_factor(request: WorkspaceRequest, workspace_id: uuid.UUID) -> Ht
         messages.error(request, "Choose whether to require two-factor sign-in.")
         return _back_to_members(workspace_id)
     try:
-        two_factor.set_requirement(actor, required)
+        two_factor.workspace_set_two_factor_requirement(actor=actor, required=required)
     except services.WorkspaceError as error:
         messages.error(request, str(error))
         return _back_to_members(workspace_id)

@@ -11,7 +11,7 @@ from . import bfl, google, local, openai
 from .common import AS_OF
 from .local import BUILTIN_MODEL_ID, SELF_HOSTED_MODEL_ID
 
-DEFAULT_MODEL_ID = "gpt-image-2"  # PRODUCT.md: "gpt-image-2 (default)"
+DEFAULT_MODEL_ID = "gpt-image-2"  # what the Generate page picks until a person chooses
 
 MODELS: tuple[CatalogModel, ...] = openai.MODELS + bfl.MODELS + google.MODELS + local.MODELS
 

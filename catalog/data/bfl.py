@@ -1,4 +1,4 @@
-"""Black Forest Labs models: asynchronous submit -> poll (PROVIDERS.md "Black Forest Labs")."""
+"""Black Forest Labs models: asynchronous submit -> poll."""
 
 from __future__ import annotations
 
@@ -20,16 +20,18 @@ from catalog.rules import (
     FluxMegapixelRule,
 )
 
-from .common import AS_OF, MP, PRICING_MD, PROVIDERS_MD
+from .common import AS_OF, MP
 
-_LIFECYCLE_SRC = f"{PROVIDERS_MD} (Black Forest Labs); release dates not in our contracts"
+_LIFECYCLE_SRC = f"Black Forest Labs API documentation, {AS_OF}; it gives no release dates"
 _FLUX2_PRICE_SRC = (
-    f"{PRICING_MD} (FLUX.2 per megapixel, inferred from two data points; "
-    "the `cost` in the submit response wins)"
+    f"Black Forest Labs pricing page, {AS_OF} (FLUX.2 per megapixel, inferred from two data "
+    "points; the `cost` in the submit response wins)"
 )
-_FLUX1_PRICE_SRC = f"{PRICING_MD} (FLUX.1 family, credits per image; 1 credit = $0.01)"
+_FLUX1_PRICE_SRC = (
+    f"Black Forest Labs pricing page, {AS_OF} (FLUX.1 family, credits per image; 1 credit = $0.01)"
+)
 
-# FLUX.2: width/height multiples of 16, at most 4 MP (PROVIDERS.md; bfl.openapi.json: >= 64).
+# FLUX.2: width/height multiples of 16, at most 4 MP (BFL's documentation; its OpenAPI: >= 64).
 _FLUX2_SIZES = PixelGrid(
     step=16,
     min_side=64,
@@ -126,7 +128,7 @@ def _flux1(
             name=f"bfl-{model_id}-per-image",
             source=_FLUX1_PRICE_SRC,
             as_of=AS_OF,
-            trust="T",  # unmarked in PRICING.md
+            trust="T",  # the price list gives no trust mark: taken as third party
             credits=Decimal(credits),
         ),
         good_at=good_at,
@@ -134,7 +136,7 @@ def _flux1(
     )
 
 
-# Typical seconds: PROVIDERS.md "Latency to expect" (flux-2-pro 13.8 s, flux-2-max 36 s, klein
+# Typical seconds: measured latencies (flux-2-pro 13.8 s, flux-2-max 36 s, klein
 # 2.4 s, flux-pro-1.1 6.4 s mean); flex, Ultra, Kontext and dev are our estimates.
 MODELS: tuple[CatalogModel, ...] = (
     _flux2(

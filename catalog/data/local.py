@@ -18,7 +18,10 @@ from catalog.rules import (
     WorkspacePriceRule,
 )
 
-from .common import AS_OF, MP, PRODUCT_MD
+from .common import AS_OF, MP
+
+_OURS = "avatarapp's own renderer"
+_YOURS = "the workspace's own server"
 
 BUILTIN_MODEL_ID = "builtin"
 SELF_HOSTED_MODEL_ID = "openai-compatible"
@@ -31,7 +34,7 @@ MODELS: tuple[CatalogModel, ...] = (
         display_name="Built-in renderer",
         family=Family.BUILTIN,
         is_async=False,
-        lifecycle=Lifecycle(source=PRODUCT_MD),
+        lifecycle=Lifecycle(source=_OURS),
         capabilities=Capabilities(
             sizing=PixelGrid(
                 step=16,
@@ -46,7 +49,7 @@ MODELS: tuple[CatalogModel, ...] = (
         ),
         price=FixedPriceRule(
             name="builtin-free",
-            source=f"{PRODUCT_MD} (Built-in: local, $0)",
+            source=f"{_OURS} (local, $0)",
             as_of=AS_OF,
             trust="V",
             usd=Decimal("0"),
@@ -61,9 +64,9 @@ MODELS: tuple[CatalogModel, ...] = (
         api_model="openai-compatible",
         provider=Provider.OPENAI_COMPATIBLE,
         display_name="Self-hosted (OpenAI-compatible)",
-        family=Family.FLUX,  # PRODUCT.md's example is a self-hosted FLUX server
+        family=Family.FLUX,  # prompts written for FLUX, the model a self-hosted server usually runs
         is_async=False,
-        lifecycle=Lifecycle(source=PRODUCT_MD),
+        lifecycle=Lifecycle(source=_YOURS),
         capabilities=Capabilities(
             # Unknown server: a conservative 16 px grid up to 2048 px / 4 MP, no quality field.
             sizing=PixelGrid(
@@ -78,7 +81,7 @@ MODELS: tuple[CatalogModel, ...] = (
         ),
         price=WorkspacePriceRule(
             name="workspace-self-hosted-per-image",
-            source=f"{PRODUCT_MD} (Self-hosted: price set by the workspace, default $0)",
+            source=f"{_YOURS} (price set by the workspace, default $0)",
             as_of=AS_OF,
             trust="V",
         ),

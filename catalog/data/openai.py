@@ -1,4 +1,4 @@
-"""OpenAI image models (PROVIDERS.md "OpenAI Images", PRICING.md "OpenAI GPT image models")."""
+"""OpenAI image models: the GPT Image family and the retired DALL-E models."""
 
 from __future__ import annotations
 
@@ -22,10 +22,10 @@ from catalog.rules import (
     Trust,
 )
 
-from .common import AS_OF, PRICING_MD, PROVIDERS_MD, usd
+from .common import AS_OF, usd
 
-_LIFECYCLE_SRC = f"{PROVIDERS_MD} (OpenAI model lifecycle)"
-_TOKEN_SRC = f"{PRICING_MD} (OpenAI GPT image models, token prices; platform.openai.com/pricing)"
+_LIFECYCLE_SRC = f"OpenAI model lifecycle documentation, {AS_OF}"
+_TOKEN_SRC = f"OpenAI pricing page, {AS_OF} (GPT image models, token prices)"
 _REPLACEMENT = "gpt-image-2"
 
 _BASIC = ("low", "medium", "high")
@@ -33,7 +33,7 @@ _IDENTITY = {q: q for q in _BASIC}
 _EXTENDED = {**_IDENTITY, "xhigh": "xhigh", "max": "max"}  # 2.5 / 2.6 [T]
 
 # gpt-image-2 and later: any WxH on a 16 px grid, ratio 1:3..3:1, 655,360..8,294,400 px,
-# longest side <= 3840 (PROVIDERS.md [V/T]; the OpenAPI `size` description agrees).
+# longest side <= 3840 (OpenAI's documentation; the OpenAPI `size` description agrees).
 _FREE_SIZES = PixelGrid(
     step=16,
     min_side=16,
@@ -51,7 +51,7 @@ _THREE_SIZES = FixedSizes(
     limit_note="it makes only 1024x1024, 1536x1024 and 1024x1536",
 )
 
-# Output tokens per image for gpt-image-1 and gpt-image-1.5 (PRICING.md).
+# Output tokens per image for gpt-image-1 and gpt-image-1.5 (OpenAI's pricing page).
 _GPT_IMAGE_1_TOKENS = {
     "1024x1024": {"low": 272, "medium": 1056, "high": 4160},
     "1024x1536": {"low": 408, "medium": 1584, "high": 6240},
@@ -154,7 +154,7 @@ def _dall_e(
     )
 
 
-# PROVIDERS.md "Latency to expect": GPT Image 2 about 59 s mean (38.8-96.4 s); the 2.5 and 2.6
+# Measured latency: GPT Image 2 about 59 s mean (38.8-96.4 s); the 2.5 and 2.6
 # releases are taken to be alike (no figures of their own).
 _GPT_IMAGE_2_SECONDS = 60
 # The Flare and Sunburst tunings differ in ways our contracts do not describe: say what is known.
@@ -164,7 +164,7 @@ _NEWER_RELEASES: tuple[tuple[str, date, Trust, str], ...] = (
     ("2.6", date(2026, 11, 4), "V", "The newest GPT Image"),
 )
 
-_DALL_E_SRC = f"{PRICING_MD} (OpenAI DALL-E, per image)"
+_DALL_E_SRC = f"OpenAI pricing page, {AS_OF} (DALL-E, per image)"
 
 MODELS: tuple[CatalogModel, ...] = (
     _gpt_image_2_family(
@@ -251,7 +251,7 @@ MODELS: tuple[CatalogModel, ...] = (
             name="openai-dall-e-3-per-image",
             source=_DALL_E_SRC,
             as_of=AS_OF,
-            trust="T",  # unmarked in PRICING.md
+            trust="T",  # the price list gives no trust mark: taken as third party
             prices={
                 "1024x1024": {"standard": usd("0.040"), "hd": usd("0.080")},
                 "1792x1024": {"standard": usd("0.080"), "hd": usd("0.120")},
@@ -277,7 +277,7 @@ MODELS: tuple[CatalogModel, ...] = (
             name="openai-dall-e-2-per-image",
             source=_DALL_E_SRC,
             as_of=AS_OF,
-            trust="T",  # unmarked in PRICING.md
+            trust="T",  # the price list gives no trust mark: taken as third party
             prices={
                 "256x256": {"standard": usd("0.016")},
                 "512x512": {"standard": usd("0.018")},

@@ -28,11 +28,10 @@ from django.views.decorators.vary import vary_on_headers
 from django_htmx.http import push_url, trigger_client_event
 
 from avatarapp.http import WorkspaceRequest
-from avatarapp.workspaces.access import get_membership
-from avatarapp.workspaces.roles import Role, at_least
+from avatarapp.workspaces.access import get_current_membership
 from gallery.facets import facets, matching_total
 from gallery.views.grid import Grid, build
-from personas.access import current_member, get_persona_for_member
+from personas.access import get_persona_for_member
 
 RESULTS = "gallery-results"  # the id of the element the filter form swaps
 MORE = "gallery-more"  # the id of the grid's last item, which fetches the next page
@@ -84,7 +83,7 @@ def persona_filters(request: WorkspaceRequest, pk: uuid.UUID) -> HttpResponseBas
 
 
 def _workspace_grid(request: WorkspaceRequest) -> Grid:
-    membership = current_member(request)
+    membership = get_current_membership(request)
     url = reverse("gallery:gallery")
     return build(
         request.GET,
@@ -92,20 +91,19 @@ def _workspace_grid(request: WorkspaceRequest) -> Grid:
         url=url,
         grid_url=url,
         filters_url=reverse("gallery:filters"),
-        can_edit=at_least(membership.role, Role.EDITOR),
+        can_edit=membership.can_edit,
     )
 
 
 def _persona_grid(request: WorkspaceRequest, pk: uuid.UUID) -> Grid:
-    member = get_persona_for_member(request, pk)
-    persona = member.obj
+    membership, persona = get_persona_for_member(request, pk)
     return build(
         request.GET,
-        get_membership(request, persona.workspace_id),
+        membership,
         url=reverse("personas:detail", args=[persona.pk]),
         grid_url=reverse("gallery:persona_gallery", args=[persona.pk]),
         filters_url=reverse("gallery:persona_filters", args=[persona.pk]),
-        can_edit=member.can_edit,
+        can_edit=membership.can_edit,
         persona=persona,
     )
 

@@ -5,7 +5,7 @@ the form and the member's role in it; then the action runs on it. Who may do wha
 - favourite, unfavourite, download a ZIP: every member, viewers included (a favourite is the
   member's own; downloading is looking);
 - add or remove a tag, delete: editors and above (tags are the workspace's shared vocabulary,
-  and the issue has only editors and above delete).
+  and deleting is an editor's decision, like every other change to the workspace's work).
 Every answer but the ZIP returns to the gallery page it came from, with a sentence saying what
 happened (or why nothing did).
 """
@@ -17,7 +17,6 @@ from collections.abc import Callable
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpResponse, HttpResponseBase
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -26,11 +25,11 @@ from django.utils.text import slugify
 from django.views.decorators.http import require_POST
 
 from avatarapp.http import WorkspaceRequest
-from avatarapp.workspaces.access import get_membership, role_required_message
+from avatarapp.workspaces.access import get_membership, require_role
 from avatarapp.workspaces.models import Membership
-from avatarapp.workspaces.roles import Role, at_least
+from avatarapp.workspaces.roles import Role
 from gallery import services
-from gallery.deletion import StillBeingMade, delete_images
+from gallery.deletion import StillBeingMade, image_delete
 from gallery.models import Tag
 from gallery.selection import Selection, SelectionError, resolve
 from gallery.views.common import back_to
@@ -48,8 +47,8 @@ def bulk(request: WorkspaceRequest) -> HttpResponseBase:
     if action not in ACTIONS:
         messages.error(request, "Pick what to do with the selected portraits.")
         return redirect(back)
-    if action in EDITOR_ACTIONS and not at_least(membership.role, Role.EDITOR):
-        raise PermissionDenied(role_required_message(Role.EDITOR))
+    if action in EDITOR_ACTIONS:
+        require_role(membership, Role.EDITOR)
     try:
         selection = resolve(request.POST, membership)
     except SelectionError as error:
@@ -71,20 +70,22 @@ Action = Callable[[WorkspaceRequest, Membership, Selection, str], HttpResponseBa
 
 
 def _favourite(request: WorkspaceRequest, m: Membership, s: Selection, back: str) -> HttpResponse:
-    services.set_favourite(m, s.images.only("pk"), on=True)
+    services.image_set_favourite(membership=m, images=s.images.only("pk"), on=True)
     messages.success(request, f"Added {_count(len(s))} to your favourites.")
     return redirect(back)
 
 
 def _unfavourite(request: WorkspaceRequest, m: Membership, s: Selection, back: str) -> HttpResponse:
-    services.set_favourite(m, s.images.only("pk"), on=False)
+    services.image_set_favourite(membership=m, images=s.images.only("pk"), on=False)
     messages.success(request, f"Took {_count(len(s))} out of your favourites.")
     return redirect(back)
 
 
 def _tag(request: WorkspaceRequest, m: Membership, s: Selection, back: str) -> HttpResponse:
     try:
-        tag = services.add_tag(m, s.images.only("pk"), request.POST.get("tag", ""))
+        tag = services.image_add_tag(
+            membership=m, images=s.images.only("pk"), name=request.POST.get("tag", "")
+        )
     except services.TagError as error:
         messages.error(request, str(error))
     else:
@@ -100,14 +101,14 @@ def _untag(request: WorkspaceRequest, m: Membership, s: Selection, back: str) ->
     elif tag is None:
         messages.error(request, f"There is no tag “{name[:60]}” in this workspace.")
     else:
-        services.remove_tag(m, s.images.only("pk"), tag)
+        services.image_remove_tag(membership=m, images=s.images.only("pk"), tag=tag)
         messages.success(request, f"Took the tag “{tag.name}” off {_count(len(s))}.")
     return redirect(back)
 
 
 def _delete(request: WorkspaceRequest, m: Membership, s: Selection, back: str) -> HttpResponse:
     try:
-        deleted = delete_images(m, s.images)
+        deleted = image_delete(membership=m, images=s.images)
     except StillBeingMade as refusal:  # nothing changed: say why, on the page it came from
         messages.error(request, str(refusal))
     else:

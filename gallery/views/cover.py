@@ -24,7 +24,7 @@ from personas.access import get_persona_for_member
 @require_POST
 @login_required
 def set_cover(request: WorkspaceRequest, pk: uuid.UUID) -> HttpResponse:
-    persona = get_persona_for_member(request, pk, Role.EDITOR).obj
+    _, persona = get_persona_for_member(request, pk, Role.EDITOR)
     # Only this persona's own finished portraits, in its workspace, not deleted: any other id
     # (another persona's, another workspace's, a deleted or failed image) changes nothing.
     image = Image.objects.filter(

@@ -15,12 +15,13 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_GET, require_POST
 
 from avatarapp.http import WorkspaceRequest
+from avatarapp.workspaces.access import owned
 from avatarapp.workspaces.models import Membership
 from avatarapp.workspaces.roles import Role
 from gallery import lightbox, services
-from gallery.access import get_shown_image
 from gallery.models import Tag
 from gallery.views.lightbox import PAGE, image_url, page, tags_context
+from generation.access import get_image_for_member
 from generation.models import Image
 
 
@@ -43,11 +44,11 @@ def _answer(
 @require_POST
 @login_required
 def add(request: WorkspaceRequest, image_id: uuid.UUID) -> HttpResponse:
-    membership, image = get_shown_image(request, image_id, Role.EDITOR)
+    membership, image = get_image_for_member(request, image_id, Role.EDITOR)
     # A suggestion is a button named "pick"; the text field is "name".
     name = request.POST.get("pick") or request.POST.get("name", "")
     try:
-        services.add_tag(membership, [image], name)
+        services.image_add_tag(membership=membership, images=[image], name=name)
     except services.TagError as error:
         return _answer(request, membership, image, error=str(error), typed=name)
     return _answer(request, membership, image)
@@ -56,15 +57,15 @@ def add(request: WorkspaceRequest, image_id: uuid.UUID) -> HttpResponse:
 @require_POST
 @login_required
 def remove(request: WorkspaceRequest, image_id: uuid.UUID, tag_id: int) -> HttpResponse:
-    membership, image = get_shown_image(request, image_id, Role.EDITOR)
-    tag = get_object_or_404(Tag, pk=tag_id, workspace_id=membership.workspace_id)
-    services.remove_tag(membership, [image], tag)
+    membership, image = get_image_for_member(request, image_id, Role.EDITOR)
+    tag = get_object_or_404(owned(Tag.objects.all(), membership), pk=tag_id)
+    services.image_remove_tag(membership=membership, images=[image], tag=tag)
     return _answer(request, membership, image)
 
 
 @require_GET
 @login_required
 def suggest(request: WorkspaceRequest, image_id: uuid.UUID) -> HttpResponse:
-    membership, image = get_shown_image(request, image_id, Role.EDITOR)
+    membership, image = get_image_for_member(request, image_id, Role.EDITOR)
     found = lightbox.suggestions(membership, image, request.GET.get("name", ""))
     return render(request, f"{PAGE}#suggestions", {"suggestions": found})

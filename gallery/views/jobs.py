@@ -8,14 +8,14 @@ from django.shortcuts import render
 from django.views.decorators.http import require_GET
 
 from avatarapp.http import WorkspaceRequest
+from avatarapp.workspaces.access import get_current_membership
 from gallery.history import history_page
-from personas.access import current_member
 
 
 @require_GET
 @login_required
 def history(request: WorkspaceRequest) -> HttpResponse:
-    membership = current_member(request)
+    membership = get_current_membership(request)
     page = history_page(membership, request.GET.get("after", ""))
     context = {
         "workspace": membership.workspace,

@@ -21,15 +21,15 @@ from django.views.decorators.http import require_GET, require_POST
 from avatarapp.caching import serve_private_file
 from avatarapp.http import WorkspaceRequest
 from avatarapp.workspaces.models import Membership
-from avatarapp.workspaces.roles import Role, at_least
+from avatarapp.workspaces.roles import Role
 from catalog import model_name
 from gallery import lightbox
-from gallery.access import get_shown_image
-from gallery.deletion import delete_images
+from gallery.deletion import image_delete
+from gallery.download_names import download_name
 from gallery.models import Favourite, PersonaCover
-from gallery.naming import download_name
 from gallery.query import GalleryFilter
-from gallery.services import set_favourite
+from gallery.services import image_set_favourite
+from generation.access import get_image_for_member
 from generation.models import Image
 
 PAGE = "gallery/image.html"
@@ -47,7 +47,7 @@ def image_url(image_id: uuid.UUID, query: str) -> str:
 
 def tags_context(membership: Membership, image: Image, query: str, **extra: Any) -> dict:
     """What the tags part of the page needs (it is also swapped in alone by htmx)."""
-    can_edit = at_least(membership.role, Role.EDITOR)
+    can_edit = membership.can_edit
     return {
         "image": image,
         "keep": kept(query),
@@ -65,7 +65,7 @@ def page(
     chosen = GalleryFilter.from_query(request.GET, membership)
     query = chosen.to_query()
     newer, older = lightbox.neighbours(chosen.images(membership), image)
-    can_edit = at_least(membership.role, Role.EDITOR)
+    can_edit = membership.can_edit
     done = image.is_done
     context = {
         **tags_context(membership, image, query, **extra),
@@ -88,7 +88,7 @@ def page(
 @require_GET
 @login_required
 def image_page(request: WorkspaceRequest, image_id: uuid.UUID) -> HttpResponse:
-    membership, image = get_shown_image(request, image_id)
+    membership, image = get_image_for_member(request, image_id)
     return page(request, membership, image)
 
 
@@ -96,7 +96,7 @@ def image_page(request: WorkspaceRequest, image_id: uuid.UUID) -> HttpResponse:
 @login_required
 def download(request: WorkspaceRequest, image_id: uuid.UUID) -> HttpResponseBase:
     """The original, saved by the browser as persona-style-model-YYYYMMDD-shortid.png."""
-    _, image = get_shown_image(request, image_id)
+    _, image = get_image_for_member(request, image_id)
     if not image.is_done or not image.original.name:
         raise Http404("This image has no file to download.")
     return serve_private_file(image.original.name, download_as=download_name(image))
@@ -106,9 +106,9 @@ def download(request: WorkspaceRequest, image_id: uuid.UUID) -> HttpResponseBase
 @login_required
 def favourite(request: WorkspaceRequest, image_id: uuid.UUID) -> HttpResponse:
     """Each person's own favourites: any member may favourite, viewers too."""
-    membership, image = get_shown_image(request, image_id)
+    membership, image = get_image_for_member(request, image_id)
     on = request.POST.get("on") == "1"
-    set_favourite(membership, [image], on)
+    image_set_favourite(membership=membership, images=[image], on=on)
     query = request.GET.urlencode()
     if request.htmx:
         context = {"image": image, "is_favourite": on, "keep": kept(query)}
@@ -120,10 +120,10 @@ def favourite(request: WorkspaceRequest, image_id: uuid.UUID) -> HttpResponse:
 @login_required
 def delete(request: WorkspaceRequest, image_id: uuid.UUID) -> HttpResponse:
     """Delete this one image, then show the next in the selection (or the gallery)."""
-    membership, image = get_shown_image(request, image_id, Role.EDITOR)
+    membership, image = get_image_for_member(request, image_id, Role.EDITOR)
     chosen = GalleryFilter.from_query(request.GET, membership)
     newer, older = lightbox.neighbours(chosen.images(membership), image)
-    delete_images(membership, Image.objects.filter(pk=image.pk))
+    image_delete(membership=membership, images=Image.objects.filter(pk=image.pk))
     messages.success(request, "The image was deleted.")
     following = older or newer
     query = chosen.to_query()

@@ -13,16 +13,15 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from avatarapp import ratelimit
 from avatarapp.http import WorkspaceRequest
-from avatarapp.workspaces.roles import Role, at_least
 from catalog import get_model
 from generation import ledger, services
+from generation.batch_wording import estimate_sentence
 from generation.catalog_watch import not_offered_models
 from generation.forms import BatchForm
 from generation.latency import typical_seconds
 from generation.offer import model_groups, seconds_for
 from generation.prefill import prefill
-from generation.tiles import persona_tiles, style_tiles
-from generation.words import estimate_sentence
+from generation.tile_pictures import persona_tiles, style_tiles
 
 PAGE = "generation/generate.html"
 VIEWER_PAGE = "generation/generate_viewer.html"
@@ -75,7 +74,7 @@ def _estimate_context(
         "model_groups": groups,
         "needs_key": any(not group.usable for group in groups),
         "budget": ledger.budget_status(request.workspace),
-        "can_generate": at_least(request.membership.role, Role.EDITOR),
+        "can_generate": request.membership.can_edit,
     }
 
 
@@ -118,7 +117,7 @@ def generate(request: WorkspaceRequest) -> HttpResponse:
             else:
                 return redirect("generation:job", job_id=job.pk)
         return _page(request, form, priced=True)
-    if not at_least(request.membership.role, Role.EDITOR):
+    if not request.membership.can_edit:
         # One note and the way to what a viewer can do, not a form they cannot submit.
         return render(request, VIEWER_PAGE, {"workspace": request.workspace})
     form = BatchForm(membership=request.membership)

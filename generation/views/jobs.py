@@ -14,7 +14,7 @@ from django.views.decorators.http import require_GET, require_POST
 from avatarapp import ratelimit
 from avatarapp.caching import serve_private_file
 from avatarapp.http import WorkspaceRequest
-from avatarapp.workspaces.roles import Role, at_least
+from avatarapp.workspaces.roles import Role
 from generation import cancellation, services
 from generation.access import get_image_for_member, get_job_for_member
 from generation.models import Image, Job
@@ -32,7 +32,7 @@ def _job_context(
 @login_required
 def job_detail(request: WorkspaceRequest, job_id: uuid.UUID) -> HttpResponse:
     membership, job = get_job_for_member(request, job_id)
-    context = _job_context(request, job, at_least(membership.role, Role.EDITOR))
+    context = _job_context(request, job, membership.can_edit)
     return render(request, "generation/job.html", context)
 
 
@@ -40,7 +40,7 @@ def job_detail(request: WorkspaceRequest, job_id: uuid.UUID) -> HttpResponse:
 @login_required
 def job_progress(request: WorkspaceRequest, job_id: uuid.UUID) -> HttpResponse:
     membership, job = get_job_for_member(request, job_id)
-    context = _job_context(request, job, at_least(membership.role, Role.EDITOR), with_images=False)
+    context = _job_context(request, job, membership.can_edit, with_images=False)
     return render(request, "generation/job.html#progress", context)
 
 
@@ -52,7 +52,7 @@ def _card(request: WorkspaceRequest, image: Image, can_edit: bool) -> HttpRespon
 @login_required
 def image_card(request: WorkspaceRequest, image_id: uuid.UUID) -> HttpResponse:
     membership, image = get_image_for_member(request, image_id)
-    return _card(request, image, at_least(membership.role, Role.EDITOR))
+    return _card(request, image, membership.can_edit)
 
 
 @require_POST

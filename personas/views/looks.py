@@ -20,12 +20,12 @@ from django.urls import reverse
 from django.views.decorators.http import require_GET
 
 from avatarapp.http import WorkspaceRequest
+from avatarapp.workspaces.access import get_current_membership
 from painter.portrait import Look, Scene, render_portrait
-from personas.access import current_member
+from personas.chip_fields import PERSONA_PICKS, STYLE_PICKS, Pick, lenient_values
+from personas.choices import HEX_COLOUR_PATTERN
 from personas.forms import SCENE_FIELDS
-from personas.looks import HEX_COLOUR_PATTERN
 from personas.models import LOOK_FIELDS, RENDER_VERSION, Persona, Style
-from personas.picks import PERSONA_PICKS, STYLE_PICKS, Pick, lenient_values
 from personas.views.portraits import png_response
 
 PREVIEW_SIZES = (192, 320, 512)
@@ -74,7 +74,7 @@ def _tag(kind: str, *parts: object) -> str:
 @require_GET
 @login_required
 def look_preview(request: WorkspaceRequest) -> HttpResponse:
-    current_member(request)
+    get_current_membership(request)
     size, seed = _size(request), _seed(request)
     look = lenient_values(request.GET, Persona, LOOK_FIELDS, PERSONA_PICKS)
     return png_response(
@@ -88,7 +88,7 @@ def look_preview(request: WorkspaceRequest) -> HttpResponse:
 @require_GET
 @login_required
 def style_example(request: WorkspaceRequest) -> HttpResponse:
-    current_member(request)
+    get_current_membership(request)
     size = _size(request)
     scene = lenient_values(request.GET, Style, SCENE_FIELDS, STYLE_PICKS)
     colour = scene["backdrop_colour"].strip().lower()

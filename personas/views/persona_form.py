@@ -15,13 +15,14 @@ from django.views.decorators.http import require_http_methods, require_POST
 from django.views.decorators.vary import vary_on_headers
 
 from avatarapp.http import WorkspaceRequest
+from avatarapp.workspaces.access import get_current_membership
 from avatarapp.workspaces.roles import Role
 from personas import services, uploads
-from personas.access import current_member, get_persona_for_member
+from personas.access import get_persona_for_member
+from personas.chip_fields import PERSONA_PICKS, lenient_values
 from personas.forms import PersonaForm
 from personas.models import LOOK_FIELDS, MAX_REFERENCES, Persona
-from personas.picks import PERSONA_PICKS, lenient_values
-from personas.previews import build_previews, model_choices
+from personas.prompt_previews import build_previews, model_choices
 from personas.style_specs import DEFAULT_STYLE_KEY
 from personas.upload_forms import PendingUploadForm
 from personas.views.common import go_to
@@ -54,9 +55,13 @@ def _form_page(
     base = persona or Persona(workspace=request.workspace, pk=draft)
     shown = _draft(form.data, base) if form.is_bound else base
     style_key = str(form.data.get("preview_style", "")) or DEFAULT_STYLE_KEY
-    styles = services.style_specs(base.workspace)
+    styles = services.style_spec_list(workspace=base.workspace)
     selected = next((s for s in styles if s.key == style_key), styles[0])
-    held = list(uploads.held(base.workspace, request.user, draft)) if draft else []
+    held = (
+        list(uploads.upload_list(workspace=base.workspace, user=request.user, draft=draft))
+        if draft
+        else []
+    )
     previews = build_previews(
         shown,
         [selected],
@@ -97,7 +102,7 @@ def _form_page(
 @login_required
 @vary_on_headers("HX-Request")
 def persona_create(request: WorkspaceRequest) -> HttpResponse:
-    membership = current_member(request, Role.EDITOR)
+    membership = get_current_membership(request, Role.EDITOR)
     draft = uploads.draft_id(request.POST.get("draft", ""))
     form = PersonaForm(request.POST or None)
     if request.method != "POST":
@@ -108,7 +113,7 @@ def persona_create(request: WorkspaceRequest) -> HttpResponse:
         persona = form.save(commit=False)
         persona.workspace = membership.workspace
         persona.created_by = request.user
-        uploads.save_new_persona(persona, request.user, draft)
+        uploads.persona_create_from_draft(persona=persona, user=request.user, draft=draft)
         messages.success(request, f"Created {persona.name}. Pick styles to see its prompts.")
         return go_to(request, persona.get_absolute_url())
     return _form_page(request, form, None, NEW, draft=draft, upload_form=upload_form)
@@ -118,7 +123,7 @@ def persona_create(request: WorkspaceRequest) -> HttpResponse:
 @login_required
 @vary_on_headers("HX-Request")
 def persona_edit(request: WorkspaceRequest, pk: uuid.UUID) -> HttpResponse:
-    persona = get_persona_for_member(request, pk, Role.EDITOR).obj
+    _, persona = get_persona_for_member(request, pk, Role.EDITOR)
     title = f"Edit {persona.name}"  # before binding: an invalid post changes the instance
     form = PersonaForm(request.POST or None, instance=persona)
     if is_saving(request) and form.is_valid():
@@ -131,7 +136,7 @@ def persona_edit(request: WorkspaceRequest, pk: uuid.UUID) -> HttpResponse:
 @require_POST
 @login_required
 def create_preview(request: WorkspaceRequest) -> HttpResponse:
-    current_member(request, Role.EDITOR)
+    get_current_membership(request, Role.EDITOR)
     draft = uploads.draft_id(request.POST.get("draft", ""))
     return _form_page(request, PersonaForm(request.POST), None, NEW, draft=draft)
 
@@ -139,6 +144,6 @@ def create_preview(request: WorkspaceRequest) -> HttpResponse:
 @require_POST
 @login_required
 def edit_preview(request: WorkspaceRequest, pk: uuid.UUID) -> HttpResponse:
-    persona = get_persona_for_member(request, pk, Role.EDITOR).obj
+    _, persona = get_persona_for_member(request, pk, Role.EDITOR)
     # Bind to a throwaway form (no is_valid), so the stored persona is never touched.
     return _form_page(request, PersonaForm(request.POST), persona, f"Edit {persona.name}")

@@ -15,14 +15,16 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from django.views.decorators.vary import vary_on_headers
 
 from avatarapp.http import WorkspaceRequest
-from avatarapp.workspaces.roles import Role, at_least
+from avatarapp.workspaces.access import get_current_membership
+from avatarapp.workspaces.models import Membership
+from avatarapp.workspaces.roles import Role
 from catalog import CatalogError, get_model
 from personas import services
-from personas.access import Member, current_member, get_persona_for_member
+from personas.access import get_persona_for_member
 from personas.faces import face_image_id
 from personas.forms import TransferForm
 from personas.models import MAX_REFERENCES, Persona
-from personas.previews import build_previews, model_choices
+from personas.prompt_previews import build_previews, model_choices
 from personas.style_specs import DEFAULT_STYLE_KEY
 from personas.transfer import transfer_targets
 from personas.upload_forms import ReferenceUploadForm
@@ -31,7 +33,7 @@ from personas.upload_forms import ReferenceUploadForm
 @require_GET
 @login_required
 def persona_list(request: WorkspaceRequest) -> HttpResponse:
-    membership = current_member(request)
+    membership = get_current_membership(request)
     archived = request.GET.get("archived") == "1"
     in_workspace = Persona.objects.filter(workspace=membership.workspace)
     personas = (
@@ -48,7 +50,7 @@ def persona_list(request: WorkspaceRequest) -> HttpResponse:
         "personas": personas,
         "counts": counts,
         "show_archived": archived,
-        "can_edit": at_least(membership.role, Role.EDITOR),
+        "can_edit": membership.can_edit,
     }
     return render(request, "personas/list.html", context)
 
@@ -66,18 +68,21 @@ def _preview_choices(request: WorkspaceRequest) -> tuple[list[str], str, str]:
     return keys, model_id, ""
 
 
-def _transfer_form(request: WorkspaceRequest, member: Member[Persona]) -> TransferForm | None:
+def _transfer_form(
+    request: WorkspaceRequest, membership: Membership, persona: Persona
+) -> TransferForm | None:
     """The Copy or move form, for an editor who can edit in another workspace too."""
-    if not member.can_edit:
+    if not membership.can_edit:
         return None
-    targets = transfer_targets(request.user, member.obj.workspace)
+    targets = transfer_targets(request.user, persona.workspace)
     return TransferForm(targets=targets) if targets else None
 
 
-def detail_context(request: WorkspaceRequest, member: Member[Persona], **extra: Any) -> dict:
-    persona = member.obj
+def detail_context(
+    request: WorkspaceRequest, membership: Membership, persona: Persona, **extra: Any
+) -> dict:
     keys, model_id, model_error = _preview_choices(request)
-    selected, unknown = services.resolve_styles(persona.workspace, keys)
+    selected, unknown = services.style_spec_resolve(workspace=persona.workspace, keys=keys)
     references = list(persona.references.all())
     face = Persona.objects.filter(pk=persona.pk).annotate(face=face_image_id())
     context = {
@@ -87,12 +92,12 @@ def detail_context(request: WorkspaceRequest, member: Member[Persona], **extra: 
         # filters of this page's URL, which it pushes as they change. A URL of the style
         # picker without JavaScript ("picked") carries its own style and model, not filters.
         "gallery_query": "" if "picked" in request.GET else request.GET.urlencode(),
-        "can_edit": member.can_edit,
+        "can_edit": membership.can_edit,
         "references": references,
         "max_references": MAX_REFERENCES,
-        "upload_form": ReferenceUploadForm() if member.can_edit else None,
-        "transfer_form": _transfer_form(request, member),
-        "styles": services.style_specs(persona.workspace),
+        "upload_form": ReferenceUploadForm() if membership.can_edit else None,
+        "transfer_form": _transfer_form(request, membership, persona),
+        "styles": services.style_spec_list(workspace=persona.workspace),
         "selected_keys": [s.key for s in selected],
         "unknown_styles": unknown,
         "chosen_model": model_id,
@@ -114,8 +119,8 @@ def detail_context(request: WorkspaceRequest, member: Member[Persona], **extra: 
 @login_required
 @vary_on_headers("HX-Request")
 def persona_detail(request: WorkspaceRequest, pk: uuid.UUID) -> HttpResponse:
-    member = get_persona_for_member(request, pk)
-    context = detail_context(request, member)
+    membership, persona = get_persona_for_member(request, pk)
+    context = detail_context(request, membership, persona)
     # The style picker asks for the preview alone; a plain GET (no JS) gets the whole page.
     template = "personas/detail.html#prompt-preview" if request.htmx else "personas/detail.html"
     return render(request, template, context)
@@ -124,8 +129,8 @@ def persona_detail(request: WorkspaceRequest, pk: uuid.UUID) -> HttpResponse:
 @require_POST
 @login_required
 def persona_duplicate(request: WorkspaceRequest, pk: uuid.UUID) -> HttpResponse:
-    persona = get_persona_for_member(request, pk, Role.EDITOR).obj
-    copy = services.duplicate_persona(persona, request.user)
+    _, persona = get_persona_for_member(request, pk, Role.EDITOR)
+    copy = services.persona_duplicate(persona=persona, user=request.user)
     messages.success(request, f"Duplicated {persona.name}. This is the copy: rename it here.")
     return redirect("personas:edit", pk=copy.pk)
 
@@ -133,8 +138,8 @@ def persona_duplicate(request: WorkspaceRequest, pk: uuid.UUID) -> HttpResponse:
 @require_POST
 @login_required
 def persona_archive(request: WorkspaceRequest, pk: uuid.UUID) -> HttpResponse:
-    persona = get_persona_for_member(request, pk, Role.EDITOR).obj
-    services.archive(persona)
+    _, persona = get_persona_for_member(request, pk, Role.EDITOR)
+    services.persona_archive(persona=persona)
     messages.success(request, f"Archived {persona.name}. Find it under Archived to restore it.")
     return redirect("personas:list")
 
@@ -142,8 +147,8 @@ def persona_archive(request: WorkspaceRequest, pk: uuid.UUID) -> HttpResponse:
 @require_POST
 @login_required
 def persona_unarchive(request: WorkspaceRequest, pk: uuid.UUID) -> HttpResponse:
-    persona = get_persona_for_member(request, pk, Role.EDITOR).obj
-    services.unarchive(persona)
+    _, persona = get_persona_for_member(request, pk, Role.EDITOR)
+    services.persona_unarchive(persona=persona)
     messages.success(request, f"Restored {persona.name}.")
     return redirect(persona)
 
@@ -151,10 +156,10 @@ def persona_unarchive(request: WorkspaceRequest, pk: uuid.UUID) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 @login_required
 def persona_delete(request: WorkspaceRequest, pk: uuid.UUID) -> HttpResponse:
-    persona = get_persona_for_member(request, pk, Role.EDITOR).obj
+    _, persona = get_persona_for_member(request, pk, Role.EDITOR)
     if request.method == "POST":
         try:
-            services.delete_persona(persona)
+            services.persona_delete(persona=persona)
         except services.PersonaError as error:
             messages.error(request, str(error))
             return redirect(persona)

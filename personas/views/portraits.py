@@ -20,7 +20,7 @@ from painter.portrait import Look, Scene, render_portrait
 from painter.scene import scene_for
 from personas.access import get_persona_for_member
 from personas.models import LOOK_FIELDS, Persona
-from personas.services import get_style_spec
+from personas.services import style_spec_get
 from personas.style_specs import UnknownStyleError
 
 SIZES = (96, 192, 320, 512, 768)
@@ -36,7 +36,7 @@ def _scene(persona: Persona, style_key: str) -> Scene | None:
     if not style_key:
         return None
     try:
-        return scene_for(get_style_spec(persona.workspace, style_key))
+        return scene_for(style_spec_get(workspace=persona.workspace, key=style_key))
     except UnknownStyleError:
         raise Http404("No such style.") from None
 
@@ -64,7 +64,7 @@ def png_response(
 @require_GET
 @login_required
 def portrait(request: WorkspaceRequest, pk: uuid.UUID) -> HttpResponse:
-    persona = get_persona_for_member(request, pk).obj
+    _, persona = get_persona_for_member(request, pk)
     try:
         size = int(request.GET.get("size", "512"))
     except ValueError:

@@ -14,9 +14,10 @@ from django.views.decorators.http import require_GET, require_POST
 
 from avatarapp.caching import serve_private_file
 from avatarapp.http import WorkspaceRequest
+from avatarapp.workspaces.models import Membership
 from avatarapp.workspaces.roles import Role
-from personas import services
-from personas.access import Member, get_persona_for_member, get_reference_for_member
+from personas import reference_files, services
+from personas.access import get_persona_for_member, get_reference_for_member
 from personas.models import Persona
 from personas.upload_forms import ReferenceUploadForm
 from personas.views.personas import detail_context
@@ -26,10 +27,13 @@ REFERENCES_CHANGED = "references-changed"
 
 
 def _references_response(
-    request: WorkspaceRequest, member: Member[Persona], form: ReferenceUploadForm | None = None
+    request: WorkspaceRequest,
+    membership: Membership,
+    persona: Persona,
+    form: ReferenceUploadForm | None = None,
 ) -> HttpResponse:
     extra = {"upload_form": form} if form is not None else {}
-    context = detail_context(request, member, **extra)
+    context = detail_context(request, membership, persona, **extra)
     if request.htmx:
         response = render(request, "personas/detail.html#references", context)
         response["HX-Trigger"] = REFERENCES_CHANGED
@@ -41,11 +45,13 @@ def _references_response(
 @require_POST
 @login_required
 def upload_references(request: WorkspaceRequest, pk: uuid.UUID) -> HttpResponse:
-    member = get_persona_for_member(request, pk, Role.EDITOR)
+    membership, persona = get_persona_for_member(request, pk, Role.EDITOR)
     form = ReferenceUploadForm(request.POST, request.FILES)
     if form.is_valid():
         try:
-            added = services.add_references(member.obj, request.user, form.cleaned_data["images"])
+            added = services.reference_add(
+                persona=persona, user=request.user, prepared=form.cleaned_data["images"]
+            )
         except services.PersonaError as error:
             form.add_error("images", str(error))
         else:
@@ -53,20 +59,20 @@ def upload_references(request: WorkspaceRequest, pk: uuid.UUID) -> HttpResponse:
                 count = len(added)
                 messages.success(request, f"Added {count} reference image{'s' * (count != 1)}.")
                 return redirect(reverse("personas:detail", args=[pk]) + "#references")
-            return _references_response(request, member)
-    return _references_response(request, member, form)
+            return _references_response(request, membership, persona)
+    return _references_response(request, membership, persona, form)
 
 
 @require_POST
 @login_required
 def delete_reference(request: WorkspaceRequest, pk: uuid.UUID, ref_pk: uuid.UUID) -> HttpResponse:
-    reference = get_reference_for_member(request, pk, ref_pk, Role.EDITOR).obj
-    services.delete_reference(reference)
+    _, reference = get_reference_for_member(request, pk, ref_pk, Role.EDITOR)
+    services.reference_delete(reference=reference)
     if not request.htmx:
         messages.success(request, "Reference image deleted.")
         return redirect(reverse("personas:detail", args=[pk]) + "#references")
-    member = get_persona_for_member(request, pk, Role.EDITOR)
-    return _references_response(request, member)
+    membership, persona = get_persona_for_member(request, pk, Role.EDITOR)
+    return _references_response(request, membership, persona)
 
 
 @require_GET
@@ -74,8 +80,8 @@ def delete_reference(request: WorkspaceRequest, pk: uuid.UUID, ref_pk: uuid.UUID
 def reference_file(
     request: WorkspaceRequest, pk: uuid.UUID, ref_pk: uuid.UUID, variant: str
 ) -> HttpResponseBase:
-    reference = get_reference_for_member(request, pk, ref_pk).obj
+    _, reference = get_reference_for_member(request, pk, ref_pk)
     if variant not in ("image", "thumb"):
         raise Http404("No such image.")
     name = reference.storage_name if variant == "image" else reference.thumbnail_name
-    return serve_private_file(name, services.content_type_of(name))
+    return serve_private_file(name, reference_files.content_type_of(name))

@@ -15,15 +15,16 @@ from django.views.decorators.vary import vary_on_headers
 
 from avatarapp.caching import serve_private_file
 from avatarapp.http import WorkspaceRequest
+from avatarapp.workspaces.access import get_current_membership
 from avatarapp.workspaces.models import Workspace
-from avatarapp.workspaces.roles import Role, at_least
+from avatarapp.workspaces.roles import Role
 from catalog import CATALOG
 from personas import services, uploads
-from personas.access import current_member, get_style_for_member
-from personas.files import content_type_of
+from personas.access import get_style_for_member
+from personas.chip_fields import STYLE_PICKS
 from personas.forms import SCENE_FIELDS, STYLE_DETAIL_FIELDS, StyleForm
 from personas.models import MAX_STYLE_REFERENCES, Style
-from personas.picks import STYLE_PICKS
+from personas.reference_files import content_type_of
 from personas.style_specs import BUILTIN_STYLES, UnknownStyleError, builtin_style
 from personas.upload_forms import PendingUploadForm
 from personas.views.common import go_to
@@ -39,7 +40,7 @@ def _model_name(model_id: str) -> str:
 @require_GET
 @login_required
 def style_list(request: WorkspaceRequest) -> HttpResponse:
-    membership = current_member(request)
+    membership = get_current_membership(request)
     context = {
         "workspace": membership.workspace,
         "builtin_rows": [(s, _model_name(s.recommended_model)) for s in BUILTIN_STYLES],
@@ -47,7 +48,7 @@ def style_list(request: WorkspaceRequest) -> HttpResponse:
             (s, _model_name(s.recommended_model))
             for s in membership.workspace.styles.prefetch_related("references")
         ],
-        "can_edit": at_least(membership.role, Role.EDITOR),
+        "can_edit": membership.can_edit,
     }
     return render(request, "personas/styles.html", context)
 
@@ -60,7 +61,7 @@ def _style_form_page(
     draft: uuid.UUID,
     upload_form: PendingUploadForm | None = None,
 ) -> HttpResponse:
-    held = list(uploads.held(form.workspace, request.user, draft))
+    held = list(uploads.upload_list(workspace=form.workspace, user=request.user, draft=draft))
     kept = list(style.references.all()) if style else []
     context = {
         "form": form,
@@ -88,7 +89,7 @@ def _style_form_view(
     upload_form = None
     if request.method == "POST":
         upload_form, _ = take_posted(request, workspace, draft, uploads.STYLE)
-    incoming = uploads.held(workspace, request.user, draft).count()
+    incoming = uploads.upload_list(workspace=workspace, user=request.user, draft=draft).count()
     form = StyleForm(request.POST or None, instance=style, workspace=workspace, incoming=incoming)
     if is_saving(request) and form.is_valid() and not (upload_form and upload_form.errors):
         saved: Style = form.save(commit=False)
@@ -96,7 +97,7 @@ def _style_form_view(
         if saved.created_by_id is None:
             saved.created_by = request.user
         removed = list(form.cleaned_data["remove_references"])
-        uploads.save_style(saved, request.user, draft, removed)
+        uploads.style_save_from_draft(style=saved, user=request.user, draft=draft, removed=removed)
         messages.success(
             request,
             f"Saved the style {saved.name}." + ("" if style else " Pick it on any persona's page."),
@@ -109,7 +110,7 @@ def _style_form_view(
 @login_required
 @vary_on_headers("HX-Request")
 def style_create(request: WorkspaceRequest) -> HttpResponse:
-    membership = current_member(request, Role.EDITOR)
+    membership = get_current_membership(request, Role.EDITOR)
     return _style_form_view(request, membership.workspace, None, "New workspace style")
 
 
@@ -117,7 +118,7 @@ def style_create(request: WorkspaceRequest) -> HttpResponse:
 @login_required
 @vary_on_headers("HX-Request")
 def style_edit(request: WorkspaceRequest, pk: uuid.UUID) -> HttpResponse:
-    style = get_style_for_member(request, pk, Role.EDITOR).obj
+    _, style = get_style_for_member(request, pk, Role.EDITOR)
     return _style_form_view(request, style.workspace, style, f"Edit {style.name}")
 
 
@@ -126,7 +127,7 @@ def style_edit(request: WorkspaceRequest, pk: uuid.UUID) -> HttpResponse:
 def style_reference_file(
     request: WorkspaceRequest, pk: uuid.UUID, ref_pk: uuid.UUID
 ) -> HttpResponseBase:
-    style = get_style_for_member(request, pk).obj
+    _, style = get_style_for_member(request, pk)
     reference = style.references.filter(pk=ref_pk).first()
     if reference is None:
         raise Http404("No such image.")
@@ -137,9 +138,9 @@ def style_reference_file(
 @require_http_methods(["GET", "POST"])
 @login_required
 def style_delete(request: WorkspaceRequest, pk: uuid.UUID) -> HttpResponse:
-    style = get_style_for_member(request, pk, Role.EDITOR).obj
+    _, style = get_style_for_member(request, pk, Role.EDITOR)
     if request.method == "POST":
-        services.delete_style(style)
+        services.style_delete(style=style)
         messages.success(request, f"Deleted the style {style.name}.")
         return redirect("personas:styles")
     return render(request, "personas/style_delete.html", {"style": style})
@@ -148,13 +149,15 @@ def style_delete(request: WorkspaceRequest, pk: uuid.UUID) -> HttpResponse:
 @require_POST
 @login_required
 def style_copy(request: WorkspaceRequest, slug: str) -> HttpResponse:
-    membership = current_member(request, Role.EDITOR)
+    membership = get_current_membership(request, Role.EDITOR)
     try:
         spec = builtin_style(slug)
     except UnknownStyleError as error:
         messages.error(request, error.user_message)
         return redirect("personas:styles")
-    style = services.copy_builtin_style(membership.workspace, request.user, spec)
+    style = services.style_copy_builtin(
+        workspace=membership.workspace, user=request.user, spec=spec
+    )
     messages.success(
         request, f"Copied {spec.name} into {membership.workspace.name}. Make it your brand's own."
     )

@@ -28,26 +28,26 @@ from personas.views.personas import detail_context
 @require_POST
 @login_required
 def persona_transfer(request: WorkspaceRequest, pk: uuid.UUID) -> HttpResponse:
-    member = get_persona_for_member(request, pk, Role.EDITOR)
-    persona, source = member.obj, member.obj.workspace
-    form = TransferForm(request.POST, targets=transfer.transfer_targets(request.user, source))
+    membership, persona = get_persona_for_member(request, pk, Role.EDITOR)
+    targets = transfer.transfer_targets(request.user, persona.workspace)
+    form = TransferForm(request.POST, targets=targets)
     if form.is_valid():
         try:
             return _transfer(request, form, persona)
         except PersonaError as error:
             form.add_error(None, str(error))
-    context = detail_context(request, member, transfer_form=form)
+    context = detail_context(request, membership, persona, transfer_form=form)
     return render(request, "personas/detail.html", context)
 
 
 def _transfer(request: WorkspaceRequest, form: TransferForm, persona: Persona) -> HttpResponse:
     source, target, name = persona.workspace, form.target, persona.name
     if form.cleaned_data["action"] == "copy":
-        copy = transfer.copy_persona(persona, target, request.user)
+        copy = transfer.persona_copy(persona=persona, target=target, user=request.user)
         renamed = f" as {copy.name}" if copy.name != name else ""
         messages.success(request, f"Copied {name} to {target.name}{renamed}.")
         return redirect(persona)
-    transfer.move_persona(persona, target)
+    transfer.persona_move(persona=persona, target=target)
     # The persona lives there now, and so does the page it is shown on.
     request.session[SESSION_KEY] = str(target.pk)
     renamed = f" as {persona.name}" if persona.name != name else ""

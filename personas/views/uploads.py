@@ -18,12 +18,12 @@ from django.views.decorators.http import require_GET, require_POST
 
 from avatarapp.caching import serve_private_file
 from avatarapp.http import WorkspaceRequest
+from avatarapp.workspaces.access import get_current_membership
 from avatarapp.workspaces.models import Workspace
 from avatarapp.workspaces.roles import Role
 from personas import uploads
-from personas.access import current_member
-from personas.files import content_type_of
 from personas.models import PendingUpload
+from personas.reference_files import content_type_of
 from personas.services import PersonaError
 from personas.upload_forms import PendingUploadForm
 
@@ -36,7 +36,7 @@ def _uuid(value: object) -> uuid.UUID | None:
 
 
 def _own(request: WorkspaceRequest, pk: uuid.UUID) -> PendingUpload:
-    membership = current_member(request, Role.EDITOR)
+    membership = get_current_membership(request, Role.EDITOR)
     upload = PendingUpload.objects.filter(
         pk=pk, workspace=membership.workspace, created_by=request.user
     ).first()
@@ -53,9 +53,13 @@ def take_posted(
     held now."""
     removed = _uuid(request.POST.get("remove_pending"))
     if removed is not None:
-        upload = uploads.held(workspace, request.user, draft).filter(pk=removed).first()
+        upload = (
+            uploads.upload_list(workspace=workspace, user=request.user, draft=draft)
+            .filter(pk=removed)
+            .first()
+        )
         if upload is not None:
-            uploads.remove(upload)
+            uploads.upload_remove(upload=upload)
     limit = uploads.LIMITS[purpose]
     form = PendingUploadForm(request.POST, request.FILES, limit=limit)
     if not form.is_valid() or not form.cleaned_data["images"]:
@@ -63,7 +67,9 @@ def take_posted(
     names = [f.name or "photo" for f in request.FILES.getlist("images")]
     prepared = list(zip(form.cleaned_data["images"], names, strict=True))
     try:
-        return form, uploads.hold(workspace, request.user, draft, prepared, limit)
+        return form, uploads.upload_hold(
+            workspace=workspace, user=request.user, draft=draft, prepared=prepared, limit=limit
+        )
     except PersonaError as error:
         form.add_error("images", str(error))
         return form, []
@@ -79,7 +85,7 @@ def is_saving(request: WorkspaceRequest) -> bool:
 @require_POST
 @login_required
 def upload(request: WorkspaceRequest) -> HttpResponse:
-    membership = current_member(request, Role.EDITOR)
+    membership = get_current_membership(request, Role.EDITOR)
     purpose = request.POST.get("purpose", "")
     draft = _uuid(request.POST.get("draft"))
     if purpose not in uploads.LIMITS or draft is None:
@@ -95,7 +101,7 @@ def upload(request: WorkspaceRequest) -> HttpResponse:
 @require_POST
 @login_required
 def remove(request: WorkspaceRequest, pk: uuid.UUID) -> HttpResponse:
-    uploads.remove(_own(request, pk))
+    uploads.upload_remove(upload=_own(request, pk))
     return HttpResponse(status=204)
 
 

@@ -1,6 +1,6 @@
-"""Issue 14 item 5 in Debian's Chromium: the job page and the image page in plain words, with a
-cancelled image shown in grey (it was red, like an error) and the technical facts behind
-Details, screenshotted at desktop and phone widths."""
+"""In Debian's Chromium: the job page and the image page in plain words, with a cancelled image
+shown in grey (not red: cancelling is not an error) and the technical facts behind Details,
+screenshotted at desktop and phone widths."""
 
 from __future__ import annotations
 

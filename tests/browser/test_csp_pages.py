@@ -1,7 +1,7 @@
-"""Issue 11 item 9 in Debian's Chromium: every page of tests/site_pages.py, anonymous and as a
+"""In Debian's Chromium: every page of tests/site_pages.py, anonymous and as a
 workspace owner with something on each page, loads under the Content-Security-Policy without a
-single violation; so do the fragments htmx swaps in, and the small scripts that replaced the
-inline handlers and styles still do their work."""
+single violation; so do the fragments htmx swaps in, and the small scripts that stand in for
+inline handlers and styles do their work."""
 
 from __future__ import annotations
 
@@ -11,7 +11,7 @@ from typing import Any
 import pytest
 from playwright.sync_api import Browser, ConsoleMessage, Page, expect
 
-from avatarapp.workspaces.services import create_team_workspace
+from avatarapp.workspaces.services import workspace_create_team
 from tests.browser.support import check_page, csp_violations, wait_for_images
 from tests.conftest import PASSWORD, make_user
 from tests.keys.conftest import keyring_entry
@@ -46,7 +46,7 @@ def site(settings: Any) -> Site:
     settings.KEY_ENCRYPTION_KEYS = keyring_entry(1)
     settings.KEY_FINGERPRINT_SECRET = "a-test-fingerprint-secret-of-enough-length-0123456789"
     owner = make_user("alice@example.com")
-    team = create_team_workspace(owner, "Acme marketing")
+    team = workspace_create_team(user=owner, name="Acme marketing")
     return build_site(team.memberships.get(user=owner))
 
 

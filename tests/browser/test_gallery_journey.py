@@ -1,4 +1,4 @@
-"""Issue 13's journey end to end in Debian's Chromium, against a real worker, Redis, PostgreSQL
+"""The gallery journey end to end in Debian's Chromium, against a real worker, Redis, PostgreSQL
 and the S3 server: generate 2 personas x 2 styles with the built-in renderer, find the four
 portraits in the gallery, filter, search, favourite, tag, walk the lightbox with the arrow keys,
 reuse an image's settings, download three as a ZIP, and delete one (gone from the grid and from
@@ -17,8 +17,8 @@ import pytest
 from django.core.files.storage import default_storage
 from playwright.sync_api import Browser, Page, expect
 
+from gallery.download_names import download_name
 from gallery.models import Favourite, ImageTag
-from gallery.naming import download_name
 from generation.models import Image
 from tests.browser.support import check_page, log_in, wait_for_images
 from tests.conftest import PASSWORD, make_user

@@ -1,4 +1,4 @@
-"""Issue 11 items 4 and 6 in Debian's Chromium: the live estimate names the field at fault, and a
+"""In Debian's Chromium: the live estimate names the field at fault, and a
 rate-limited estimate (a 429, which htmx 2 does not swap by itself) still shows its sentence."""
 
 from __future__ import annotations

@@ -1,6 +1,6 @@
-"""Issue 14 item 6 in Debian's Chromium: an owner copies a new invitation link with its Copy
-button; the colleague opens it signed out, takes the header's "Sign up" (which used to drop the
-invitation), confirms the address through the link in the mail, and still joins the team,
+"""In Debian's Chromium: an owner copies a new invitation link with its Copy button; the
+colleague opens it signed out, takes the header's "Sign up" (which must keep the invitation),
+confirms the address through the link in the mail, and still joins the team,
 landing on its Personas page with a welcome line."""
 
 from __future__ import annotations
@@ -11,7 +11,7 @@ import pytest
 from playwright.sync_api import Browser, Page, expect
 
 from avatarapp.workspaces.models import Membership, Workspace
-from avatarapp.workspaces.services import create_team_workspace
+from avatarapp.workspaces.services import workspace_create_team
 from tests.browser.support import check_page, log_in
 from tests.conftest import PASSWORD, make_user
 from tests.workspaces.mail import confirmation_link
@@ -47,7 +47,7 @@ def _sign_up_from_the_header(page: Page, base: str, email: str) -> None:
 def test_sign_up_from_the_header_of_an_invitation_and_join(live_server, browser: Browser) -> None:
     base = live_server.url
     alice = make_user("alice@example.com")
-    team = create_team_workspace(alice, "Acme marketing")
+    team = workspace_create_team(user=alice, name="Acme marketing")
     owner = browser.new_context(permissions=["clipboard-read", "clipboard-write"])
     page = owner.new_page()
     log_in(page, base, "alice@example.com", PASSWORD)

@@ -14,7 +14,7 @@ from playwright.sync_api import Browser, BrowserContext, Page, expect
 from avatarapp.keys.models import ProviderKey, Status
 from avatarapp.workspaces.models import Membership
 from avatarapp.workspaces.roles import Role
-from avatarapp.workspaces.services import create_team_workspace
+from avatarapp.workspaces.services import workspace_create_team
 from tests.browser.support import check_page, post_with_own_token
 from tests.conftest import PASSWORD, make_user
 from tests.emulator import Emulator
@@ -48,7 +48,7 @@ def test_admin_adds_a_key_editor_sees_a_mask_outsider_gets_404(
 ) -> None:
     base = live_server.url
     alice = make_user("alice@example.com")
-    team = create_team_workspace(alice, "Acme marketing")
+    team = workspace_create_team(user=alice, name="Acme marketing")
     for email, role in (("dana@example.com", Role.ADMIN), ("bob@example.com", Role.EDITOR)):
         Membership.objects.create(workspace=team, user=make_user(email), role=role)
     make_user("charlie@example.com")

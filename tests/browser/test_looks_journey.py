@@ -1,4 +1,4 @@
-"""Issue 14, items 2 and 3 in Debian's Chromium: a persona made only by clicking choices (the
+"""In Debian's Chromium: a persona made only by clicking choices (the
 name is the one thing typed), its live portrait changing with the skin tone, two reference
 photos added while creating; a style whose backdrop colour shows in its live example and in
 the portrait the built-in renderer then makes in it (through a real worker). Without
@@ -17,9 +17,9 @@ from django.urls import reverse
 from PIL import Image
 from playwright.sync_api import Browser, FilePayload, Page, expect
 
-from avatarapp.workspaces.services import create_team_workspace
+from avatarapp.workspaces.services import workspace_create_team
 from generation.models import Image as GeneratedImage
-from personas.looks import SKIN_TONES
+from personas.choices import SKIN_TONES
 from personas.models import PendingUpload, Persona, Style
 from tests.browser.support import DESKTOP, PHONE, check_page, log_in, wait_for_images
 from tests.conftest import PASSWORD, make_user
@@ -177,7 +177,7 @@ def test_a_persona_and_a_style_made_by_looking(
     assert preview.size == (320, 320)
 
     # From the persona's page: a copy for the team, which the user can edit in too.
-    team = create_team_workspace(maya, "Maya's team")
+    team = workspace_create_team(user=maya, name="Maya's team")
     page.reload()
     page.get_by_text("Copy or move to another workspace").click()
     page.get_by_label("To workspace:").select_option(label="Maya's team")

@@ -1,7 +1,7 @@
-"""Issue 14 item 1 in Debian's Chromium, against a real worker: Generate as a studio. The page
+"""In Debian's Chromium, against a real worker: Generate as a studio. The page
 opens calm, personas and styles are picked by clicking their pictures and a model by its tile,
-the estimate says in words what will happen, and the batch arrives under its name. And the Must
-show's keyboard path: from the top of the page to the Generate button in at most 20 Tab presses,
+the estimate says in words what will happen, and the batch arrives under its name. And the
+keyboard path: from the top of the page to the Generate button in at most 20 Tab presses,
 picking one persona, one style and one model with Space on the way."""
 
 from __future__ import annotations

@@ -1,6 +1,6 @@
-"""Issue 14 item 6 in Debian's Chromium: the top bar's menus close on Escape and close each
-other, and at 375 px the navigation is one row (it used to wrap, leaving an item alone on a
-second line), with every link reachable and the Settings menu whole on screen."""
+"""In Debian's Chromium: the top bar's menus close on Escape and close each other, and at 375 px the
+navigation is one row (not wrapped, with an item alone on a second line), with every link reachable
+and the Settings menu whole on screen."""
 
 from __future__ import annotations
 
@@ -9,7 +9,7 @@ from itertools import pairwise
 import pytest
 from playwright.sync_api import Browser, FloatRect, Locator, Page, expect
 
-from avatarapp.workspaces.services import create_team_workspace
+from avatarapp.workspaces.services import workspace_create_team
 from tests.browser.support import PHONE, check_page, log_in
 from tests.conftest import PASSWORD, make_user
 
@@ -19,7 +19,7 @@ pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 @pytest.fixture
 def page(live_server, browser: Browser) -> Page:
     user = make_user("mia@example.com")
-    create_team_workspace(user, "Northwind Traders marketing and communications")
+    workspace_create_team(user=user, name="Northwind Traders marketing and communications")
     page = browser.new_context().new_page()
     log_in(page, live_server.url, "mia@example.com", PASSWORD)
     expect(page.get_by_role("heading", name="Personas", exact=True)).to_be_visible()

@@ -15,7 +15,7 @@ from playwright.sync_api import Browser, BrowserContext, CDPSession, Page, expec
 
 from avatarapp.workspaces.models import Membership, Workspace
 from avatarapp.workspaces.roles import Role
-from avatarapp.workspaces.services import create_team_workspace
+from avatarapp.workspaces.services import workspace_create_team
 from tests.browser.support import check_page
 from tests.conftest import PASSWORD, make_user
 from tests.mfa.support import enable_totp, totp_code
@@ -119,7 +119,7 @@ def test_owner_requires_two_factor_and_a_member_without_it_is_sent_to_set_it_up(
     base = live_server.url
     alice = make_user("alice@example.com")
     secret = enable_totp(alice)
-    team = create_team_workspace(alice, "Acme marketing")
+    team = workspace_create_team(user=alice, name="Acme marketing")
     Membership.objects.create(workspace=team, user=make_user("bob@example.com"), role=Role.EDITOR)
     members_url = f"{base}/workspaces/{team.pk}/members/"
 

@@ -1,4 +1,4 @@
-"""OpenAI prices exactly as PRICING.md gives them: formula, tables, list prices, usage."""
+"""OpenAI prices exactly as OpenAI publishes them: formula, tables, list prices, usage."""
 
 from __future__ import annotations
 

@@ -1,4 +1,4 @@
-"""BFL, Google, built-in and self-hosted prices (PRICING.md)."""
+"""BFL, Google, built-in and self-hosted prices."""
 
 from __future__ import annotations
 

@@ -1,4 +1,4 @@
-"""The Gemini image-model emulation (PROVIDERS.md, Google Gemini section)."""
+"""The Gemini image-model emulation."""
 
 from __future__ import annotations
 

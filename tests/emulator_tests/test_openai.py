@@ -1,4 +1,5 @@
-"""The OpenAI Images emulation follows PROVIDERS.md, PRICING.md and the official OpenAPI schema."""
+"""The OpenAI Images emulation follows OpenAI's documentation, its prices and the official OpenAPI
+schema (tests/emulator/contracts/)."""
 
 from __future__ import annotations
 
@@ -65,7 +66,7 @@ def test_response_shape_and_headers(emulator: Emulator) -> None:
 
 @pytest.mark.parametrize(
     ("size", "quality", "tokens"),
-    [  # PRICING.md: the formula reproduces every official example
+    [  # the formula reproduces every official example of OpenAI's
         ("1024x1024", "low", 196),
         ("1024x1024", "medium", 1756),
         ("1024x1024", "high", 7024),

@@ -1,4 +1,5 @@
-"""What every fault test checks at the end (QUALITY.md section 1's invariants)."""
+"""What every fault test checks at the end: every image in exactly one final state, a provider
+called at most once per recorded attempt, one ledger charge per success, one stored object."""
 
 from __future__ import annotations
 

@@ -1,7 +1,7 @@
 """Fixtures of the fault suite: PostgreSQL, a Redis of each test's own, real worker and beat
 processes (forked by tests/faults/zygote.py) and the provider emulator on loopback.
 
-QUALITY.md section 5 (the start-up check refuses a visibility timeout shorter than twice the
+The broker-timing rule (the start-up check refuses a visibility timeout shorter than twice the
 longest countdown, backoff or time limit, in a real worker process) is proved by
 tests/test_settings.py::test_worker_refuses_to_start_with_a_short_visibility_timeout.
 """

@@ -60,7 +60,7 @@ class Timing:
 
     @property
     def recovery(self) -> float:
-        """QUALITY.md section 1: a killed worker's images move again within this long."""
+        """A killed worker's images move again within this long."""
         return self.visibility + self.sweep
 
     def env(self) -> dict[str, str]:
@@ -293,7 +293,7 @@ class Stack:
 
     def logs(self) -> str:
         """The end of each process's log for a failed test, without beat's once-a-second line
-        (it used to push a worker's first traceback out of the part CI shows)."""
+        (it would push a worker's first traceback out of the part CI shows)."""
         parts = []
         for process in self.processes:
             lines = process.output().splitlines(keepends=True)

@@ -1,4 +1,4 @@
-"""QUALITY.md section 3: the broker goes away (Redis stopped mid-batch, every message it held
+"""The broker goes away (Redis stopped mid-batch, every message it held
 lost), or the process dies between the commit and the publish: the sweeper re-enqueues the rows,
 every image still ends once and is billed once, and a submission that rolled back never runs."""
 
@@ -18,11 +18,11 @@ from tests.faults.checks import all_terminal, check_outcomes, describe, requests
 from tests.faults.support import Stack, wait_for
 from tests.generation.conftest import make_persona
 
-# QUALITY.md section 3 names a minute. A few seconds would already lose the in-flight messages,
+# A gap of a minute. A few seconds would already lose the in-flight messages,
 # but only a long gap runs the clients' reconnect back-off through its longer intervals (and
 # would show a worker or beat that gives up reconnecting), so the test waits the whole minute.
 GAP_SECONDS = 60
-WITHIN = 60  # QUALITY.md section 3: the sweeper re-enqueues within 60 s
+WITHIN = 60  # the sweeper re-enqueues within 60 s
 
 
 def batch(team: World, tag: str, personas: int = 3, each: int = 2) -> services.BatchRequest:

@@ -1,4 +1,4 @@
-"""QUALITY.md section 4: 200 simultaneous submissions against a budget that fits exactly 50
+"""200 simultaneous submissions against a budget that fits exactly 50
 worst-case reservations accept exactly 50, and spend + reservations never pass the cap while they
 race (one conditional UPDATE in generation.ledger.reserve). Then the other half of the money's
 life: settlements (some costing more than their estimate, as GPT Image 2.5/2.6 at xhigh/max can)

@@ -1,4 +1,4 @@
-"""QUALITY.md section 2: a task that always crashes is retried a bounded number of times, counted
+"""A task that always crashes is retried a bounded number of times, counted
 on the image's row (failed_attempts.MAX_ATTEMPTS), not by the broker, then failed with its
 reservation released; a crash after the provider may have billed is flagged, never retried
 blindly. The crash comes from generation.crashpoints.crash_point, limited to one persona's prompt
@@ -111,8 +111,8 @@ def test_a_poll_that_always_crashes_is_flagged_by_its_deadline(
     )
     stack.start_beat()
     stack.start_worker(crash_at="while_polling:raise", crash_prompt=POISON)
-    # The deadline starts once the worker is ready: a slow start on a loaded machine used to eat
-    # the whole three seconds, and the image then failed unstarted instead of being flagged.
+    # The deadline starts once the worker is ready: a slow start on a loaded machine would eat the
+    # whole three seconds, and the image would then fail unstarted instead of being flagged.
     deadline = timezone.now() + timedelta(seconds=3)
     Image.objects.filter(pk=image_id).update(deadline_at=deadline)
     enqueue_image(image_id)

@@ -1,4 +1,4 @@
-"""QUALITY.md section 6: every provider fault the emulator can play, OpenAI, BFL and Gemini side by
+"""Every provider fault the emulator can play, OpenAI, BFL and Gemini side by
 side in one batch on a real worker process. Each image ends succeeded, failed with a reason a person
 can act on, or flagged for reconciliation, by its deadline; retries stay within the bound and
 never come sooner than the provider's retry-after; polls never wait longer than the backoff cap

@@ -1,4 +1,4 @@
-"""QUALITY.md section 1: a worker SIGKILLed at each point of an image's life.
+"""A worker SIGKILLed at each point of an image's life.
 
 Every case gets a Redis and a one-thread worker process of its own, with AVATARAPP_TEST_CRASH_AT
 naming the point (generation.crashpoints.crash_point), so exactly one image of its batch is in hand

@@ -15,8 +15,8 @@ from django.utils import timezone
 
 from avatarapp.workspaces.models import Membership
 from gallery import selection
+from gallery.download_names import download_name
 from gallery.models import Favourite, ImageTag, Tag
-from gallery.naming import download_name
 from generation.models import Image
 from tests.conftest import ROLES, World
 from tests.gallery.conftest import Team

@@ -12,7 +12,7 @@ from django.http import QueryDict
 from django.urls import reverse
 from django.utils import timezone
 
-from gallery.deletion import StillBeingMade, delete_images
+from gallery.deletion import StillBeingMade, image_delete
 from gallery.models import PersonaCover
 from gallery.query import GalleryFilter
 from generation import ledger
@@ -57,7 +57,7 @@ def test_editors_and_above_delete_and_the_row_and_ledger_stay(world: World, role
     gone, kept = priced(job, persona), priced(job, persona)
     lines = ledger_lines()
 
-    deleted = delete_images(member, Image.objects.filter(pk=gone.pk))
+    deleted = image_delete(membership=member, images=Image.objects.filter(pk=gone.pk))
 
     assert deleted == 1
     gone.refresh_from_db()
@@ -74,7 +74,9 @@ def test_a_viewer_is_refused_with_the_role_sentence_and_nothing_changes(world: W
     image = make_image(make_job(editor), make_persona(editor))
 
     with pytest.raises(PermissionDenied, match="This needs the editor role"):
-        delete_images(world.membership("viewer"), Image.objects.filter(pk=image.pk))
+        image_delete(
+            membership=world.membership("viewer"), images=Image.objects.filter(pk=image.pk)
+        )
 
     image.refresh_from_db()
     assert image.deleted_at is None
@@ -87,10 +89,10 @@ def test_another_workspaces_images_are_never_touched(world: World):
     own_image = make_image(make_job(outsider), make_persona(outsider))
 
     # The outsider (an owner, of another team) names the team's image: nothing happens to it.
-    assert delete_images(outsider, Image.objects.filter(pk=team_image.pk)) == 0
+    assert image_delete(membership=outsider, images=Image.objects.filter(pk=team_image.pk)) == 0
     # And the team's editor cannot delete the outsider's image through a mixed selection.
     chosen = Image.objects.filter(pk__in=[team_image.pk, own_image.pk])
-    assert delete_images(editor, chosen) == 1
+    assert image_delete(membership=editor, images=chosen) == 1
 
     own_image.refresh_from_db()
     team_image.refresh_from_db()
@@ -108,7 +110,7 @@ def test_a_gallery_selection_is_deleted_as_chosen(world: World):
     make_image(job, persona, prompt="A corridor")
     chosen = GalleryFilter.from_query(QueryDict(f"job={job.pk}&status=failed&q=corridor"), editor)
 
-    assert delete_images(editor, chosen.images(editor)[:5000]) == 3
+    assert image_delete(membership=editor, images=chosen.images(editor)[:5000]) == 3
 
     assert set(Image.objects.exclude(deleted_at=None).values_list("pk", flat=True)) == {
         image.pk for image in failed
@@ -118,10 +120,10 @@ def test_a_gallery_selection_is_deleted_as_chosen(world: World):
 def test_an_image_is_deleted_once(world: World):
     editor, admin = world.membership("editor"), world.membership("admin")
     image = make_image(make_job(editor), make_persona(editor))
-    assert delete_images(editor, Image.objects.filter(pk=image.pk)) == 1
+    assert image_delete(membership=editor, images=Image.objects.filter(pk=image.pk)) == 1
     first = Image.objects.get(pk=image.pk)
 
-    assert delete_images(admin, Image.objects.filter(pk=image.pk)) == 0
+    assert image_delete(membership=admin, images=Image.objects.filter(pk=image.pk)) == 0
 
     image.refresh_from_db()
     assert (image.deleted_at, image.deleted_by) == (first.deleted_at, world.editor)
@@ -133,9 +135,9 @@ def test_the_persona_cover_of_a_deleted_image_is_unset(world: World):
     cover, other = make_image(make_job(editor), persona), make_image(make_job(editor), persona)
     PersonaCover.objects.create(persona=persona, image=cover, chosen_by=world.editor)
 
-    delete_images(editor, Image.objects.filter(pk=other.pk))
+    image_delete(membership=editor, images=Image.objects.filter(pk=other.pk))
     assert PersonaCover.objects.filter(persona=persona).exists()
-    delete_images(editor, Image.objects.filter(pk=cover.pk))
+    image_delete(membership=editor, images=Image.objects.filter(pk=cover.pk))
     assert not PersonaCover.objects.filter(persona=persona).exists()
 
 
@@ -143,7 +145,7 @@ def test_queued_images_are_cancelled_then_deleted_and_their_reservation_released
     editor = world.membership("editor")
     waiting = priced(make_job(editor), make_persona(editor), status=Status.QUEUED)
 
-    assert delete_images(editor, Image.objects.filter(pk=waiting.pk)) == 1
+    assert image_delete(membership=editor, images=Image.objects.filter(pk=waiting.pk)) == 1
 
     waiting.refresh_from_db()
     assert waiting.status == Status.CANCELLED
@@ -164,7 +166,7 @@ def test_an_image_a_worker_holds_refuses_the_whole_delete(world: World, status: 
     )
 
     with pytest.raises(StillBeingMade, match="One of these images is being made right now"):
-        delete_images(editor, Image.objects.filter(job=job))
+        image_delete(membership=editor, images=Image.objects.filter(job=job))
 
     states = dict(Image.objects.values_list("pk", "status"))
     assert states == {done.pk: Status.SUCCEEDED, busy.pk: status, queued.pk: Status.QUEUED}
@@ -184,7 +186,7 @@ def test_the_costs_page_is_the_same_after_a_delete(world: World, client_as):
 
     before = this_month()
     assert "$0.15 spent this month" in before
-    delete_images(editor, Image.objects.filter(pk__in=[i.pk for i in images[:2]]))
+    image_delete(membership=editor, images=Image.objects.filter(pk__in=[i.pk for i in images[:2]]))
     assert this_month() == before
 
 
@@ -192,7 +194,7 @@ def test_a_deleted_image_is_gone_from_its_pages(world: World, client_as):
     editor = world.membership("editor")
     job, persona = make_job(editor), make_persona(editor)
     gone = make_image(job, persona, finished_at=timezone.now())
-    delete_images(editor, Image.objects.filter(pk=gone.pk))
+    image_delete(membership=editor, images=Image.objects.filter(pk=gone.pk))
     client = client_as("editor")
     client.post(reverse("workspaces:switch", args=[world.team.pk]))
 

@@ -13,7 +13,7 @@ from django.core.files.storage import default_storage
 from django.utils import timezone
 
 from gallery import deletion
-from gallery.deletion import delete_images
+from gallery.deletion import image_delete
 from generation import removal, storage, sweeper
 from generation.models import Image
 from tests.conftest import World
@@ -64,7 +64,12 @@ def test_the_files_go_once_each_and_the_rows_stay(world: World, removals: Counte
     names = files_of(deleted)
     assert all(default_storage.exists(name) for name in names + files_of(kept))
 
-    assert delete_images(world.membership("editor"), Image.objects.filter(pk=deleted.pk)) == 1
+    assert (
+        image_delete(
+            membership=world.membership("editor"), images=Image.objects.filter(pk=deleted.pk)
+        )
+        == 1
+    )
 
     wait_for(lambda: gone(deleted), what="the deleted image's files to be removed")
     assert not any(default_storage.exists(name) for name in names)
@@ -89,7 +94,7 @@ def test_a_storage_failure_is_retried(world: World, monkeypatch: pytest.MonkeyPa
         remove(name)
 
     monkeypatch.setattr(storage, "remove", fails_once)
-    delete_images(world.membership("editor"), Image.objects.filter(pk=image.pk))
+    image_delete(membership=world.membership("editor"), images=Image.objects.filter(pk=image.pk))
 
     wait_for(lambda: gone(image), what="the removal to be retried")
     assert not any(default_storage.exists(name) for name in names)
@@ -103,7 +108,7 @@ def test_the_sweeper_removes_files_whose_task_was_lost(
     [image] = made(world, 1)
     names = files_of(image)
     monkeypatch.setattr(deletion, "enqueue_removal", lambda image_ids: None)
-    delete_images(world.membership("editor"), Image.objects.filter(pk=image.pk))
+    image_delete(membership=world.membership("editor"), images=Image.objects.filter(pk=image.pk))
 
     assert sweeper.sweep()["files_removed"] == 0  # just deleted: its own task gets the chance
     image.refresh_from_db()

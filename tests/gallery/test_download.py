@@ -14,7 +14,7 @@ from django.core.files.storage import default_storage
 from django.urls import reverse
 
 from avatarapp.workspaces.models import Membership
-from gallery.naming import download_name
+from gallery.download_names import download_name
 from generation.models import Image
 from tests.conftest import ROLES, World
 from tests.gallery.lightbox_support import action_url, finished_image

@@ -48,7 +48,7 @@ def choices(panel: str) -> dict[str, tuple[int, bool]]:
 def test_the_gallery_shows_finished_portraits_newest_first(
     team: Team, team_client: TeamClient
 ) -> None:
-    # Issue 13: the gallery said "Your gallery is empty" even after a batch had finished.
+    # Once a batch has finished, the gallery is not "empty".
     page = team_client("viewer").get(GALLERY).content.decode()
     assert "Your gallery is empty" not in page
     assert shown(page) == ids(team.mia_newest, team.leo_done, team.mia_failed, team.mia_done)

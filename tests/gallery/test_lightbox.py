@@ -1,4 +1,4 @@
-"""The image page as a lightbox (issue 13, item 3): previous/next within the gallery's filter,
+"""The image page as a lightbox: previous/next within the gallery's filter,
 everything about the image, favourites, and who sees what; a deleted image is gone for everyone."""
 
 from __future__ import annotations

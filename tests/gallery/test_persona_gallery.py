@@ -38,7 +38,7 @@ def thumbnail(image: Image) -> str:
 def test_the_persona_page_fetches_its_whole_gallery(
     editor, team: Team, team_client: TeamClient
 ) -> None:
-    # Issue 13: the persona page showed only the latest 24 portraits.
+    # The persona page shows every portrait, not only the latest 24.
     job = make_job(editor)
     more = [make_image(job, team.mia) for _ in range(30)][::-1]
     client = team_client("viewer")

@@ -1,4 +1,4 @@
-"""Favourites, tags and download names (gallery.services, gallery.naming)."""
+"""Favourites, tags and download names (gallery.services, gallery.download_names)."""
 
 from __future__ import annotations
 
@@ -8,8 +8,8 @@ import pytest
 
 from avatarapp.workspaces.models import Membership
 from gallery import services
+from gallery.download_names import download_name
 from gallery.models import Favourite, ImageTag, Tag
-from gallery.naming import download_name
 from tests.conftest import World
 from tests.gallery.factories import make_image, make_job
 from tests.generation.conftest import make_persona
@@ -24,20 +24,24 @@ def editor(world: World) -> Membership:
 
 def test_favourites_are_idempotent_and_per_person(world: World, editor: Membership):
     image = make_image(make_job(editor), make_persona(editor))
-    services.set_favourite(editor, [image], True)
-    services.set_favourite(editor, [image], True)
+    services.image_set_favourite(membership=editor, images=[image], on=True)
+    services.image_set_favourite(membership=editor, images=[image], on=True)
     assert Favourite.objects.filter(image=image).count() == 1
-    services.set_favourite(world.membership("viewer"), [image], False)  # not the viewer's
+    services.image_set_favourite(
+        membership=world.membership("viewer"), images=[image], on=False
+    )  # not the viewer's
     assert Favourite.objects.filter(image=image, user=world.editor).exists()
-    services.set_favourite(editor, [image], False)
+    services.image_set_favourite(membership=editor, images=[image], on=False)
     assert not Favourite.objects.filter(image=image).exists()
 
 
 def test_a_tag_is_the_workspaces_word_whatever_its_case(world: World, editor: Membership):
     job, persona = make_job(editor), make_persona(editor)
     first, second = make_image(job, persona), make_image(job, persona)
-    services.add_tag(editor, [first], "  Hero   shots ")
-    services.add_tag(world.membership("admin"), [first, second], "hero SHOTS")
+    services.image_add_tag(membership=editor, images=[first], name="  Hero   shots ")
+    services.image_add_tag(
+        membership=world.membership("admin"), images=[first, second], name="hero SHOTS"
+    )
     assert list(Tag.objects.values_list("name", flat=True)) == ["Hero shots"]
     assert ImageTag.objects.count() == 2
 
@@ -49,21 +53,21 @@ def test_a_tag_is_the_workspaces_word_whatever_its_case(world: World, editor: Me
 def test_bad_tag_names_are_refused(editor: Membership, name: str, message: str):
     image = make_image(make_job(editor), make_persona(editor))
     with pytest.raises(services.TagError, match=message):
-        services.add_tag(editor, [image], name)
+        services.image_add_tag(membership=editor, images=[image], name=name)
     assert not Tag.objects.exists()
 
 
 def test_html_in_a_tag_name_is_kept_as_text(editor: Membership):
     image = make_image(make_job(editor), make_persona(editor))
-    tag = services.add_tag(editor, [image], "<b>launch</b>")
+    tag = services.image_add_tag(membership=editor, images=[image], name="<b>launch</b>")
     assert tag.name == "<b>launch</b>"  # stored as typed; every template escapes it
 
 
 def test_another_workspaces_tag_removes_nothing(world: World, editor: Membership):
     image = make_image(make_job(editor), make_persona(editor))
-    services.add_tag(editor, [image], "Launch")
+    services.image_add_tag(membership=editor, images=[image], name="Launch")
     foreign = Tag.objects.create(workspace=world.outsider.memberships.first().workspace, name="X")
-    services.remove_tag(editor, [image], foreign)
+    services.image_remove_tag(membership=editor, images=[image], tag=foreign)
     assert ImageTag.objects.filter(image=image).count() == 1
 
 

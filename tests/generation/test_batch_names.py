@@ -1,4 +1,4 @@
-"""Batches have names (issue 14 item 1): a default made of who and what is in it and the day
+"""Batches have names: a default made of who and what is in it and the day
 ("Mia Chen - Corporate, 6 Dec 2026"), or the person's own, shown as the job page's heading and in
 the batches history instead of a timestamp."""
 

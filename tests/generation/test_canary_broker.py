@@ -1,4 +1,4 @@
-"""The canary sweep's broker leg (QUALITY.md section 8): jobs made with known fake keys leave no
+"""The canary sweep's broker leg: jobs made with known fake keys leave no
 trace of them in broker messages (every Redis key and value), in the rows the pipeline writes,
 or in the log, and task arguments carry ids only."""
 

@@ -1,6 +1,6 @@
-"""Issue 14 item 5: a flash message shows on the page it belongs to. Reproduction: cancel a card
-that has already finished (an htmx post from the job page); its "cannot be cancelled" message
-was not shown there and turned up later on the Costs page."""
+"""A flash message shows on the page it belongs to. The case: cancel a card that has already
+finished (an htmx post from the job page); its "cannot be cancelled" message shows there, and
+not later on the Costs page."""
 
 from __future__ import annotations
 

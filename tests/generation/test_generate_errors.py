@@ -1,4 +1,4 @@
-"""Issue 11 item 4: the Generate form says what is wrong with each field, beside that field and in
+"""The Generate form says what is wrong with each field, beside that field and in
 the live estimate, instead of "Choose at least one persona, one style and one model" for all."""
 
 from __future__ import annotations
@@ -33,7 +33,7 @@ def assert_nothing_written() -> None:
     assert all(period.reserved_usd == 0 for period in BudgetPeriod.objects.all())
 
 
-# Each reproduction of the issue: the field it belongs to, what was posted, the exact sentence.
+# Each case: the field it belongs to, what was posted, the exact sentence.
 CASES = [
     pytest.param(
         "models",
@@ -159,7 +159,7 @@ def test_each_wrong_field_is_listed_when_two_are_wrong(editor: Client, persona: 
 
 
 def test_an_unfinished_form_gets_a_hint_not_an_error(editor: Client, persona: Persona) -> None:
-    """Issue 14: nothing is called wrong while the person is still picking; pressing Generate
+    """Nothing is called wrong while the person is still picking; pressing Generate
     says what is missing, beside each group."""
     for posted in (
         generate_form(persona, personas=[], styles=[], models=[]),

@@ -1,4 +1,4 @@
-"""Issue 14 item 5: what people read is in their words. Models and providers by their names, money
+"""What people read is in their words. Models and providers by their names, money
 as people write it ("$0.055", "free", never "$0.000000"), progress as "6 of 8 ready, 1 failed,
 1 cancelled", cancelled not shown as an error, and technical facts (model id, request id, price
 rule, hash) only behind a "Details" disclosure, on the job page and the image page."""

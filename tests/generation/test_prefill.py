@@ -1,4 +1,4 @@
-"""Issue 13, item 3: "Reuse these settings" on an image's page opens Generate prefilled with the
+""" "Reuse these settings" on an image's page opens Generate prefilled with the
 image's persona, style, model, aspect ratio, resolution, quality, and its seed where the model
 takes one. A link's values are checked against what this workspace offers: what is not offered
 is left out with a sentence, and the page opens anyway."""

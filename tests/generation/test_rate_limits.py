@@ -1,4 +1,4 @@
-"""Issue 11 item 6 on the generation side: Generate, the live estimate and Retry are rate limited
+"""Rate limits on the generation side: Generate, the live estimate and Retry are rate limited
 per user and per workspace; over a limit the answer is 429 with Retry-After, a message saying
 when to try again, in the shape the request expects, and nothing is created or charged."""
 

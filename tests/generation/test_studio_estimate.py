@@ -1,4 +1,4 @@
-"""Issue 14 item 1: the Generate estimate says in words what will happen ("8 portraits, at most
+"""The Generate estimate says in words what will happen ("8 portraits, at most
 $0.33, about 40 s; Maya with OpenAI key ...fc68"), re-prices every model tile when the settings
 change, and a model whose provider has no key is refused beside the Models choice instead of
 collapsing the panel to the wrong message."""
@@ -75,8 +75,8 @@ def test_the_built_in_renderer_is_free_and_its_time_is_the_workspaces_own(
 def test_a_model_without_a_key_is_refused_beside_models_not_by_collapsing_the_panel(
     editor: Client, persona: Persona
 ) -> None:
-    """The issue's collapse: everything picked, one model without a key, and the panel said
-    "Pick personas, styles and models to see the price" above the key message."""
+    """Everything picked, one model without a key: the panel says so, and not "Pick personas,
+    styles and models to see the price" above the key message."""
     form = generate_form(persona, models=["gpt-image-2", "gpt-image-2.6-flare"])
     fragment = estimate_of(editor, form)
     summary = text(find(fragment, id="estimate"))

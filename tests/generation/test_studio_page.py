@@ -1,4 +1,4 @@
-"""Issue 14 item 1: Generate as a studio. Personas and styles are tiles with pictures, models are
+"""Generate as a studio. Personas and styles are tiles with pictures, models are
 grouped by provider with a "good at" line, a price at the chosen settings and a typical time
 (the workspace's own median once it has history), and only the models the member can run can be
 picked; the others say how to add a key. The page opens calm, and costs the same queries however
@@ -67,7 +67,7 @@ def test_the_page_opens_calm(editor: Client) -> None:
     assert find_all(page, role="alert") == []
     assert "alert-error" not in page
     assert "Pick at least one persona, one style and one model" in text(find(page, id="estimate"))
-    # It does not price an empty form by itself on load (that was the red box); a link's
+    # It does not price an empty form by itself on load (that would show an error); a link's
     # choices ("Reuse these settings") are priced on load.
     assert attribute(find(page, "form", **{"class": "generate"}), "hx-trigger") == "change"
 

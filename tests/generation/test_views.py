@@ -113,7 +113,7 @@ def test_generate_page(role: str, world: World, client_as) -> None:
     if role == "outsider":  # their own current workspace, where there is no persona
         assert "Create a persona first" in html
     elif role == "viewer":
-        # Issue 14: one note and a way to the gallery, not a form they cannot submit.
+        # One note and a way to the gallery, not a form they cannot submit.
         assert html.count("Viewers can browse the gallery; ask an editor to generate") == 1
         assert f'<a class="button" href="{reverse("gallery:gallery")}">Open the gallery</a>' in html
         assert 'name="personas"' not in html

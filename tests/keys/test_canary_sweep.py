@@ -1,4 +1,4 @@
-"""Canary sweep (QUALITY.md section 8): save known fake keys, check them, call every provider with
+"""Canary sweep: save known fake keys, check them, call every provider with
 them through the emulator, break things on purpose, then search everything we keep or show for
 the keys: every table of the database (raw rows, bytes included), `dumpdata`, the log output (at
 DEBUG, httpx / httpcore / openai included), every rendered page, fragment, header and cookie, and

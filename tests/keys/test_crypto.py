@@ -1,4 +1,4 @@
-"""Keys at rest (QUALITY.md section 7): AES-256-GCM bound to its row, a versioned keyring, rotation
+"""Keys at rest: AES-256-GCM bound to its row, a versioned keyring, rotation
 with `reencrypt_keys`, and loud failures with messages that name what is wrong but no secret."""
 
 from __future__ import annotations

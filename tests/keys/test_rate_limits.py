@@ -1,4 +1,4 @@
-"""Issue 11 item 6 on the keys side: asking a provider whether a key works (adding a key, Check
+"""Rate limits on the keys side: asking a provider whether a key works (adding a key, Check
 now) is rate limited per user and per workspace. Over a limit: 429 with Retry-After and a
 sentence saying when, and the provider is not asked at all."""
 

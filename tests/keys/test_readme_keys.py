@@ -1,6 +1,6 @@
 """The example keys the READMEs give for trying the app against the emulator pass the Add key
-form's own shape check, and the emulator accepts them (issue 14: `sk-test-emulator-0000` was
-refused by the form)."""
+form's own shape check (an example the form refuses, like `sk-test-emulator-0000`, would stop a
+newcomer at the first step), and the emulator accepts them."""
 
 from __future__ import annotations
 

@@ -1,4 +1,4 @@
-"""Every key action x every role (QUALITY.md section 11): who may do it, and that a refusal changes
+"""Every key action x every role: who may do it, and that a refusal changes
 nothing. Another tenant's key is 404, and so is another member's personal key."""
 
 from __future__ import annotations

@@ -1,4 +1,4 @@
-"""SSRF guard (QUALITY.md section 9): refused targets, allowed ones, pinning, redirects, downloads.
+"""SSRF guard: refused targets, allowed ones, pinning, redirects, downloads.
 
 No test touches a non-loopback address: names resolve through an injected resolver, and the only
 servers are local ones on 127.0.0.1 (reached with allow_private=True, as loopback is refused).

@@ -8,6 +8,7 @@ from django.urls import reverse
 
 from personas import services
 from personas.models import Persona
+from personas.reference_files import prepare_reference
 from tests.conftest import World
 from tests.personas import images
 from tests.personas.conftest import TeamClient
@@ -87,7 +88,9 @@ def test_gemini_previews_mention_references_once_there_are_some(
     query = {"picked": "1", "style": "builtin:artistic"}  # Nano Banana Pro
     before = team_client("viewer").get(url, query, headers=PREVIEW).content.decode()
     assert "Use the attached reference images for likeness." not in before
-    services.add_references(persona, world.owner, [services.prepare_reference(images.png())])
+    services.reference_add(
+        persona=persona, user=world.owner, prepared=[prepare_reference(images.png())]
+    )
     after = team_client("viewer").get(url, query, headers=PREVIEW).content.decode()
     assert "Use the attached reference images for likeness." in after
 

@@ -13,7 +13,7 @@ from django.test import Client
 from django.urls import reverse
 from PIL import Image
 
-from personas.looks import SKIN_TONES
+from personas.choices import SKIN_TONES
 from tests.personas.conftest import TeamClient
 
 SWATCH = {value: colour for value, _, colour in SKIN_TONES}

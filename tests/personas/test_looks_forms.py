@@ -1,4 +1,4 @@
-"""The persona and style forms by looking: chips store the plain words of personas.looks, free
+"""The persona and style forms by looking: chips store the plain words of personas.choices, free
 text stays possible beside them, and anything outside the offered choices is refused in place
 with a sentence, changing nothing."""
 

@@ -9,6 +9,7 @@ from django.urls import reverse
 
 from personas import services
 from personas.models import Persona
+from personas.reference_files import prepare_reference
 from tests.conftest import World
 from tests.personas import images
 from tests.personas.conftest import TeamClient, make_persona, stored_files
@@ -116,7 +117,9 @@ def test_edit_saves_changes_and_bad_edit_leaves_the_row_alone(
 def test_duplicate_copies_brief_look_and_reference_files(
     world: World, persona: Persona, team_client: TeamClient
 ) -> None:
-    services.add_references(persona, world.owner, [services.prepare_reference(images.png())])
+    services.reference_add(
+        persona=persona, user=world.owner, prepared=[prepare_reference(images.png())]
+    )
     response = team_client("editor").post(reverse("personas:duplicate", args=[persona.pk]))
     copy = Persona.objects.exclude(pk=persona.pk).get()
     assert response["Location"] == reverse("personas:edit", args=[copy.pk])
@@ -147,7 +150,9 @@ def test_archive_hides_from_the_list_and_unarchive_brings_back(
 def test_delete_asks_first_then_removes_row_and_files(
     world: World, persona: Persona, team_client: TeamClient, django_capture_on_commit_callbacks
 ) -> None:
-    services.add_references(persona, world.owner, [services.prepare_reference(images.png())])
+    services.reference_add(
+        persona=persona, user=world.owner, prepared=[prepare_reference(images.png())]
+    )
     client = team_client("editor")
     confirm = client.get(reverse("personas:delete", args=[persona.pk]))
     assert "cannot be undone" in confirm.content.decode()
@@ -170,14 +175,14 @@ def test_delete_is_refused_while_jobs_run(
         [str(persona.pk)], ["builtin:corporate"], ["builtin"], 1, "1:1", "1K", "low"
     )
     job = generation.submit(editor, batch)  # queued: no worker runs in this test
-    assert services.persona_has_running_jobs(persona) is True
+    assert services.persona_has_running_jobs(persona=persona) is True
     response = team_client("editor").post(
         reverse("personas:delete", args=[persona.pk]), follow=True
     )
     assert "has generations in progress" in response.content.decode()
     assert Persona.objects.filter(pk=persona.pk).exists()
     image_cancel(membership=editor, image=job.images.get())
-    assert services.persona_has_running_jobs(persona) is False
+    assert services.persona_has_running_jobs(persona=persona) is False
 
 
 def test_list_shows_cards_with_built_in_portraits(world: World, team_client: TeamClient) -> None:

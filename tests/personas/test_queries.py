@@ -8,6 +8,7 @@ from django.urls import reverse
 
 from personas import services
 from personas.models import Style
+from personas.reference_files import prepare_reference
 from tests.conftest import World
 from tests.personas import images
 from tests.personas.conftest import TeamClient, make_persona
@@ -18,8 +19,8 @@ def _grow(world: World, total: int) -> None:
     have = world.team.personas.count()
     for i in range(have, total):
         persona = make_persona(world.team, name=f"Persona {i}", tags=[f"t{i}", "b2b"])
-        prepared = [services.prepare_reference(images.png(8, 8, seed=i))]
-        services.add_references(persona, world.owner, prepared)
+        prepared = [prepare_reference(images.png(8, 8, seed=i))]
+        services.reference_add(persona=persona, user=world.owner, prepared=prepared)
         Style.objects.create(workspace=world.team, name=f"Style {i}")
 
 

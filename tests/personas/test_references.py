@@ -19,6 +19,7 @@ from PIL import Image
 
 from personas import services
 from personas.models import MAX_REFERENCES, Persona, ReferenceImage
+from personas.reference_files import PreparedReference, prepare_reference
 from tests.conftest import World
 from tests.personas import images
 from tests.personas.conftest import TeamClient, stored_files
@@ -96,8 +97,8 @@ def test_without_js_a_refusal_renders_the_whole_page(
 
 
 def _fill(persona: Persona, world: World, count: int) -> None:
-    prepared = [services.prepare_reference(images.png(seed=100 + i)) for i in range(count)]
-    services.add_references(persona, world.owner, prepared)
+    prepared = [prepare_reference(images.png(seed=100 + i)) for i in range(count)]
+    services.reference_add(persona=persona, user=world.owner, prepared=prepared)
 
 
 def test_the_ninth_image_is_refused(
@@ -142,12 +143,12 @@ def test_a_storage_failure_midway_removes_what_was_written(world: World, persona
             raise OSError("disk full")
         return real_save(name, content)
 
-    prepared = [services.prepare_reference(images.png(seed=s)) for s in (1, 2)]
+    prepared = [prepare_reference(images.png(seed=s)) for s in (1, 2)]
     with (
         mock.patch.object(default_storage, "save", side_effect=flaky_save),
         pytest.raises(OSError, match="disk full"),
     ):
-        services.add_references(persona, world.owner, prepared)
+        services.reference_add(persona=persona, user=world.owner, prepared=prepared)
     assert not ReferenceImage.objects.exists()
     assert stored_files(persona) == []
 
@@ -208,23 +209,25 @@ def test_four_uploads_racing_for_the_last_slots_never_pass_eight() -> None:
     """On PostgreSQL the persona row lock serialises uploads: 6 held + 4 racing -> exactly 8."""
     if connection.vendor != "postgresql":
         pytest.skip("Row locks need PostgreSQL; make test runs this on PostgreSQL.")
-    from avatarapp.workspaces.services import create_team_workspace
+    from avatarapp.workspaces.services import workspace_create_team
     from tests.conftest import make_user
     from tests.personas.conftest import make_persona
 
     owner = make_user("racer@example.com")
-    persona = make_persona(create_team_workspace(owner, "Race"))
-    services.add_references(
-        persona, owner, [services.prepare_reference(images.png(seed=s)) for s in range(6)]
+    persona = make_persona(workspace_create_team(user=owner, name="Race"))
+    services.reference_add(
+        persona=persona,
+        user=owner,
+        prepared=[prepare_reference(images.png(seed=s)) for s in range(6)],
     )
-    racers = [[services.prepare_reference(images.png(seed=50 + i))] for i in range(4)]
+    racers = [[prepare_reference(images.png(seed=50 + i))] for i in range(4)]
     barrier = threading.Barrier(len(racers))
     outcomes: list[str] = []
 
-    def upload_one(prepared: list[services.PreparedReference]) -> None:
+    def upload_one(prepared: list[PreparedReference]) -> None:
         barrier.wait()
         try:
-            services.add_references(persona, owner, prepared)
+            services.reference_add(persona=persona, user=owner, prepared=prepared)
             outcomes.append("added")
         except services.PersonaError:
             outcomes.append("refused")

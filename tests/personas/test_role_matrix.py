@@ -19,6 +19,7 @@ from django.utils import timezone
 
 from personas import services
 from personas.models import Persona, ReferenceImage, Style
+from personas.reference_files import prepare_reference
 from tests.conftest import ROLES, World
 from tests.personas import images
 from tests.personas.conftest import TeamClient, make_persona
@@ -39,8 +40,8 @@ class Objects:
 def objects(world: World) -> Objects:
     persona = make_persona(world.team, created_by=world.owner)
     archived = make_persona(world.team, name="Old Ollie", archived_at=timezone.now())
-    [reference] = services.add_references(
-        persona, world.owner, [services.prepare_reference(images.png(seed=3))]
+    [reference] = services.reference_add(
+        persona=persona, user=world.owner, prepared=[prepare_reference(images.png(seed=3))]
     )
     style = Style.objects.create(workspace=world.team, name="Acme brand", created_by=world.owner)
     return Objects(persona, archived, reference, style)

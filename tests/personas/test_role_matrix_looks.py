@@ -1,4 +1,4 @@
-"""Issue 14's persona and style endpoints x every role: the live previews, photos held while a
+"""The persona and style endpoints x every role: the live previews, photos held while a
 persona or style is being made, copy and move, style reference images. Like test_role_matrix:
 another workspace's object is 404, a role too low is 403 with a sentence naming the role, and a
 refusal changes nothing. A held photo is its uploader's alone: other members get 404 too."""
@@ -16,7 +16,7 @@ from django.urls import reverse
 
 from avatarapp.workspaces.models import Membership, Workspace
 from avatarapp.workspaces.roles import Role
-from personas import files, uploads
+from personas import reference_files, uploads
 from personas.models import PendingUpload, Persona, Style, StyleReference
 from tests.conftest import ROLES, World
 from tests.personas import images
@@ -40,12 +40,20 @@ def objects(world: World) -> Objects:
     persona = make_persona(world.team, created_by=world.owner)
     style = Style.objects.create(workspace=world.team, name="Acme brand")
     written: list[str] = []
-    stored = files.store_prepared("styles/test", files.prepare_reference(images.png()), written)
+    stored = reference_files.store_prepared(
+        "styles/test", reference_files.prepare_reference(images.png()), written
+    )
     reference = StyleReference.objects.create(style=style, **stored)
     held = {}
     for i, role in enumerate(sorted(EDITORS)):
-        prepared = [(files.prepare_reference(images.png(seed=10 + i)), f"{role}.png")]
-        [held[role]] = uploads.hold(world.team, world.user(role), uuid.uuid4(), prepared, 8)
+        prepared = [(reference_files.prepare_reference(images.png(seed=10 + i)), f"{role}.png")]
+        [held[role]] = uploads.upload_hold(
+            workspace=world.team,
+            user=world.user(role),
+            draft=uuid.uuid4(),
+            prepared=prepared,
+            limit=8,
+        )
     target = Workspace.objects.create(name="Target", created_by=world.owner)
     for role in MEMBERS:
         Membership.objects.create(workspace=target, user=world.user(role), role=Role.EDITOR)

@@ -1,4 +1,4 @@
-"""Every built-in style ships an example picture made by the built-in renderer (issue 14 item 1),
+"""Every built-in style ships an example picture made by the built-in renderer,
 and the committed files are exactly what `manage.py render_style_examples` makes: a style or a
 renderer change that was not followed by running the command fails here."""
 

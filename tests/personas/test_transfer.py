@@ -17,6 +17,7 @@ from gallery.models import PersonaCover
 from generation.models import Image
 from personas import services
 from personas.models import Persona, ReferenceImage
+from personas.reference_files import prepare_reference
 from tests.conftest import World
 from tests.gallery.factories import make_image, make_job
 from tests.personas import images
@@ -35,8 +36,8 @@ def studio(world: World) -> Workspace:
 @pytest.fixture
 def maya(world: World) -> Persona:
     persona = make_persona(world.team, created_by=world.owner)
-    prepared = [services.prepare_reference(images.png(seed=s)) for s in (1, 2)]
-    services.add_references(persona, world.owner, prepared)
+    prepared = [prepare_reference(images.png(seed=s)) for s in (1, 2)]
+    services.reference_add(persona=persona, user=world.owner, prepared=prepared)
     return persona
 
 

@@ -1,5 +1,5 @@
 """The BFL adapter against the emulator: submit, poll the returned URL on its regional alias,
-download from the delivery host, and every error row of PROVIDERS.md."""
+download from the delivery host, and every error BFL documents."""
 
 from __future__ import annotations
 
@@ -55,7 +55,7 @@ def test_submit_poll_download_on_every_regional_host(region: str, emulator: Emul
     }
     client = bfl_client(emulator, base_url=base[region])
     task = client.submit(flux())
-    assert task.credits == Decimal("3.0")  # FLUX.2 [pro], 1 MP: PRICING.md
+    assert task.credits == Decimal("3.0")  # FLUX.2 [pro], 1 MP: BFL's price
     assert not task.polling_url.startswith(base[region]), "polling happens on another host alias"
     outcome = poll_until_done(client, task)
     assert outcome.result is not None

@@ -1,4 +1,4 @@
-"""The BFL key goes only to BFL (issue 11, defect 1): a polling URL from a submit answer is data
+"""The BFL key goes only to BFL: a polling URL from a submit answer is data
 from the network, and the poll carries `x-key`. Before the fix the key followed any `polling_url`,
 http or https, to any host; now a foreign or plain-http address is refused before a byte is sent.
 

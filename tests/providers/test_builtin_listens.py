@@ -1,4 +1,4 @@
-"""The built-in renderer listens (issue 14): every input a persona or a style gives changes the
+"""The built-in renderer listens: every input a persona or a style gives changes the
 rendered pixels as asked. Each test renders with only that input changed and samples the picture:
 backdrop colour and kind, garment colour and garment, light, framing, mood, hair length, glasses,
 skin tone."""
@@ -14,7 +14,7 @@ from painter.light import RIM
 from painter.palette import COLOURS, RGB, hex_rgb
 from painter.portrait import Look, Scene, render_portrait
 from painter.wardrobe import WHITE_SHIRT
-from personas.looks import GARMENT_COLOURS, SKIN_TONES, Backdrop, Garment, Glasses
+from personas.choices import GARMENT_COLOURS, SKIN_TONES, Backdrop, Garment, Glasses
 from tests.providers.pixels import (
     brightness,
     decode,
@@ -62,7 +62,7 @@ def scenes(**changes: str) -> Scene:
 @pytest.mark.parametrize("colour", [GREY, "#1f4e79", "#f4b6c2", "#2e5e3e"])
 def test_the_backdrop_is_the_picked_colour_exactly(colour: str) -> None:
     image = render(scene=scenes(backdrop_colour=colour))
-    # The corners, and beside the head where the old decorative disc used to be.
+    # The corners, and beside the head, where a decoration would hide the backdrop.
     for point in (*CORNERS, (0.12, 0.3), (0.88, 0.55)):
         assert distance(sample(image, *point), hex_rgb(colour)) <= 2, point
 

@@ -14,7 +14,7 @@ from painter.scene import Scene, scene_for
 from painter.traits import resolve
 from painter.wardrobe import PICKED, read_wardrobe
 from painter.words import colour_name, normalise
-from personas.looks import GARMENT_COLOURS, SKIN_TONES, Garment
+from personas.choices import GARMENT_COLOURS, SKIN_TONES, Garment
 from personas.style_specs import BUILTIN_STYLES, StyleSpec
 
 

@@ -1,4 +1,4 @@
-"""The OpenAI adapter against the emulator: success, and every error row of PROVIDERS.md mapped to
+"""The OpenAI adapter against the emulator: success, and every error OpenAI documents mapped to
 the right class and a message a person can act on."""
 
 from __future__ import annotations
@@ -39,7 +39,7 @@ def test_generation_returns_the_image_and_usage(
     image = result.images[0]
     assert (image.width, image.height, image.mime_type) == (1536, 1024, "image/png")
     assert image.data.startswith(b"\x89PNG")
-    assert result.usage.output_tokens == 5488  # PRICING.md: 1536x1024 high
+    assert result.usage.output_tokens == 5488  # OpenAI's formula: 1536x1024 high
     assert result.request_id
     sent = emulator.requests[-1]
     assert sent.operation == "images.generate"

@@ -1,5 +1,5 @@
 """Every request an adapter sends validates against the project's request schemas, which carry the
-field names, types, enums and ranges of the official documents in contracts/."""
+field names, types, enums and ranges of the official documents in tests/emulator/contracts/."""
 
 from __future__ import annotations
 

@@ -57,8 +57,8 @@ def test_sign_up_says_check_your_inbox_and_the_link_opens_the_personal_workspace
 
 
 def test_sign_up_answers_the_same_for_a_known_address(world: World) -> None:
-    """Issue 11 item 5: sign-up no longer says "A user is already registered with this email
-    address"; the owner of the known address is told by email instead."""
+    """Sign-up does not say "A user is already registered with this email address"; the owner of the
+    known address is told by email instead."""
     users_before = User.objects.count()
     new = _signup(Client(), "newcomer@example.com")
     known = _signup(Client(), "ALICE@example.com")

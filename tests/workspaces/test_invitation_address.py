@@ -1,4 +1,4 @@
-"""Issue 11 item 2: an invitation bound to an email is accepted only through that address once it
+"""An invitation bound to an email is accepted only through that address once it
 is confirmed. Reproduction: invite newhire@example.com as admin; someone holding the link adds that
 address to their own account (unconfirmed) and accepts."""
 
@@ -16,9 +16,9 @@ from avatarapp.workspaces.models import Invitation, Membership
 from avatarapp.workspaces.roles import Role
 from avatarapp.workspaces.services import (
     WorkspaceError,
-    accept_invitation,
-    create_invitation,
-    decline_invitation,
+    invitation_accept,
+    invitation_create,
+    invitation_decline,
 )
 from tests.conftest import World, make_user
 from tests.workspaces.mail import confirmation_link, mails_to
@@ -27,7 +27,7 @@ NEWHIRE = "newhire@example.com"
 
 
 def _invite_newhire_as_admin(world: World) -> str:
-    return create_invitation(world.membership("owner"), email=NEWHIRE, role=Role.ADMIN).token
+    return invitation_create(actor=world.membership("owner"), email=NEWHIRE, role=Role.ADMIN).token
 
 
 def _holder_adds_the_address(world: World) -> Client:
@@ -92,19 +92,19 @@ def test_confirming_the_address_brings_the_person_back_to_accept(
 
 
 def test_the_service_refuses_an_unconfirmed_address_whatever_page_was_seen(world: World) -> None:
-    """The check runs inside accept_invitation's transaction, under the invitation's row lock:
+    """The check runs inside invitation_accept's transaction, under the invitation's row lock:
     a page shown earlier, a second tab or a direct POST changes nothing."""
     token = _invite_newhire_as_admin(world)
     holder = make_user("mallory@example.com")
     EmailAddress.objects.create(user=holder, email=NEWHIRE, verified=False)
     with pytest.raises(WorkspaceError, match="not confirmed yet"):
-        accept_invitation(token, holder)
+        invitation_accept(token=token, user=holder)
     # Declining would throw the real newhire's invitation away: refused just the same.
     with pytest.raises(WorkspaceError, match="not confirmed yet"):
-        decline_invitation(token, holder)
+        invitation_decline(token=token, user=holder)
     _nobody_joined(world)
     EmailAddress.objects.filter(email=NEWHIRE).update(verified=True)
-    assert accept_invitation(token, holder).role == Role.ADMIN
+    assert invitation_accept(token=token, user=holder).role == Role.ADMIN
 
 
 def test_an_address_only_on_the_user_record_is_asked_to_confirm_too(world: World) -> None:

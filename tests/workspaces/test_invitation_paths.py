@@ -1,4 +1,4 @@
-"""Issue 14 item 6: every way from an invitation link to an account keeps the invitation, and
+"""Every way from an invitation link to an account keeps the invitation, and
 accepting lands on the team's Personas page with a welcome line. Reproduction: the header's
 "Sign up" on an invitation page dropped it, and the new colleague landed in an empty personal
 workspace with no hint."""
@@ -11,7 +11,7 @@ from django.urls import reverse
 
 from avatarapp.workspaces.models import Membership
 from avatarapp.workspaces.roles import Role
-from avatarapp.workspaces.services import create_invitation
+from avatarapp.workspaces.services import invitation_create
 from tests.conftest import PASSWORD, World, make_user
 from tests.markup import attribute, find, find_all, text
 from tests.workspaces.mail import confirmation_link
@@ -21,7 +21,7 @@ NEWCOMER = "newcomer@example.com"
 
 @pytest.fixture
 def token(world: World) -> str:
-    return create_invitation(world.membership("owner"), email="", role=Role.EDITOR).token
+    return invitation_create(actor=world.membership("owner"), email="", role=Role.EDITOR).token
 
 
 def _invitation(token: str) -> str:

@@ -12,12 +12,12 @@ from django.utils import timezone
 
 from avatarapp.workspaces.models import Invitation, Membership, hash_token
 from avatarapp.workspaces.roles import Role
-from avatarapp.workspaces.services import create_invitation
+from avatarapp.workspaces.services import invitation_create
 from tests.conftest import World, make_user
 
 
 def _invite(world: World, email: str = "", role: str = Role.EDITOR) -> str:
-    return create_invitation(world.membership("owner"), email=email, role=role).token
+    return invitation_create(actor=world.membership("owner"), email=email, role=role).token
 
 
 def _accept(client, token: str):

@@ -97,7 +97,7 @@ def test_member_of_another_workspace_is_404_even_for_an_admin(world: World, clie
 def test_personal_workspace_cannot_be_left(world: World) -> None:
     personal = Membership.objects.get(user=world.owner, workspace__is_personal=True)
     with pytest.raises(services.WorkspaceError, match="personal workspace"):
-        services.leave_workspace(personal)
+        services.workspace_leave(membership=personal)
 
 
 @pytest.mark.django_db(transaction=True)
@@ -108,7 +108,7 @@ def test_two_owners_demoting_each_other_at_once_leave_one_owner() -> None:
     from tests.conftest import make_user
 
     first, second = make_user("one@example.com"), make_user("two@example.com")
-    team = services.create_team_workspace(first, "Race")
+    team = services.workspace_create_team(user=first, name="Race")
     Membership.objects.create(workspace=team, user=second, role=Role.OWNER)
     m1 = Membership.objects.get(workspace=team, user=first)
     m2 = Membership.objects.get(workspace=team, user=second)
@@ -118,7 +118,7 @@ def test_two_owners_demoting_each_other_at_once_leave_one_owner() -> None:
     def demote(actor: Membership, target: Membership) -> None:
         barrier.wait()
         try:
-            services.change_role(actor, target, Role.EDITOR)
+            services.membership_change_role(actor=actor, target=target, role=Role.EDITOR)
             outcomes.append("changed")
         except services.WorkspaceError:
             outcomes.append("refused")
@@ -144,5 +144,5 @@ def test_a_member_who_leaves_takes_their_personal_keys_out(world: World) -> None
     editor = world.membership("editor")
     store_key(editor, openai_key("own"), personal=True, label="Bob's own")
     store_key(world.membership("owner"), openai_key("team"), label="Team key")
-    services.leave_workspace(editor)
+    services.workspace_leave(membership=editor)
     assert list(ProviderKey.objects.values_list("label", flat=True)) == ["Team key"]

@@ -10,7 +10,7 @@ from django.urls import reverse
 
 from avatarapp.workspaces.models import Invitation, Membership
 from avatarapp.workspaces.roles import Role
-from avatarapp.workspaces.services import create_invitation
+from avatarapp.workspaces.services import invitation_create
 from tests.conftest import ROLES, World
 
 
@@ -29,7 +29,7 @@ def _viewer_membership(world: World) -> Membership:
 
 
 def _pending_invitation(world: World) -> Invitation:
-    return create_invitation(world.membership("owner"), email="", role=Role.EDITOR).invitation
+    return invitation_create(actor=world.membership("owner"), email="", role=Role.EDITOR).invitation
 
 
 MEMBERS = {"owner", "admin", "editor", "viewer"}

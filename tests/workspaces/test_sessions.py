@@ -1,4 +1,4 @@
-"""Issue 11 item 11: idle and absolute session limits, polls that keep nothing alive, and signing
+"""Idle and absolute session limits, polls that keep nothing alive, and signing
 out everywhere else. Time moves by setting a session's stored clocks back: no sleeping."""
 
 from __future__ import annotations

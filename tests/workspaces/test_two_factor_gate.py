@@ -16,6 +16,7 @@ from django.utils.http import urlencode
 
 from avatarapp.workspaces.access import SESSION_KEY
 from personas import services as persona_services
+from personas.reference_files import prepare_reference
 from tests.conftest import World
 from tests.generation.conftest import submit_builtin
 from tests.keys.factories import store_key
@@ -54,8 +55,10 @@ def team(world: World) -> Team:
     owner = world.membership("owner")
     job = submit_builtin(owner)
     persona = make_persona(world.team, created_by=world.owner)
-    [reference] = persona_services.add_references(
-        persona, world.owner, [persona_services.prepare_reference(images.png())]
+    [reference] = persona_services.reference_add(
+        persona=persona,
+        user=world.owner,
+        prepared=[prepare_reference(images.png())],
     )
     return Team(
         workspace=world.team,

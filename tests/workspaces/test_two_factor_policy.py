@@ -9,7 +9,7 @@ from django.urls import reverse
 
 from avatarapp.workspaces.models import Workspace
 from avatarapp.workspaces.roles import Role
-from avatarapp.workspaces.services import create_team_workspace
+from avatarapp.workspaces.services import workspace_create_team
 from tests.conftest import World
 from tests.mfa.support import (
     add_passkey_record,
@@ -120,7 +120,7 @@ def test_members_see_the_rule_but_no_control(world: World) -> None:
 
 def test_last_authenticator_stays_while_a_workspace_requires_it(world: World, client_as) -> None:
     enable_totp(world.editor)
-    beta = create_team_workspace(world.owner, "Beta launch")
+    beta = workspace_create_team(user=world.owner, name="Beta launch")
     beta.memberships.create(user=world.editor, role=Role.VIEWER)
     Workspace.objects.filter(pk__in=[world.team.pk, beta.pk]).update(require_two_factor=True)
     client = client_as("editor")

@@ -8,7 +8,7 @@ from decimal import Decimal
 
 import pytest
 
-from generation.words import batch_name, duration, estimate_sentence, money
+from generation.batch_wording import batch_name, duration, estimate_sentence, money
 
 DAY = date(2026, 12, 6)
 

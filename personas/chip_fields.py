@@ -1,6 +1,6 @@
 """Picking a look or a scene by clicking: the chips of the persona and style forms.
 
-A field with a small set of answers (personas.looks) is a group of radio buttons drawn as chips,
+A field with a small set of answers (personas.choices) is a group of radio buttons drawn as chips,
 some with a colour swatch. Where the world offers more than the set, the chips stand beside the
 field's own text box ("pick or type"): the chips post as `<field>_pick`, the text box as
 `<field>` itself, and the stored value is
@@ -9,7 +9,7 @@ field's own text box ("pick or type"): the chips post as `<field>_pick`, the tex
     the typed words            when "Other" is picked, or nothing is (so a form posted without
                                the chips, or a browser without JavaScript, still saves its text).
 
-Stored values stay the plain words of personas.looks, which prompts use as they stand. Forms use
+Stored values stay the plain words of personas.choices, which prompts use as they stand. Forms use
 these definitions with validation (personas.forms); the live previews read the same posted
 fields leniently with `lenient_values`, so a half-filled form still draws.
 """
@@ -23,7 +23,7 @@ from typing import Any
 from django import forms
 from django.db.models import Field, Model
 
-from personas.looks import (
+from personas.choices import (
     GARMENT_COLOURS,
     HAIR_COLOURS,
     HAIR_STYLES,

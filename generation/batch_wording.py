@@ -1,4 +1,4 @@
-"""What a batch will do, in the words a marketer uses (UI.md "Plain words"): money as people
+"""What a batch will do, in the words a marketer uses: money as people
 write it ("$0.0055", "$0.33", "free"), time ("about 40 s"), a batch's default name, and the
 Generate page's estimate sentence:
 

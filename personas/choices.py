@@ -1,5 +1,5 @@
 """The small sets the world offers for a look and a scene, so a persona and a style can be made by
-picking (issue 14). Each value is a word the prompt composer writes into prompts as it stands and
+picking. Each value is a word the prompt composer writes into prompts as it stands and
 the built-in renderer reads; a person can still type anything in the free-text fields beside them.
 
 Skin tones carry the swatch colour the form shows (the renderer reads the same names through

@@ -35,7 +35,7 @@ def test_an_openai_image_takes_a_dozen_statements_or_so(world: World, providers:
         pipeline.run_image(second.pk)
     second.refresh_from_db()
     assert second.status == Image.Status.SUCCEEDED
-    # claim, read the row, the creator's membership, the key, the persona's references, record
-    # the call, storing, then one transaction: succeeded, the ledger lines read and written,
-    # the month's counters.
-    assert len(queries.captured_queries) <= 13
+    # claim, read the row, the key with the creator's access to it, the persona's references,
+    # record the call, storing, then one transaction: succeeded, the ledger lines read and
+    # written, the month's counters.
+    assert len(queries.captured_queries) <= 12

@@ -23,6 +23,7 @@ import httpx2
 import openai
 from django.conf import settings
 from django.core.files.storage import default_storage
+from django.db.models import Exists, OuterRef, QuerySet
 
 from generation.catalog import get_model
 from generation.models import Image
@@ -41,6 +42,7 @@ from generation.providers.builtin import BuiltinProvider, Look, Scene
 from generation.providers.google import GeminiImages
 from generation.providers.http import DEFAULT_TIMEOUT, SDK_TIMEOUT, HostAllowlist
 from generation.providers.openai_images import OpenAIImages
+from personas.models import ReferenceImage as PersonaReference
 
 
 @dataclass
@@ -66,15 +68,23 @@ class ProviderCall:
         return self._poll(task)
 
 
+def images_for_call() -> QuerySet[Image]:
+    """Rows as a provider call reads them, in one statement: with the job (its creator's keys)
+    and whether the persona has reference images, so that one without costs no second query."""
+    references = PersonaReference.objects.filter(persona_id=OuterRef("persona_id"))
+    return Image.objects.select_related("job").annotate(has_references=Exists(references))
+
+
 def build_request(image: Image, with_references: bool = True) -> ImageRequest:
     fields = dict(image.request_fields)
     fields.pop("look", None)
     fields.pop("scene", None)
     references: tuple[ReferenceImage, ...] = ()
-    if with_references and image.persona_id:
+    # A row not read through images_for_call looks its references up.
+    if with_references and image.persona_id and getattr(image, "has_references", True):
         references = tuple(
             ReferenceImage(default_storage.open(ref.storage_name).read(), ref.content_type)
-            for ref in image.persona.references.all()  # type: ignore[union-attr]
+            for ref in PersonaReference.objects.filter(persona_id=image.persona_id)
         )
     return ImageRequest(prompt=image.prompt, seed=image.seed, references=references, **fields)
 

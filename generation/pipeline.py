@@ -22,7 +22,7 @@ from django.utils import timezone
 
 from avatarapp.imagesafety import UnsafeImageError
 from generation import ledger, outcomes
-from generation.calls import ProviderCall, prepare_call
+from generation.calls import ProviderCall, images_for_call, prepare_call
 from generation.catalog import actual_cost, resolve_params
 from generation.crashpoints import crash_point  # test-only hook, inert unless configured
 from generation.models import Image
@@ -64,7 +64,7 @@ def run_image(image_id: uuid.UUID | str) -> None:
     """Ensure the image gets made: claim it, call the provider, then store or start polling."""
     if not claim(image_id):
         return  # someone else has it, or it is already finished
-    image = Image.objects.select_related("job", "persona").get(pk=image_id)
+    image = images_for_call().get(pk=image_id)
     try:
         call = prepare_call(image)
         if call.asynchronous and _at_task_limit(call.key_id):
@@ -159,7 +159,7 @@ def _start_polling(image: Image, task: PendingTask) -> None:
 
 def poll_image(image_id: uuid.UUID | str) -> None:
     """One poll of an asynchronous provider; schedules the next one itself while pending."""
-    image = Image.objects.select_related("job", "persona").filter(pk=image_id).first()
+    image = images_for_call().filter(pk=image_id).first()
     if image is None or image.status != Status.POLLING:
         return
     # Claim this poll tick: a duplicate poll task finds poll_count moved on and stops.

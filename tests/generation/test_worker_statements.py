@@ -1,6 +1,7 @@
 """What one image costs the database on the worker's side: the statements of a whole OpenAI
 image, claim to settlement. Each one is a round trip and PostgreSQL CPU under a hundred threads
-(make bench), so a change that adds one should mean to."""
+(make bench), so a change that adds one should mean to. A persona with reference images costs
+one statement more, and its references still go with the call."""
 
 from __future__ import annotations
 
@@ -10,32 +11,51 @@ from django.test.utils import CaptureQueriesContext
 
 from generation import pipeline, services
 from generation.models import Image
+from personas import services as persona_services
 from tests.conftest import World
 from tests.emulator import Emulator
 from tests.generation.conftest import add_keys, make_persona
+from tests.personas import images
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
 
-def test_an_openai_image_takes_a_dozen_statements_or_so(world: World, providers: Emulator) -> None:
+def two_images(world: World, references: int = 0) -> tuple[Image, Image]:
+    """Two queued gpt-image-2 images of a persona with `references` reference images."""
     add_keys(world.membership("owner"))
     editor = world.membership("editor")
+    persona = make_persona(editor)
+    prepared = [persona_services.prepare_reference(images.png(seed=i)) for i in range(references)]
+    persona_services.add_references(persona, world.editor, prepared)
     batch = services.BatchRequest(
-        [str(make_persona(editor).pk)],
-        ["builtin:corporate"],
-        ["gpt-image-2"],
-        2,
-        "1:1",
-        "1K",
-        "low",
+        [str(persona.pk)], ["builtin:corporate"], ["gpt-image-2"], 2, "1:1", "1K", "low"
     )
     first, second = services.submit(editor, batch).images.order_by("created_at")
+    return first, second
+
+
+def test_an_openai_image_takes_a_dozen_statements_or_so(world: World, providers: Emulator) -> None:
+    first, second = two_images(world)
     pipeline.run_image(first.pk)  # records the key's first use (once per interval, not per image)
     with CaptureQueriesContext(connection) as queries:
         pipeline.run_image(second.pk)
     second.refresh_from_db()
     assert second.status == Image.Status.SUCCEEDED
-    # claim, read the row, the key with the creator's access to it, the persona's references,
-    # record the call, storing, then one transaction: succeeded, the ledger lines read and
-    # written, the month's counters.
-    assert len(queries.captured_queries) <= 12
+    # claim, read the row (and whether the persona has references), the key with the creator's
+    # access to it, record the call, storing, then one transaction: succeeded, the ledger lines
+    # read and written, the month's counters.
+    assert len(queries.captured_queries) <= 11
+
+
+def test_a_personas_references_go_with_the_call(world: World, providers: Emulator) -> None:
+    first, second = two_images(world, references=2)
+    pipeline.run_image(first.pk)
+    with CaptureQueriesContext(connection) as queries:
+        pipeline.run_image(second.pk)
+    second.refresh_from_db()
+    assert second.status == Image.Status.SUCCEEDED
+    sent = providers.requests[-1]
+    assert sent.operation == "images.edit"
+    assert sent.form is not None
+    assert len(sent.form["image"]) == 2
+    assert len(queries.captured_queries) <= 12  # the references' own statement on top

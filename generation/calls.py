@@ -26,6 +26,7 @@ from django.core.files.storage import default_storage
 from django.db.models import Exists, OuterRef, QuerySet
 
 from generation.catalog import get_model
+from generation.keychoice import choose_key
 from generation.models import Image
 from generation.providers.base import (
     ErrorKind,
@@ -115,8 +116,6 @@ def prepare_call(image: Image) -> ProviderCall:
             workspace_price=None,
             _generate=lambda: BuiltinProvider().generate(request, look, scene),
         )
-    from generation.keychoice import choose_key
-
     chosen = choose_key(image, provider)
     request = build_request(image)
     if provider == "openai":
@@ -145,6 +144,14 @@ def prepare_call(image: Image) -> ProviderCall:
     raise PermanentError(
         f"{model.display_name} cannot be generated here yet.", kind=ErrorKind.INVALID
     )
+
+
+def prepare_poll(image: Image) -> ProviderCall:
+    """A poll of an asynchronous provider (BFL, the only one) needs the key and the client: not
+    the request, whose reference images would be read from storage again on every poll."""
+    chosen = choose_key(image, "bfl")
+    bfl = _bfl_client(chosen.secret, chosen.region or "global")
+    return ProviderCall(True, chosen.key_id, _poll=bfl.poll)
 
 
 def mark_key_refused(key_id: Any, message: str) -> None:

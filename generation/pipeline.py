@@ -22,7 +22,7 @@ from django.utils import timezone
 
 from avatarapp.imagesafety import UnsafeImageError
 from generation import ledger, outcomes
-from generation.calls import ProviderCall, images_for_call, prepare_call
+from generation.calls import ProviderCall, images_for_call, prepare_call, prepare_poll
 from generation.catalog import actual_cost, resolve_params
 from generation.crashpoints import crash_point  # test-only hook, inert unless configured
 from generation.models import Image
@@ -159,7 +159,7 @@ def _start_polling(image: Image, task: PendingTask) -> None:
 
 def poll_image(image_id: uuid.UUID | str) -> None:
     """One poll of an asynchronous provider; schedules the next one itself while pending."""
-    image = images_for_call().filter(pk=image_id).first()
+    image = Image.objects.select_related("job").filter(pk=image_id).first()  # the creator's keys
     if image is None or image.status != Status.POLLING:
         return
     # Claim this poll tick: a duplicate poll task finds poll_count moved on and stops.
@@ -169,7 +169,7 @@ def poll_image(image_id: uuid.UUID | str) -> None:
     if not ticked:
         return
     try:
-        call = prepare_call(image)
+        call = prepare_poll(image)
         crash_point("while_polling", image)
         outcome = call.poll(
             PendingTask(image.provider_request_id, image.polling_url, image.provider_credits)

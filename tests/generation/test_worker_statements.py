@@ -1,7 +1,7 @@
 """What one image costs the database on the worker's side: the statements of a whole OpenAI
 image, claim to settlement. Each one is a round trip and PostgreSQL CPU under a hundred threads
 (make bench), so a change that adds one should mean to. A persona with reference images costs
-one statement more, and its references still go with the call."""
+one statement more, and its references still go with the call, but not with a poll."""
 
 from __future__ import annotations
 
@@ -20,15 +20,17 @@ from tests.personas import images
 pytestmark = pytest.mark.django_db(transaction=True)
 
 
-def two_images(world: World, references: int = 0) -> tuple[Image, Image]:
-    """Two queued gpt-image-2 images of a persona with `references` reference images."""
+def two_images(
+    world: World, references: int = 0, model: str = "gpt-image-2"
+) -> tuple[Image, Image]:
+    """Two queued images of `model` for a persona with `references` reference images."""
     add_keys(world.membership("owner"))
     editor = world.membership("editor")
     persona = make_persona(editor)
     prepared = [persona_services.prepare_reference(images.png(seed=i)) for i in range(references)]
     persona_services.add_references(persona, world.editor, prepared)
     batch = services.BatchRequest(
-        [str(persona.pk)], ["builtin:corporate"], ["gpt-image-2"], 2, "1:1", "1K", "low"
+        [str(persona.pk)], ["builtin:corporate"], [model], 2, "1:1", "1K", "low"
     )
     first, second = services.submit(editor, batch).images.order_by("created_at")
     return first, second
@@ -59,3 +61,17 @@ def test_a_personas_references_go_with_the_call(world: World, providers: Emulato
     assert sent.form is not None
     assert len(sent.form["image"]) == 2
     assert len(queries.captured_queries) <= 12  # the references' own statement on top
+
+
+def test_a_poll_reads_no_references(world: World, providers: Emulator) -> None:
+    """A BFL poll needs the key and the polling URL, not the request: the persona's reference
+    images are read (from the database and storage) for the submit only."""
+    providers.configure(latency_overrides={"flux-2-pro": 60})
+    image, _ = two_images(world, references=2, model="flux-2-pro")
+    pipeline.run_image(image.pk)
+    image.refresh_from_db()
+    assert image.status == Image.Status.POLLING
+    with CaptureQueriesContext(connection) as queries:
+        pipeline.poll_image(image.pk)
+    assert providers.count(operation="poll") == 1
+    assert not [q for q in queries.captured_queries if "personas_referenceimage" in q["sql"]]

@@ -13,6 +13,9 @@ Every image that enters the system, an upload or a provider's output, goes throu
    chunks) by re-encoding the pixels alone;
 6. the caller stores the bytes under a server-made name with `content_type`, never the user's.
 
+A provider's output (`check_with_thumbnail`) passes steps 1 to 4 and is then kept byte for byte,
+so its Content Credentials (C2PA) survive: only uploads are re-encoded (QUALITY.md section 10).
+
 Plain Python with no Django import, so workers and the benchmark can reuse it.
 """
 
@@ -234,17 +237,20 @@ def _shrunk(image: Image.Image, max_side: int | None) -> Image.Image:
     return image
 
 
-def _safe(image: Image.Image, fmt: OutputFormat) -> SafeImage:
-    clean = encode(image, fmt)
-    width, height = image.size
+def _described(data: bytes, fmt: OutputFormat, size: tuple[int, int]) -> SafeImage:
+    width, height = size
     return SafeImage(
-        data=clean,
+        data=data,
         format=fmt,
         width=width,
         height=height,
-        sha256=hashlib.sha256(clean).hexdigest(),
+        sha256=hashlib.sha256(data).hexdigest(),
         content_type=CONTENT_TYPES[fmt],
     )
+
+
+def _safe(image: Image.Image, fmt: OutputFormat) -> SafeImage:
+    return _described(encode(image, fmt), fmt, image.size)
 
 
 def sanitize_image(
@@ -274,6 +280,17 @@ def sanitize_with_thumbnail(
         image = _shrunk(image, max_side)
         original = _safe(image, _output_format(source, image, None))
         # The original is encoded already, so the pixels can shrink in place.
+        return original, _safe(_shrunk(image, thumbnail_side), "WEBP")
+
+
+def check_with_thumbnail(data: bytes, thumbnail_side: int) -> tuple[SafeImage, SafeImage]:
+    """A provider's image after the same checks and full decode as `sanitize_image`, kept byte
+    for byte (no re-encode: its Content Credentials survive, and a megapixel PNG encode was the
+    largest part of the worker's CPU per image, make bench), and a WebP thumbnail of its pixels.
+    The size is the one a viewer sees, after any EXIF orientation."""
+    source, image = _decoded(data, MAX_BYTES, MAX_PIXELS, None)
+    with image:
+        original = _described(data, source, image.size)
         return original, _safe(_shrunk(image, thumbnail_side), "WEBP")
 
 

@@ -1,7 +1,7 @@
 """Image processing for generated images, in a small pool of processes beside the worker.
 
 The provider pool is a threads pool: a hundred threads waiting on providers in one process. The
-safety re-encode and the thumbnail (decode, PNG encode, resize, WebP encode) are CPU work; run in
+safety check and the thumbnail (full decode, resize, WebP encode) are CPU work; run in
 those threads they competed with every other thread for the process's interpreter and made the
 provider calls behind them wait (make bench: dispatch and finalise p95 of seconds). Here they run
 in `GENERATION_IMAGE_PROCESSES` child processes (one per core by default) and the provider thread
@@ -32,7 +32,7 @@ from concurrent.futures.process import BrokenProcessPool
 
 from django.conf import settings
 
-from avatarapp.imagesafety import SafeImage, UnsafeImageError, sanitize_with_thumbnail
+from avatarapp.imagesafety import SafeImage, UnsafeImageError, check_with_thumbnail
 
 log = logging.getLogger(__name__)
 
@@ -107,14 +107,15 @@ def _discard(pool: ProcessPoolExecutor) -> None:
 
 
 def prepare(data: bytes, thumbnail_side: int) -> tuple[SafeImage, SafeImage]:
-    """The checked, re-encoded original and its WebP thumbnail, made in a child process. Raises
-    UnsafeImageError as sanitize_image does, also when the bytes crash or hang the decoder."""
+    """The checked original (the provider's bytes) and its WebP thumbnail, made in a child
+    process. Raises UnsafeImageError as sanitize_image does, also when the bytes crash or hang
+    the decoder."""
     if not settings.GENERATION_IMAGE_PROCESSES:
-        return sanitize_with_thumbnail(data, thumbnail_side)
+        return check_with_thumbnail(data, thumbnail_side)
     for attempt in (1, 2):
         pool = _current_pool()
         try:
-            return _result(pool.submit(sanitize_with_thumbnail, data, thumbnail_side))
+            return _result(pool.submit(check_with_thumbnail, data, thumbnail_side))
         except BrokenProcessPool:
             # One child died, and with it every job in the pool: maybe this image's, maybe
             # another's. Once more in a fresh pool tells them apart.

@@ -86,6 +86,29 @@ def key_for_batch(membership: Membership, provider: str) -> tuple[uuid.UUID | No
 
 
 def choose_key(image: Image, provider: str) -> ChosenKey:
+    try:
+        opened = _pinned_key(image) or _key_of_creator(image, provider)
+    except VaultRefusal as refusal:
+        raise PermanentError(str(refusal), kind=ErrorKind.AUTH) from None
+    key, secret = opened
+    return ChosenKey(key.pk, secret, Endpoint(key.region, key.base_url))
+
+
+def _pinned_key(image: Image) -> tuple[ProviderKey, Secret] | None:
+    """The usual case, in one statement: the key picked at submit, still the creator's to use."""
+    if image.provider_key_id is None or image.job.created_by_id is None:
+        return None
+    return vault.secret_for_member(
+        image.provider_key_id,
+        workspace_id=image.workspace_id,
+        user_id=image.job.created_by_id,
+        detail=f"Image {image.pk}",
+    )
+
+
+def _key_of_creator(image: Image, provider: str) -> tuple[ProviderKey, Secret]:
+    """Through the creator's membership: a key when none is pinned, else the reason it cannot be
+    used, in words a person can act on."""
     membership = _creator_membership(image)
     if membership is None:
         raise PermanentError(
@@ -101,11 +124,7 @@ def choose_key(image: Image, provider: str) -> ChosenKey:
         if not keys:
             raise PermanentError(str(_no_key(provider)), kind=ErrorKind.AUTH)
         key_id = keys[0].pk
-    try:
-        key, secret = vault.secret_for_job(key_id, membership, detail=f"Image {image.pk}")
-    except VaultRefusal as refusal:
-        raise PermanentError(str(refusal), kind=ErrorKind.AUTH) from None
-    return ChosenKey(key.pk, secret, Endpoint(key.region, key.base_url))
+    return vault.secret_for_job(key_id, membership, detail=f"Image {image.pk}")
 
 
 def next_key(image: Image, provider: str) -> Any | None:

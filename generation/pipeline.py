@@ -29,7 +29,7 @@ from generation import failed_attempts, ledger, queue
 from generation.catalog_watch import LISTED_MODEL_IDS, fail_if_not_offered
 from generation.crashpoints import crash_point  # test-only hook, inert unless configured
 from generation.models import Image
-from generation.provider_call import ProviderCall, prepare_call
+from generation.provider_call import ProviderCall, images_for_call, prepare_call, prepare_poll
 from generation.providers.base import GenerationResult, PendingTask, ProviderError, RetryableError
 from generation.storage import store_generated
 
@@ -64,11 +64,9 @@ def run_image(image_id: uuid.UUID | str) -> None:
     """Ensure the image gets made: claim it, call the provider, then store or start polling."""
     if not claim(image_id):
         return  # someone else has it, or it is already finished
-    # Issue 15: with the workspace's model list for the provider, for the check below.
-    images = Image.objects.select_related("job", "persona")
-    image = images.annotate(listed_model_ids=LISTED_MODEL_IDS).get(pk=image_id)
+    image = images_for_call().annotate(listed_model_ids=LISTED_MODEL_IDS).get(pk=image_id)
     try:
-        if fail_if_not_offered(image):  # issue 15: the provider's own list dropped the model
+        if fail_if_not_offered(image):  # the provider's own model list no longer names it
             return
         call = prepare_call(image)
         if call.asynchronous and _at_task_limit(call.key_id):
@@ -165,7 +163,7 @@ def _start_polling(image: Image, task: PendingTask) -> None:
 
 def poll_image(image_id: uuid.UUID | str) -> None:
     """One poll of an asynchronous provider; schedules the next one itself while pending."""
-    image = Image.objects.select_related("job", "persona").filter(pk=image_id).first()
+    image = Image.objects.select_related("job").filter(pk=image_id).first()  # the creator's keys
     if image is None or image.status != Status.POLLING:
         return
     # Claim this poll tick: a duplicate poll task finds poll_count moved on and stops.
@@ -179,7 +177,7 @@ def poll_image(image_id: uuid.UUID | str) -> None:
     if not ticked:
         return
     try:
-        call = prepare_call(image)
+        call = prepare_poll(image)
         crash_point("while_polling", image)
         outcome = call.poll(
             PendingTask(image.provider_request_id, image.polling_url, image.provider_credits)

@@ -2,8 +2,8 @@
 client for the model's provider (its registry entry says how) and the request value object.
 
 This is the one place the pipeline meets Django models for a provider call; the adapters in
-providers/ stay plain Python (ARCHITECTURE.md rule 7). The key is decrypted here, inside the
-worker, and lives only in the client for the length of the call (rule 5). Provider messages are
+providers/ stay plain Python. The key is decrypted here, inside the worker, and lives only in
+the client for the length of the call. Provider messages are
 scrubbed of key-shaped text here too, as they come in (the adapters pass them on as written).
 """
 
@@ -17,8 +17,9 @@ from decimal import Decimal
 from typing import cast
 
 from django.core.files.storage import default_storage
+from django.db.models import Exists, OuterRef, QuerySet
 
-from catalog import get_model
+from catalog import CatalogModel, get_model
 from generation.key_selection import choose_key
 from generation.models import Image
 from generation.providers.base import (
@@ -33,7 +34,8 @@ from generation.providers.base import (
     ReferenceImage,
 )
 from generation.providers.redaction import redact
-from generation.providers.registry import REGISTRY, AsyncClient, SyncClient
+from generation.providers.registry import REGISTRY, AsyncClient, ProviderEntry, SyncClient
+from personas.models import ReferenceImage as PersonaReference
 
 # The request fields the pipeline stores for the built-in renderer, passed on in `extra`.
 _RENDERER_FIELDS = ("look", "scene")
@@ -75,27 +77,40 @@ class ProviderCall:
             return self._poll(task)
 
 
+def images_for_call() -> QuerySet[Image]:
+    """Rows as a provider call reads them, in one statement: with the job (its creator's keys)
+    and whether the persona has reference images, so that one without costs no second query."""
+    references = PersonaReference.objects.filter(persona_id=OuterRef("persona_id"))
+    return Image.objects.select_related("job").annotate(has_references=Exists(references))
+
+
 def build_request(image: Image, with_references: bool = True) -> ImageRequest:
     fields = dict(image.request_fields)
     extra = {name: fields.pop(name) for name in _RENDERER_FIELDS if name in fields}
     references: tuple[ReferenceImage, ...] = ()
-    if with_references and image.persona_id:
+    # A row not read through images_for_call looks its references up.
+    if with_references and image.persona_id and getattr(image, "has_references", True):
         references = tuple(
             ReferenceImage(default_storage.open(ref.storage_name).read(), ref.content_type)
-            for ref in image.persona.references.all()  # type: ignore[union-attr]
+            for ref in PersonaReference.objects.filter(persona_id=image.persona_id)
         )
     return ImageRequest(
         prompt=image.prompt, seed=image.seed, references=references, extra=extra, **fields
     )
 
 
-def prepare_call(image: Image) -> ProviderCall:
+def _entry_for(image: Image) -> tuple[CatalogModel, ProviderEntry]:
     model = get_model(image.model_id)
     entry = REGISTRY.get(model.provider)
     if entry is None:
         raise PermanentError(
             f"{model.display_name} cannot be generated here yet.", kind=ErrorKind.INVALID
         )
+    return model, entry
+
+
+def prepare_call(image: Image) -> ProviderCall:
+    model, entry = _entry_for(image)
     if entry.key is None:  # the built-in renderer: no key, no network
         client = entry.build_client(None, Endpoint())
         request = build_request(image, with_references=entry.sends_references)
@@ -115,3 +130,12 @@ def prepare_call(image: Image) -> ProviderCall:
         workspace_price=chosen.workspace_price,
         _generate=lambda: cast(SyncClient, client).generate(request),
     )
+
+
+def prepare_poll(image: Image) -> ProviderCall:
+    """A poll of an asynchronous provider needs the key and the client, not the request, whose
+    reference images would otherwise be read from storage again on every poll."""
+    _, entry = _entry_for(image)
+    chosen = choose_key(image, entry.name)
+    polled = cast(AsyncClient, entry.build_client(chosen.secret, chosen.endpoint))
+    return ProviderCall(True, chosen.key_id, _poll=polled.poll)

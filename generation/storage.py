@@ -1,8 +1,9 @@
 """Generated images in storage: the original and a WebP thumbnail, private, under names made from
 the image's id, so a task that runs twice rewrites the same two objects instead of adding more.
 
-Provider output is untrusted like any upload (QUALITY.md section 10): it goes through the same
-safety pipeline, re-encoded with no metadata, before it is stored.
+Provider output is untrusted like any upload (QUALITY.md section 10): it passes the same checks
+and a full decode in a child process before it is stored, and is then kept byte for byte, so its
+Content Credentials (C2PA) survive.
 """
 
 from __future__ import annotations
@@ -56,7 +57,8 @@ def _put(name: str, data: bytes) -> str:
 
 
 def store_generated(workspace_id: object, image_id: object, data: bytes) -> StoredImage:
-    """Check, re-encode and store a provider's image; raises UnsafeImageError if it is not one."""
+    """Check and store a provider's image and its thumbnail; raises UnsafeImageError if it is not
+    one."""
     original, thumb = image_processes.prepare(data, THUMBNAIL_SIDE)
     folder = _folder(workspace_id, image_id)
     original_name = _put(f"{folder}/original.{original.extension}", original.data)

@@ -17,8 +17,10 @@ import uuid
 from datetime import timedelta
 from typing import Any
 
-from django.db.models import Q, QuerySet
+from django.contrib.auth import get_user_model
+from django.db.models import Exists, Q, QuerySet
 from django.utils import timezone
+from django.utils.functional import SimpleLazyObject
 from django.views.decorators.debug import sensitive_variables
 
 from avatarapp.keys import crypto
@@ -79,16 +81,24 @@ def _record_use(key: ProviderKey, actor: Any, detail: str) -> None:
         record(key, KeyEvent.Action.USED, actor, detail or "Used for a generation.")
 
 
+JOB_ROLES = [role for role in Role if at_least(role, Role.EDITOR)]  # who may run jobs
+
+
+def _member_keys(workspace_id: uuid.UUID, user_id: int) -> QuerySet[ProviderKey]:
+    """The workspace's keys plus the member's own personal keys there, not revoked."""
+    return (
+        ProviderKey.objects.filter(workspace_id=workspace_id)
+        .filter(Q(owner__isnull=True) | Q(owner_id=user_id))
+        .exclude(status=Status.REVOKED)
+    )
+
+
 def usable_keys(membership: Membership, provider: str | None = None) -> QuerySet[ProviderKey]:
     """Keys `membership` may run jobs with: the workspace's keys plus the member's own personal
     keys, not revoked. Viewers run no jobs, so they get none."""
-    if not at_least(membership.role, Role.EDITOR):
+    if membership.role not in JOB_ROLES:
         return ProviderKey.objects.none()
-    keys = (
-        ProviderKey.objects.filter(workspace_id=membership.workspace_id)
-        .filter(Q(owner__isnull=True) | Q(owner_id=membership.user_id))
-        .exclude(status=Status.REVOKED)
-    )
+    keys = _member_keys(membership.workspace_id, membership.user_id)
     if provider is not None:
         keys = keys.filter(provider=provider)
     return keys.order_by("owner_id", "label")
@@ -109,3 +119,21 @@ def secret_for_job(
             "This key is no longer available to you in this workspace; choose another key."
         )
     return key, open_key(key, purpose=Purpose.JOB, actor=membership.user, detail=detail)
+
+
+def secret_for_member(
+    key_id: uuid.UUID | str, *, workspace_id: uuid.UUID, user_id: int, detail: str = ""
+) -> tuple[ProviderKey, Secret] | None:
+    """`secret_for_job` for user `user_id` of `workspace_id` (a job's creator) in one statement:
+    the key, read only if that user is still a member who may run jobs with it. None when not;
+    then `secret_for_job` with their membership says why, in words a person can act on. The
+    worker opens a key for every image, and this is its usual case (make bench)."""
+    may_run_jobs = Membership.objects.filter(
+        workspace_id=workspace_id, user_id=user_id, role__in=JOB_ROLES
+    )
+    found = _member_keys(workspace_id, user_id).filter(Exists(may_run_jobs), pk=key_id).first()
+    if found is None:
+        return None
+    # Read only if the use is recorded (at most once per USE_RECORD_INTERVAL).
+    actor = SimpleLazyObject(lambda: get_user_model().objects.get(pk=user_id))
+    return found, open_key(found, purpose=Purpose.JOB, actor=actor, detail=detail)

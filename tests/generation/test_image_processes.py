@@ -1,4 +1,4 @@
-"""Generated images are checked and re-encoded in child processes beside the worker: the same
+"""Generated images are checked and thumbnailed in child processes beside the worker: the same
 result as in the calling thread, a crash in the decoder costs one image and not the worker, and
 the children never outlive a worker that was killed."""
 
@@ -16,7 +16,12 @@ from typing import Any
 
 import pytest
 
-from avatarapp.imagesafety import UnsafeImageError, sanitize_image, thumbnail
+from avatarapp.imagesafety import (
+    UnsafeImageError,
+    check_with_thumbnail,
+    sanitize_image,
+    thumbnail,
+)
 from generation import image_processes
 from tests.personas import images
 
@@ -55,7 +60,8 @@ def slowly(data: bytes, side: int) -> int:
 def test_children_make_what_the_calling_thread_would(fresh_pool: None) -> None:
     data = images.png(1024, 1024)
     original, small = image_processes.prepare(data, 384)
-    assert original == sanitize_image(data)
+    assert (original, small) == check_with_thumbnail(data, 384)
+    assert original.data == data  # the provider's bytes, kept as they came
     assert small.format == "WEBP"
     assert (small.width, small.height) == (384, 384)
     # From the checked pixels, not from a second decode: the same pixels as before, so the same
@@ -66,7 +72,7 @@ def test_children_make_what_the_calling_thread_would(fresh_pool: None) -> None:
 def test_the_work_runs_in_another_process(
     fresh_pool: None, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    monkeypatch.setattr(image_processes, "sanitize_with_thumbnail", child_pid)
+    monkeypatch.setattr(image_processes, "check_with_thumbnail", child_pid)
     assert image_processes.prepare(b"", 384) != os.getpid()
 
 
@@ -74,7 +80,7 @@ def test_inline_when_no_processes_are_configured(
     settings: Any, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     settings.GENERATION_IMAGE_PROCESSES = 0
-    monkeypatch.setattr(image_processes, "sanitize_with_thumbnail", child_pid)
+    monkeypatch.setattr(image_processes, "check_with_thumbnail", child_pid)
     assert image_processes.prepare(b"", 384) == os.getpid()
 
 
@@ -87,7 +93,7 @@ def test_a_crashing_decoder_fails_that_image_and_the_pool_recovers(
     fresh_pool: None, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     with monkeypatch.context() as patched:
-        patched.setattr(image_processes, "sanitize_with_thumbnail", crash_the_child)
+        patched.setattr(image_processes, "check_with_thumbnail", crash_the_child)
         with pytest.raises(UnsafeImageError, match="crashed the image decoder"):
             image_processes.prepare(images.png(64, 64), 32)
     original, _ = image_processes.prepare(images.png(64, 64), 32)
@@ -101,7 +107,7 @@ def test_a_stuck_decoder_fails_that_image_and_the_pool_recovers(
     monkeypatch.setattr(image_processes, "WAIT_STEP_SECONDS", 0.1)
     with monkeypatch.context() as patched:
         patched.setattr(image_processes, "WORK_TIMEOUT_SECONDS", 1.0)
-        patched.setattr(image_processes, "sanitize_with_thumbnail", hang_the_child)
+        patched.setattr(image_processes, "check_with_thumbnail", hang_the_child)
         started = time.monotonic()
         with pytest.raises(UnsafeImageError, match="took too long"):
             image_processes.prepare(images.png(64, 64), 32)
@@ -123,7 +129,7 @@ def test_waiting_behind_other_images_does_not_count_as_too_long(
     image_processes.shutdown()
     image_processes.warm()  # the child's start-up is not what this is about
     monkeypatch.setattr(image_processes, "WAIT_STEP_SECONDS", 0.1)
-    monkeypatch.setattr(image_processes, "sanitize_with_thumbnail", slowly)
+    monkeypatch.setattr(image_processes, "check_with_thumbnail", slowly)
     try:
         image_processes.prepare(b"", 32)  # the child imports this module to find `slowly`
         started = time.monotonic()

@@ -102,6 +102,33 @@ def test_secret_for_job_rechecks_who_may_use_the_key(world: World) -> None:
     assert secret.reveal().startswith("sk-")
 
 
+def test_a_workers_one_statement_open_answers_as_secret_for_job_does(world: World) -> None:
+    """secret_for_member (the worker's usual case) opens exactly the keys secret_for_job would,
+    and gives up (None) where secret_for_job would refuse, so the refusal keeps its words."""
+    bobs = store_key(world.membership("editor"), label="Bob's", personal=True)
+    team = store_key(world.membership("admin"), label="Team")
+    revoked = store_key(world.membership("admin"), label="Revoked", status=Status.REVOKED)
+    foreign = store_key(outsider_membership(world), label="Charlie's")
+
+    def opened(key: ProviderKey, role: str) -> bool:
+        found = vault.secret_for_member(
+            key.pk, workspace_id=world.team.pk, user_id=world.user(role).pk, detail="Image 1"
+        )
+        return found is not None and found[1].reveal().startswith("sk-")
+
+    assert opened(bobs, "editor")
+    assert opened(team, "editor")
+    assert opened(team, "owner")
+    assert not opened(bobs, "owner")  # another member's personal key
+    assert not opened(team, "viewer")  # viewers run no jobs
+    assert not opened(revoked, "editor")
+    assert not opened(foreign, "editor")
+    world.membership("editor").delete()  # the creator left the workspace
+    assert not opened(team, "editor")
+    event = KeyEvent.objects.get(key=team, action=KeyEvent.Action.USED)
+    assert (event.actor, event.detail) == (world.editor, "Image 1")
+
+
 def test_a_job_records_the_use_at_most_once_per_interval(world: World) -> None:
     key = store_key(world.membership("admin"))
     editor = world.membership("editor")

@@ -59,7 +59,7 @@ UNFINISHED = frozenset(MOVES) - FINAL
 CANCELLABLE = frozenset(status for status, targets in MOVES.items() if S.CANCELLED in targets)
 # Unfinished but not cancellable: a worker is calling the provider or storing the answer.
 BEING_MADE = UNFINISHED - CANCELLABLE
-# Retrying makes a new image (generation.services.retry); these are the ones it may follow.
+# Retrying makes a new image (generation.services.image_retry); these are the ones it may follow.
 RETRYABLE = frozenset({S.FAILED, S.CANCELLED})
 
 

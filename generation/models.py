@@ -209,7 +209,7 @@ class Image(models.Model):
 
     @property
     def can_retry(self) -> bool:
-        """Failed or cancelled: a new attempt can follow it (generation.services.retry)."""
+        """Failed or cancelled: a new attempt can follow it (generation.services.image_retry)."""
         return self.status in image_states.RETRYABLE
 
     @property

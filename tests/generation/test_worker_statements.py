@@ -29,7 +29,9 @@ def test_an_openai_image_takes_a_dozen_statements_or_so(world: World, providers:
         "1K",
         "low",
     )
-    first, second = services.submit(editor, batch).images.order_by("created_at")
+    first, second = services.batch_submit(membership=editor, batch=batch).images.order_by(
+        "created_at"
+    )
     pipeline.run_image(first.pk)  # records the key's first use (once per interval, not per image)
     with CaptureQueriesContext(connection) as queries:
         pipeline.run_image(second.pk)

@@ -27,7 +27,7 @@ from avatarapp.keys import access
 from avatarapp.keys import services as stored_keys
 from avatarapp.keys.crypto import KeyUnavailableError
 from avatarapp.keys.models import KeyEvent, ProviderKey
-from avatarapp.workspaces.access import role_required_message
+from avatarapp.workspaces.access import get_membership, role_required_message
 from avatarapp.workspaces.models import Membership
 from avatarapp.workspaces.roles import Role, at_least
 from generation.catalog_watch import unpriced_models
@@ -69,7 +69,7 @@ def key_list(request: WorkspaceRequest) -> HttpResponse:
 @require_GET
 @login_required
 def workspace_keys(request: WorkspaceRequest, workspace_id: uuid.UUID) -> HttpResponse:
-    membership = access.get_keys_membership(request, workspace_id)
+    membership = get_membership(request, workspace_id)
     return render(request, "keys/list.html", _page(request, membership))
 
 
@@ -77,7 +77,7 @@ def workspace_keys(request: WorkspaceRequest, workspace_id: uuid.UUID) -> HttpRe
 @login_required
 @sensitive_post_parameters("api_key")
 def add(request: WorkspaceRequest, workspace_id: uuid.UUID) -> HttpResponse:
-    membership = access.get_keys_membership(request, workspace_id)
+    membership = get_membership(request, workspace_id)
     if request.POST.get("scope") == "personal" and not membership.workspace.is_personal:
         if not access.can_add_personal_key(membership):
             raise PermissionDenied(role_required_message(access.ADD_PERSONAL_KEY))
@@ -222,7 +222,7 @@ def delete(request: WorkspaceRequest, key_id: uuid.UUID) -> HttpResponse:
 @require_GET
 @login_required
 def activity(request: WorkspaceRequest, workspace_id: uuid.UUID) -> HttpResponse:
-    membership = access.get_keys_membership(request, workspace_id, Role.ADMIN)
+    membership = get_membership(request, workspace_id, Role.ADMIN)
     # Other members' personal keys stay private, in the trail too.
     events = (
         KeyEvent.objects.filter(workspace_id=membership.workspace_id)

@@ -68,12 +68,6 @@ def store_generated(workspace_id: object, image_id: object, data: bytes) -> Stor
     )
 
 
-def delete_stored(*names: str) -> None:
-    for name in names:
-        if name and default_storage.exists(name):
-            default_storage.delete(name)
-
-
 def stored_names(workspace_id: object, image_id: object) -> list[str]:
     """Every object stored for an image (original, thumbnail, and any left by an upload that
     was cut short), so removing an image's files misses none."""

@@ -1,4 +1,4 @@
-"""Jobs, images, the cost ledger and budgets. The rows are the truth (ARCHITECTURE.md rule 1):
+"""Jobs, images, the cost ledger and budgets. The rows are the truth:
 the UI and the sweeper read these, never a Celery result."""
 
 from __future__ import annotations
@@ -228,7 +228,7 @@ class Image(models.Model):
 
 class LedgerEntry(models.Model):
     """Append-only. Every line names the price rule and its as-of date, so a past bill can be
-    explained after prices change (ARCHITECTURE.md rule 8)."""
+    explained after prices change."""
 
     class Kind(models.TextChoices):
         RESERVATION = "reservation", "Reservation"

@@ -165,7 +165,7 @@ def batch_plan(*, membership: Membership, batch: BatchRequest) -> BatchPlan:
     for model_id in dict.fromkeys(batch.model_ids):
         try:
             warning = check_available(model_id, today)
-            check_offered(membership.workspace_id, model_id)  # issue 15: the provider's own list
+            check_offered(membership.workspace_id, model_id)  # the provider's own model list
             params = resolve_params(model_id, batch.aspect_ratio, batch.resolution, batch.quality)
         except CatalogError as error:
             raise _catalog_refusal(error) from None
@@ -307,7 +307,7 @@ def image_retry(*, membership: Membership, image: Image) -> Image:
         raise SubmitError("Only a failed or cancelled image can be retried.")
     try:
         check_available(image.model_id, timezone.now().date())
-        check_offered(image.workspace_id, image.model_id)  # issue 15: the provider's own list
+        check_offered(image.workspace_id, image.model_id)  # the provider's own model list
         params = resolve_params(image.model_id, image.aspect_ratio, image.resolution, image.quality)
     except CatalogError as error:
         raise SubmitError(error.user_message) from None

@@ -1,7 +1,7 @@
 """Generated images in storage: the original and a WebP thumbnail, private, under names made from
 the image's id, so a task that runs twice rewrites the same two objects instead of adding more.
 
-Provider output is untrusted like any upload (QUALITY.md section 10): it goes through the same
+Provider output is untrusted like any upload: it goes through the same
 safety pipeline, re-encoded with no metadata, before it is stored.
 """
 

@@ -71,7 +71,7 @@ def _duplicate_message(existing: ProviderKey) -> str:
 def key_add(*, membership: Membership, new: NewKey, plain: str) -> tuple[ProviderKey, KeyCheck]:
     """Check `plain` live, then store it encrypted with its audit events, in one transaction."""
     # The form offers only what the registry allows; this guards every other caller, since the
-    # database no longer knows which providers take a region or a server URL.
+    # database does not know which providers take a region or a server URL.
     if not entry(new.provider).accepts(Endpoint(new.region, new.base_url)):
         raise ValueError(f"{new.provider} keys cannot go to {Endpoint(new.region, new.base_url)}.")
     fingerprint = crypto.fingerprint(new.provider, plain)

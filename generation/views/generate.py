@@ -66,7 +66,7 @@ def _estimate_context(
 ) -> dict[str, Any]:
     """What the estimate fragment shows, and (out of band) each model's price at the settings."""
     usable = form.models_field.usable_providers
-    not_offered = not_offered_models(request.workspace.pk)  # issue 15: the providers' own lists
+    not_offered = not_offered_models(request.workspace.pk)  # the providers' own model lists
     groups = model_groups(usable, form.chosen_settings(), medians, not_offered)
     return {
         "form": form,

@@ -21,7 +21,7 @@ from django.test import Client
 from avatarapp.workspaces.access import SESSION_KEY
 from avatarapp.workspaces.models import Membership, Workspace
 from avatarapp.workspaces.services import workspace_create_personal, workspace_create_team
-from generation.provider_keys.services import NewKey, add_key
+from generation.provider_keys.services import NewKey, key_add
 from personas.models import Persona
 
 OPENAI_KEY = "sk-test-bench-emulator-0000"  # obviously fake (tests/emulator/README.md, Keys)
@@ -94,7 +94,7 @@ def make_world(personas: int) -> World:
     workspace = workspace_create_team(user=user, name="Bench studio")
     membership = Membership.objects.get(workspace=workspace, user=user)
     new = NewKey(provider="openai", region="", base_url="", label="bench", personal=False)
-    add_key(membership, new, OPENAI_KEY)
+    key_add(membership=membership, new=new, plain=OPENAI_KEY)
     return World(user, workspace, membership, make_personas(membership, personas, "Bench"))
 
 

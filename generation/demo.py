@@ -122,7 +122,7 @@ def _batch(membership: Membership, personas: list[Persona]) -> int:
     request = services.BatchRequest(
         [str(persona.pk) for persona in personas], STYLES, ["builtin"], 1, "4:5", "1K", "medium"
     )
-    _job, image_ids = services.create_batch(membership, request)
+    _job, image_ids = services.batch_create(membership=membership, batch=request)
     for image_id in image_ids:
         pipeline.run_image(image_id)
     return len(image_ids)

@@ -1,7 +1,7 @@
 """When an attempt does not end in a stored image: retry with backoff, try another key, fail and
-release the reservation, or flag the image for a person because the provider may have billed it
-(ARCHITECTURE.md rule 4). Every change is an `Image.objects.move` (generation/image_states.py),
-the conditional UPDATE that keeps a task delivered twice from acting twice (rule 2).
+release the reservation, or flag the image for a person because the provider may have billed it.
+Every change is an `Image.objects.move` (generation/image_states.py), the conditional UPDATE
+that keeps a task delivered twice from acting twice.
 """
 
 from __future__ import annotations

@@ -14,7 +14,7 @@ never change again; retrying makes a new image.
 
 The move is a compare-and-set: UPDATE ... WHERE pk = id AND status = the expected status. A task
 delivered twice, a sweeper and a person's click race for the same row, and only one wins; the
-others get False and do nothing (ARCHITECTURE.md rule 2). It always sets updated_at (the sweeper
+others get False and do nothing. It always sets updated_at (the sweeper
 reads it as "last seen alive"; QuerySet.update() skips auto_now), and finished_at on a final
 status. A move the table does not allow is a programming error and raises, before any SQL.
 """
@@ -59,7 +59,7 @@ UNFINISHED = frozenset(MOVES) - FINAL
 CANCELLABLE = frozenset(status for status, targets in MOVES.items() if S.CANCELLED in targets)
 # Unfinished but not cancellable: a worker is calling the provider or storing the answer.
 BEING_MADE = UNFINISHED - CANCELLABLE
-# Retrying makes a new image (generation.services.retry); these are the ones it may follow.
+# Retrying makes a new image (generation.services.image_retry); these are the ones it may follow.
 RETRYABLE = frozenset({S.FAILED, S.CANCELLED})
 
 

@@ -3,9 +3,9 @@
 A batch is reserved before any provider is called, with ONE conditional UPDATE of the month's
 BudgetPeriod row: `reserved = reserved + X WHERE reserved + spent + X <= cap`. PostgreSQL re-checks
 the WHERE clause after taking the row lock, so 200 concurrent submissions against a cap that fits
-50 accept exactly 50 (QUALITY.md section 4). Settling and releasing write one ledger line each
-(unique per image and kind) and move the period's counters in the same transaction, so the
-counters always equal the ledger's sums.
+50 accept exactly 50 (tests/faults/test_budget_race.py). Settling and releasing write one ledger
+line each (unique per image and kind) and move the period's counters in the same transaction, so
+the counters always equal the ledger's sums.
 """
 
 from __future__ import annotations

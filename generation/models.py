@@ -1,4 +1,4 @@
-"""Jobs, images, the cost ledger and budgets. The rows are the truth (ARCHITECTURE.md rule 1):
+"""Jobs, images, the cost ledger and budgets. The rows are the truth:
 the UI and the sweeper read these, never a Celery result."""
 
 from __future__ import annotations
@@ -209,7 +209,7 @@ class Image(models.Model):
 
     @property
     def can_retry(self) -> bool:
-        """Failed or cancelled: a new attempt can follow it (generation.services.retry)."""
+        """Failed or cancelled: a new attempt can follow it (generation.services.image_retry)."""
         return self.status in image_states.RETRYABLE
 
     @property
@@ -228,7 +228,7 @@ class Image(models.Model):
 
 class LedgerEntry(models.Model):
     """Append-only. Every line names the price rule and its as-of date, so a past bill can be
-    explained after prices change (ARCHITECTURE.md rule 8)."""
+    explained after prices change."""
 
     class Kind(models.TextChoices):
         RESERVATION = "reservation", "Reservation"

@@ -36,7 +36,7 @@ class Settings(NamedTuple):
 
 def generatable_models() -> list[CatalogModel]:
     """Available models we have an adapter for. Imagen spoke Google's `:predict` protocol and was
-    shut down on 2026-08-17 (PROVIDERS-2.md section 5): its entries keep old costs explained and
+    shut down on 2026-08-17 (catalog/data/google.py): its entries keep old costs explained and
     are never offered, whatever the date."""
     today = timezone.now().date()
     return [m for m in available_models(today) if m.family != Family.IMAGEN]

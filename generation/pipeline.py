@@ -1,6 +1,6 @@
 """What the worker does for one image. Every step re-reads the row and moves it on with a
 conditional UPDATE, so a task delivered twice (broker re-delivery, the sweeper, a user's double
-click) does its work at most once (ARCHITECTURE.md rule 2).
+click) does its work at most once.
 
     queued --claim--> running --provider call--> storing --files + ledger--> succeeded
                          |  (BFL) submit --> polling --poll ... Ready--> storing
@@ -36,7 +36,7 @@ from generation.storage import store_generated
 log = logging.getLogger(__name__)
 Status = Image.Status
 
-POLL_FIRST_SECONDS = 0.5  # PROVIDERS.md: start 0.5 s, double, cap 10 s
+POLL_FIRST_SECONDS = 0.5  # providers' polling advice: start 0.5 s, double, cap 10 s
 ACTIVE_TASKS_PER_KEY = 24  # BFL's limit per key (6 for kontext-max; its 429 covers that)
 
 
@@ -66,7 +66,7 @@ def run_image(image_id: uuid.UUID | str) -> None:
         return  # someone else has it, or it is already finished
     image = images_for_call().annotate(listed_model_ids=LISTED_MODEL_IDS).get(pk=image_id)
     try:
-        if fail_if_not_offered(image):  # the provider's own model list no longer names it
+        if fail_if_not_offered(image):  # the provider's own model list dropped it
             return
         call = prepare_call(image)
         if call.asynchronous and _at_task_limit(call.key_id):

@@ -2,9 +2,9 @@
 client for the model's provider (its registry entry says how) and the request value object.
 
 This is the one place the pipeline meets Django models for a provider call; the adapters in
-providers/ stay plain Python. The key is decrypted here, inside the worker, and lives only in
-the client for the length of the call. Provider messages are
-scrubbed of key-shaped text here too, as they come in (the adapters pass them on as written).
+providers/ stay plain Python, free of Django. The key is decrypted here, inside the worker, and
+lives only in the client for the length of the call. Provider messages are scrubbed of key-shaped
+text here too, as they come in (the adapters pass them on as written).
 """
 
 from __future__ import annotations

@@ -115,7 +115,7 @@ class BatchPlan:
         return sum((image.estimate for image in self.images), Decimal(0))
 
 
-def resolve_style(membership: Membership, key: str) -> StyleSpec:
+def style_resolve(*, membership: Membership, key: str) -> StyleSpec:
     style_id = workspace_style_id(key)
     if style_id is not None:
         style = Style.objects.filter(workspace_id=membership.workspace_id, pk=style_id).first()
@@ -130,7 +130,7 @@ def resolve_style(membership: Membership, key: str) -> StyleSpec:
         raise SubmitError(f"There is no style called {key!r}.", field="style_keys") from None
 
 
-def plan_batch(membership: Membership, batch: BatchRequest) -> BatchPlan:
+def batch_plan(*, membership: Membership, batch: BatchRequest) -> BatchPlan:
     """Everything about the batch except writing it: refusals raise SubmitError."""
     if not at_least(membership.role, Role.EDITOR):
         raise SubmitError("Generating needs the editor role. Ask an admin to change your role.")
@@ -151,7 +151,9 @@ def plan_batch(membership: Membership, batch: BatchRequest) -> BatchPlan:
         raise SubmitError(
             "One of the chosen personas does not exist in this workspace.", field="persona_ids"
         )
-    styles = [resolve_style(membership, key) for key in dict.fromkeys(batch.style_keys)]
+    styles = [
+        style_resolve(membership=membership, key=key) for key in dict.fromkeys(batch.style_keys)
+    ]
     count = len(personas) * len(styles) * len(set(batch.model_ids)) * batch.per_combination
     if count > MAX_IMAGES_PER_JOB:
         raise SubmitError(f"That is {count} images; one batch makes at most {MAX_IMAGES_PER_JOB}.")
@@ -163,7 +165,7 @@ def plan_batch(membership: Membership, batch: BatchRequest) -> BatchPlan:
     for model_id in dict.fromkeys(batch.model_ids):
         try:
             warning = check_available(model_id, today)
-            check_offered(membership.workspace_id, model_id)  # issue 15: the provider's own list
+            check_offered(membership.workspace_id, model_id)  # the provider's own model list
             params = resolve_params(model_id, batch.aspect_ratio, batch.resolution, batch.quality)
         except CatalogError as error:
             raise _catalog_refusal(error) from None
@@ -220,18 +222,18 @@ def _chosen_seed(batch: BatchRequest, model: CatalogModel, copy: int) -> int | N
     return (batch.seed + copy) % (MAX_SEED + 1)
 
 
-def submit(membership: Membership, batch: BatchRequest) -> Job:
+def batch_submit(*, membership: Membership, batch: BatchRequest) -> Job:
     """Create and reserve the batch, then enqueue its images once the transaction commits."""
     with transaction.atomic():
-        job, image_ids = create_batch(membership, batch)
+        job, image_ids = batch_create(membership=membership, batch=batch)
         transaction.on_commit(lambda: _enqueue_all(image_ids))
     return job
 
 
-def create_batch(membership: Membership, batch: BatchRequest) -> tuple[Job, list[uuid.UUID]]:
+def batch_create(*, membership: Membership, batch: BatchRequest) -> tuple[Job, list[uuid.UUID]]:
     """Validate, price, reserve and write the rows; enqueue nothing. If the process dies after
     this commits, the sweeper finds the queued rows and enqueues them."""
-    plan = plan_batch(membership, batch)
+    plan = batch_plan(membership=membership, batch=batch)
     now = timezone.now()
     with transaction.atomic():
         job = Job.objects.create(
@@ -278,46 +280,50 @@ def _enqueue_all(image_ids: list[uuid.UUID]) -> None:
         queue.enqueue_image(image_id)
 
 
-def retry(membership: Membership, failed: Image) -> Image:
+# What a retry keeps of the image it follows; price, key and deadline are today's.
+_COPIED_ON_RETRY = (
+    "job_id",
+    "workspace_id",
+    "persona",
+    "persona_name",
+    "style_key",
+    "style_name",
+    "model_id",
+    "provider",
+    "aspect_ratio",
+    "resolution",
+    "quality",
+    "request_fields",
+    "seed",
+    "prompt",
+)
+
+
+def image_retry(*, membership: Membership, image: Image) -> Image:
     """A new attempt at a failed or cancelled image: priced again today and reserved again."""
     if not at_least(membership.role, Role.EDITOR):
         raise SubmitError("Retrying needs the editor role.")
-    if not failed.can_retry:
+    if not image.can_retry:
         raise SubmitError("Only a failed or cancelled image can be retried.")
     try:
-        check_available(failed.model_id, timezone.now().date())
-        check_offered(failed.workspace_id, failed.model_id)  # issue 15: the provider's own list
-        params = resolve_params(
-            failed.model_id, failed.aspect_ratio, failed.resolution, failed.quality
-        )
+        check_available(image.model_id, timezone.now().date())
+        check_offered(image.workspace_id, image.model_id)  # the provider's own model list
+        params = resolve_params(image.model_id, image.aspect_ratio, image.resolution, image.quality)
     except CatalogError as error:
         raise SubmitError(error.user_message) from None
-    references = len(failed.persona.references.all()) if failed.persona else 0
-    references = min(references, get_model(failed.model_id).capabilities.max_references)
-    cost = estimate(failed.model_id, params, 1, references, prompt=failed.prompt)
+    references = len(image.persona.references.all()) if image.persona else 0
+    references = min(references, get_model(image.model_id).capabilities.max_references)
+    cost = estimate(image.model_id, params, 1, references, prompt=image.prompt)
     try:  # today's key: the one that failed may have been revoked or refused since
-        key_id, _ = key_for_batch(membership, failed.provider)
+        key_id, _ = key_for_batch(membership, image.provider)
     except KeyUnavailableError as error:
         raise SubmitError(str(error)) from None
     now = timezone.now()
     with transaction.atomic():
-        image = Image.objects.create(
-            job_id=failed.job_id,
-            workspace_id=failed.workspace_id,
-            persona=failed.persona,
-            persona_name=failed.persona_name,
-            style_key=failed.style_key,
-            style_name=failed.style_name,
-            model_id=failed.model_id,
-            provider=failed.provider,
+        attempt = Image.objects.create(
+            **{name: getattr(image, name) for name in _COPIED_ON_RETRY},
             provider_key_id=key_id,
-            aspect_ratio=failed.aspect_ratio,
-            resolution=failed.resolution,
-            quality=failed.quality,
-            request_fields=failed.request_fields,
-            seed=failed.seed,
-            prompt=failed.prompt,
-            retry_of=failed,
+            retry_of=image,
             estimated_usd=cost.amount_usd,
             price_rule=cost.rule,
             price_as_of=cost.as_of,
@@ -325,8 +331,8 @@ def retry(membership: Membership, failed: Image) -> Image:
             deadline_at=now + IMAGE_DEADLINE,
         )
         try:
-            ledger.reserve([image])
+            ledger.reserve([attempt])
         except ledger.BudgetExceededError as error:
             raise SubmitError(str(error)) from None
-        transaction.on_commit(lambda: _enqueue_all([image.pk]))
-    return image
+        transaction.on_commit(lambda: _enqueue_all([attempt.pk]))
+    return attempt

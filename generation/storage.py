@@ -1,7 +1,7 @@
 """Generated images in storage: the original and a WebP thumbnail, private, under names made from
 the image's id, so a task that runs twice rewrites the same two objects instead of adding more.
 
-Provider output is untrusted like any upload (QUALITY.md section 10): it passes the same checks
+Provider output is untrusted like any upload: it passes the same checks
 and a full decode in a child process before it is stored, and is then kept byte for byte, so its
 Content Credentials (C2PA) survive.
 """
@@ -68,12 +68,6 @@ def store_generated(workspace_id: object, image_id: object, data: bytes) -> Stor
         thumbnail_name=_put(f"{folder}/thumbnail.{thumb.extension}", thumb.data),
         original=original,
     )
-
-
-def delete_stored(*names: str) -> None:
-    for name in names:
-        if name and default_storage.exists(name):
-            default_storage.delete(name)
 
 
 def stored_names(workspace_id: object, image_id: object) -> list[str]:

@@ -1,5 +1,5 @@
 """The periodic sweeper: `transaction.on_commit` is not durable and workers die, so every few
-seconds we look for rows that nobody is moving and move them (ARCHITECTURE.md rule 3). A running
+seconds we look for rows that nobody is moving and move them. A running
 or storing row counts as abandoned only once no live task could still hold it (the task time limit).
 
 - queued and due, but untouched for a while: the enqueue was lost (crash between commit and

@@ -120,7 +120,7 @@ def build_site(owner: Membership) -> Site:
     batch = services.BatchRequest(
         [str(persona.pk)], ["builtin:corporate"], ["builtin"], 1, "1:1", "1K", "low"
     )
-    job, image_ids = services.create_batch(owner, batch)
+    job, image_ids = services.batch_create(membership=owner, batch=batch)
     for image_id in image_ids:
         pipeline.run_image(image_id)
     image = Image.objects.get(pk=image_ids[0])

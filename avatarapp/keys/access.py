@@ -15,10 +15,10 @@ from dataclasses import dataclass
 
 from django.core.exceptions import PermissionDenied
 from django.db.models import Q, QuerySet
-from django.http import Http404, HttpRequest
+from django.http import HttpRequest
 
 from avatarapp.keys.models import ProviderKey
-from avatarapp.workspaces.access import get_membership, role_required_message
+from avatarapp.workspaces.access import get_owned, role_required_message
 from avatarapp.workspaces.models import Membership
 from avatarapp.workspaces.roles import Role, at_least
 
@@ -76,28 +76,15 @@ def visible_keys(membership: Membership) -> QuerySet[ProviderKey]:
     )
 
 
-def get_keys_membership(
-    request: HttpRequest, workspace_id: uuid.UUID | str, minimum: str = Role.VIEWER
-) -> Membership:
-    return get_membership(request, workspace_id, minimum)
-
-
 def get_key_for_member(request: HttpRequest, key_id: uuid.UUID) -> tuple[Membership, ProviderKey]:
     """(membership, key) for a key the requesting user may see; 404 for anyone else, including
     members of the workspace looking at another member's personal key."""
-    if not request.user.is_authenticated:
-        raise Http404("No such key.")
-    key = ProviderKey.objects.select_related("workspace").filter(pk=key_id).first()
-    if key is None or (key.owner_id is not None and key.owner_id != request.user.pk):
-        raise Http404("No such key.")
-    try:
-        membership = get_membership(request, key.workspace_id)
-    except Http404:
-        raise Http404("No such key.") from None
-    return membership, key
+    seen = ProviderKey.objects.filter(Q(owner__isnull=True) | Q(owner_id=request.user.pk))
+    return get_owned(request, seen, pk=key_id)
 
 
 def get_key_for_manager(request: HttpRequest, key_id: uuid.UUID) -> tuple[Membership, ProviderKey]:
+    """As get_key_for_member, and 403 unless the member may manage the key (can_manage)."""
     membership, key = get_key_for_member(request, key_id)
     if not can_manage(membership, key):
         raise PermissionDenied(role_required_message(MANAGE_WORKSPACE_KEYS))

@@ -1,4 +1,5 @@
-"""AES-256-GCM for provider keys at rest (QUALITY.md section 7), and their fingerprints.
+"""AES-256-GCM for provider keys at rest, so a copy of the database reveals no key, and their
+fingerprints.
 
 Each write takes a fresh random 96-bit nonce, stored in front of the ciphertext. The associated
 data names the table, the row id, the workspace id and the keyring version, so a ciphertext copied

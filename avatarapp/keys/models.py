@@ -77,7 +77,7 @@ class ProviderKey(models.Model):
             ),
             # Which providers take a region, and which a server URL, is the provider registry's
             # knowledge, which this app does not have; the one writer of new keys
-            # (generation.provider_keys.services.add_key) checks each row against the registry
+            # (generation.provider_keys.services.key_add) checks each row against the registry
             # before saving it. What holds for every provider is kept here: a key's requests go
             # to one of its provider's regions or to a server of the user's, never both.
             models.CheckConstraint(

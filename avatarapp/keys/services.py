@@ -17,7 +17,7 @@ class KeyActionError(Exception):
     pass
 
 
-def rename(key: ProviderKey, label: str, actor: Any) -> None:
+def key_rename(*, key: ProviderKey, label: str, actor: Any) -> None:
     old = key.label
     if label == old:
         return
@@ -27,7 +27,7 @@ def rename(key: ProviderKey, label: str, actor: Any) -> None:
         record(key, KeyEvent.Action.RENAMED, actor, f"Renamed from “{old}”.")
 
 
-def revoke(key: ProviderKey, actor: Any) -> None:
+def key_revoke(*, key: ProviderKey, actor: Any) -> None:
     if key.is_revoked:
         raise KeyActionError(f"“{key.label}” is already revoked.")
     with transaction.atomic():
@@ -36,13 +36,15 @@ def revoke(key: ProviderKey, actor: Any) -> None:
         record(key, KeyEvent.Action.REVOKED, actor, "No job can use this key any more.")
 
 
-def delete(key: ProviderKey, actor: Any, detail: str = "The encrypted key was erased.") -> None:
+def key_delete(
+    *, key: ProviderKey, actor: Any, detail: str = "The encrypted key was erased."
+) -> None:
     with transaction.atomic():
         record(key, KeyEvent.Action.DELETED, actor, detail)
         key.delete()
 
 
-def forget_personal_keys(membership: Membership) -> int:
+def key_forget_personal(*, membership: Membership) -> int:
     """Erase a member's personal keys in a workspace they leave or are removed from. For
     avatarapp.workspaces.services to call; returns how many were erased."""
     keys = ProviderKey.objects.filter(
@@ -50,6 +52,6 @@ def forget_personal_keys(membership: Membership) -> int:
     )
     count = 0
     for key in keys:
-        delete(key, None, "Erased because its owner left the workspace.")
+        key_delete(key=key, actor=None, detail="Erased because its owner left the workspace.")
         count += 1
     return count

@@ -1,4 +1,4 @@
-"""The only door to a key in plain text (ARCHITECTURE.md rule 5).
+"""The only door to a key in plain text, so no task argument, log, exception or page holds one.
 
 `open_key` is the one function that calls crypto.decrypt (tests/keys/test_vault.py checks the
 whole code base for other callers). It refuses revoked keys, records the use, and hands back a

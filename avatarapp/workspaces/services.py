@@ -16,7 +16,7 @@ from django.contrib.auth.models import User
 from django.db import transaction
 from django.utils import timezone
 
-from avatarapp.keys.services import forget_personal_keys
+from avatarapp.keys.services import key_forget_personal
 from avatarapp.workspaces.models import Invitation, Membership, Workspace, hash_token
 from avatarapp.workspaces.roles import Role, grantable_by
 
@@ -266,7 +266,7 @@ def workspace_leave(*, membership: Membership) -> None:
 def _end_membership(membership: Membership) -> None:
     """A member who goes leaves nothing usable behind: their personal keys in this workspace are
     erased together with the membership."""
-    forget_personal_keys(membership)
+    key_forget_personal(membership=membership)
     membership.delete()
 
 

@@ -9,10 +9,10 @@ with one, confirmed one since (allauth records both in the session), or set one 
 member without any is sent to set one up; a member who has one, in a session that signed in by
 password alone (say before they set it up, or someone else who knew the password), is asked for a
 code. `enforce` is the one check, called from two places: the ownership helpers
-(`access.get_owned`, `access.get_membership` and the keys lookups), so an object reached by
-id is closed even while another workspace is current; and CurrentWorkspaceMiddleware, for pages
-that read the current workspace. Both raise TwoFactorRequired; the middleware turns it into a
-redirect.
+(`access.get_owned` and `access.get_membership`, which every lookup goes through), so an object
+reached by id is closed even while another workspace is current; and CurrentWorkspaceMiddleware,
+for pages that read the current workspace. Both raise TwoFactorRequired; the middleware turns it
+into a redirect.
 
 Removing one's last second factor while a workspace requires 2FA is refused (avatarapp.workspaces
 .mfa), with a sentence naming the workspaces: someone who can work there today should not lock

@@ -1,6 +1,6 @@
-"""Shared facts for the catalog entries: the as-of date and where the facts come from. Each price
-rule and lifecycle cites its source in words (a provider's pricing page or API documentation, and
-when it was read), so a past bill can be explained after prices change."""
+"""Shared facts for the catalog entries: the as-of date and the units. Each price rule and
+lifecycle cites its source in words (a provider's pricing page or API documentation, and when it
+was read), so a past bill can be explained after prices change."""
 
 from __future__ import annotations
 
@@ -8,11 +8,6 @@ from datetime import date
 from decimal import Decimal
 
 AS_OF = date(2026, 11, 24)  # when the prices and wire facts below were gathered
-
-PRICE_PAGES = f"the providers' pricing pages, {AS_OF}"
-API_DOCS = f"the providers' API documentation, {AS_OF}"
-# The names catalog/data/google.py cites its sources by.
-PRICING_MD, PROVIDERS_MD, PROVIDERS_2_MD = PRICE_PAGES, API_DOCS, API_DOCS
 
 MP = 1 << 20  # one megapixel as BFL counts it: MP = w*h / 2^20
 

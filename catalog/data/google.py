@@ -1,18 +1,21 @@
 """Google models: the Gemini image models ("Nano Banana"), synchronous through `generateContent`,
 and Imagen 4, shut down.
 
-Gemini takes `generationConfig.imageConfig{aspectRatio, imageSize}` (PROVIDERS.md [T]). The ids,
-dates and prices follow PROVIDERS-2.md section 5 (Google's image lifecycle, gathered 2026-11): its
-facts are third-party reports unless marked otherwise, and are marked [T] here where it marks them
-so. Google publishes no release dates we trust, so these entries carry none (`released` only gates
-jobs before a model exists; every model here exists); the GA dates are in comments. What a
-workspace's key can use is the live model list (generation.model_lists), which also catches what
-this file has not heard of yet: the `*-preview` ids carry no shutdown date because none is
-published ("superseded; check the live model list", 5.4).
+Sources, gathered 2026-11: Google's Gemini API documentation and pricing page, the Firebase
+migration guide, and third-party reports (relay documentation, client code, issue threads). Each
+fact is marked: [V] from Google's own documentation, [T] from a third party, [U] uncertain or
+inferred.
+
+Gemini takes `generationConfig.imageConfig{aspectRatio, imageSize}` [T]. Google publishes no
+release dates we trust, so these entries carry none (`released` only gates jobs before a model
+exists; every model here exists); the GA dates are in comments. What a workspace's key can use is
+the live model list (generation.model_lists), which also catches what this file has not heard of
+yet: the `*-preview` ids carry no shutdown date because none is published (superseded; the live
+model list tells).
 
 Imagen 4 (`models/<id>:predict`) took `aspectRatio` 1:1, 3:4, 4:3, 9:16 or 16:9 and, for Standard
-and Ultra only, `sampleImageSize` 1K or 2K (5.2). All Imagen models shut down on 2026-08-17 (5.1,
-dates [V]); the entries stay so that old costs remain explained, and are never offered.
+and Ultra only, `sampleImageSize` 1K or 2K. All Imagen models shut down on 2026-08-17 (dates
+[V]); the entries stay so that old costs remain explained, and are never offered.
 """
 
 from __future__ import annotations
@@ -36,12 +39,14 @@ from catalog.rules import (
     Trust,
 )
 
-from .common import AS_OF, PRICING_MD, PROVIDERS_2_MD, usd
+from .common import AS_OF, usd
 
-_LIFECYCLE_SRC = f"{PROVIDERS_2_MD} section 5 (Google's image model lifecycle)"
-_PRICE_SRC = f"{PRICING_MD} (Google, per image, standard tier)"
-_NEW_PRICE_SRC = f"{PROVIDERS_2_MD} sections 5.4 and 6.3 (Google)"
-IMAGEN_SHUTDOWN = date(2026, 8, 17)  # 5.1 [V: Firebase migration guide]
+_LIFECYCLE_SRC = (
+    f"Google's Gemini API model documentation and third-party reports, {AS_OF} (image models)"
+)
+_PRICE_SRC = f"Google Gemini API pricing page, {AS_OF} (per image, standard tier)"
+_NEW_PRICE_SRC = f"Google Gemini API pricing as third parties report it, {AS_OF} (token prices)"
+IMAGEN_SHUTDOWN = date(2026, 8, 17)  # [V: Firebase migration guide]
 # Typical seconds: neither contract has Google figures; these are our estimates.
 
 NANO_BANANA_2_1 = "gemini-nano-banana-2.1"
@@ -71,10 +76,10 @@ _IMAGEN_2K = RatioOnly(
     limit_note="it goes up to 2K",
 )
 
-# PRICING.md's prices per image (standard tier) [T].
+# Google's prices per image (standard tier) [T].
 _PRO_PRICES = {"1K": usd("0.134"), "2K": usd("0.134"), "4K": usd("0.24")}
 _FLASH_PRICES = {"1K": usd("0.067"), "2K": usd("0.101"), "4K": usd("0.151")}  # 512 px unused
-# Nano Banana 2.1: image output $30/MTok, about $0.0336 a 1K image [T, 5.4 and 6.3]. Its 2K and 4K
+# Nano Banana 2.1: image output $30/MTok, about $0.0336 a 1K image [T]. Its 2K and 4K
 # token counts are not published [U]: estimated as Nano Banana 2's (1120 / 1680 / 2520 tokens);
 # what it costs is what Google's usage reports, at $30/MTok.
 _NANO_2_1_PRICES = {"1K": usd("0.0336"), "2K": usd("0.0504"), "4K": usd("0.0756")}
@@ -166,7 +171,7 @@ MODELS: tuple[CatalogModel, ...] = (
         image_out_per_million=usd("30"),
         price_source=_NEW_PRICE_SRC,
     ),
-    # GA 2026-05-28 [T]. Priced as its preview in PRICING.md (no separate price published) [T].
+    # GA 2026-05-28 [T]. Priced as its preview (no separate price published) [T].
     _gemini(
         GEMINI_3_PRO_IMAGE,
         "Gemini 3 Pro Image (Nano Banana Pro)",
@@ -193,7 +198,7 @@ MODELS: tuple[CatalogModel, ...] = (
         life=Lifecycle(
             shutdown=date(2027, 3, 15), replacement=NANO_BANANA_2_1, source=_LIFECYCLE_SRC
         ),
-        image_out_per_million=usd("30"),  # PRICING.md: 1290 output tokens at $30/1M
+        image_out_per_million=usd("30"),  # 1290 output tokens at $30/1M
     ),
     # GA 2026-05-28, shut down 2026-10-29 [T, LiteLLM only]; successor Nano Banana 2.1 [T].
     _gemini(
@@ -209,7 +214,7 @@ MODELS: tuple[CatalogModel, ...] = (
             shutdown=date(2026, 10, 29), replacement=NANO_BANANA_2_1, source=_LIFECYCLE_SRC
         ),
     ),
-    # The preview ids PROVIDERS.md knew: superseded by the GA ids, no date published [T].
+    # The preview ids: superseded by the GA ids, no date published [T].
     _gemini(
         "gemini-3-pro-image-preview",
         "Gemini 3 Pro Image preview (Nano Banana Pro)",

@@ -68,10 +68,10 @@ def _duplicate_message(existing: ProviderKey) -> str:
 
 
 @sensitive_variables("plain")
-def add_key(membership: Membership, new: NewKey, plain: str) -> tuple[ProviderKey, KeyCheck]:
+def key_add(*, membership: Membership, new: NewKey, plain: str) -> tuple[ProviderKey, KeyCheck]:
     """Check `plain` live, then store it encrypted with its audit events, in one transaction."""
     # The form offers only what the registry allows; this guards every other caller, since the
-    # database no longer knows which providers take a region or a server URL.
+    # database does not know which providers take a region or a server URL.
     if not entry(new.provider).accepts(Endpoint(new.region, new.base_url)):
         raise ValueError(f"{new.provider} keys cannot go to {Endpoint(new.region, new.base_url)}.")
     fingerprint = crypto.fingerprint(new.provider, plain)
@@ -123,7 +123,7 @@ def _added_detail(key: ProviderKey) -> str:
     return redact(f"{scope} for {added.key.name}{where}{server}.")
 
 
-def check_now(key: ProviderKey, actor: Any) -> KeyCheck:
+def key_check(*, key: ProviderKey, actor: Any) -> KeyCheck:
     """Open the key (refused if revoked), ask the provider, store the verdict."""
     secret = open_key(key, purpose=Purpose.CHECK, actor=actor)
     check = check_secret(key.provider, secret, region=key.region, base_url=key.base_url)
@@ -132,7 +132,7 @@ def check_now(key: ProviderKey, actor: Any) -> KeyCheck:
     return check
 
 
-def outcome_sentence(key: ProviderKey, check: KeyCheck) -> str:
+def key_check_sentence(*, key: ProviderKey, check: KeyCheck) -> str:
     if check.status == KeyStatus.VALID:
         return f"“{key.label}” is valid. {check.message}"
     if check.status == KeyStatus.RESTRICTED:

@@ -27,7 +27,7 @@ from avatarapp.keys import access
 from avatarapp.keys import services as stored_keys
 from avatarapp.keys.crypto import KeyUnavailableError
 from avatarapp.keys.models import KeyEvent, ProviderKey
-from avatarapp.workspaces.access import role_required_message
+from avatarapp.workspaces.access import get_membership, role_required_message
 from avatarapp.workspaces.models import Membership
 from avatarapp.workspaces.roles import Role, at_least
 from generation.catalog_watch import unpriced_models
@@ -69,7 +69,7 @@ def key_list(request: WorkspaceRequest) -> HttpResponse:
 @require_GET
 @login_required
 def workspace_keys(request: WorkspaceRequest, workspace_id: uuid.UUID) -> HttpResponse:
-    membership = access.get_keys_membership(request, workspace_id)
+    membership = get_membership(request, workspace_id)
     return render(request, "keys/list.html", _page(request, membership))
 
 
@@ -77,7 +77,7 @@ def workspace_keys(request: WorkspaceRequest, workspace_id: uuid.UUID) -> HttpRe
 @login_required
 @sensitive_post_parameters("api_key")
 def add(request: WorkspaceRequest, workspace_id: uuid.UUID) -> HttpResponse:
-    membership = access.get_keys_membership(request, workspace_id)
+    membership = get_membership(request, workspace_id)
     if request.POST.get("scope") == "personal" and not membership.workspace.is_personal:
         if not access.can_add_personal_key(membership):
             raise PermissionDenied(role_required_message(access.ADD_PERSONAL_KEY))
@@ -90,12 +90,16 @@ def add(request: WorkspaceRequest, workspace_id: uuid.UUID) -> HttpResponse:
         form.add_error(None, ratelimit.refusal(CHECKING, verdict))
     if form.is_valid():
         try:
-            key, check = services.add_key(membership, form.new_key(), form.cleaned_data["api_key"])
+            key, check = services.key_add(
+                membership=membership, new=form.new_key(), plain=form.cleaned_data["api_key"]
+            )
         except services.KeyNotSavedError as error:
             form.add_error(error.field, str(error))
         else:
             level = messages.SUCCESS if check.valid else messages.WARNING
-            messages.add_message(request, level, "Saved. " + services.outcome_sentence(key, check))
+            messages.add_message(
+                request, level, "Saved. " + services.key_check_sentence(key=key, check=check)
+            )
             target = reverse("keys:workspace", args=[membership.workspace_id])
             return HttpResponseClientRedirect(target) if request.htmx else redirect(target)
     context = _page(request, membership, form=form)
@@ -160,12 +164,12 @@ def check(request: WorkspaceRequest, key_id: uuid.UUID) -> HttpResponse:
     if not verdict.allowed:
         return ratelimit.limited(_check_refused(request, membership, key, verdict), verdict)
     try:
-        outcome = services.check_now(key, request.user)
+        outcome = services.key_check(key=key, actor=request.user)
     except KeyUnavailableError as error:
         level, sentence = messages.ERROR, str(error)
     else:
         level = messages.SUCCESS if outcome.valid else messages.WARNING
-        sentence = services.outcome_sentence(key, outcome)
+        sentence = services.key_check_sentence(key=key, check=outcome)
     if request.htmx:
         view = access.key_view(membership, key)
         context = {"kv": view, "flash": sentence, "flash_ok": level == messages.SUCCESS}
@@ -182,7 +186,7 @@ def rename(request: WorkspaceRequest, key_id: uuid.UUID) -> HttpResponse:
     if not form.is_valid():
         view = access.key_view(membership, key)
         return render(request, "keys/detail.html", _detail(membership, key, view, rename_form=form))
-    stored_keys.rename(key, form.cleaned_data["label"], request.user)
+    stored_keys.key_rename(key=key, label=form.cleaned_data["label"], actor=request.user)
     messages.success(request, f"Renamed to “{key.label}”.")
     return redirect("keys:detail", key_id=key.pk)
 
@@ -197,7 +201,7 @@ def _go(request: WorkspaceRequest, target: str) -> HttpResponse:
 def revoke(request: WorkspaceRequest, key_id: uuid.UUID) -> HttpResponse:
     _membership, key = access.get_key_for_manager(request, key_id)
     try:
-        stored_keys.revoke(key, request.user)
+        stored_keys.key_revoke(key=key, actor=request.user)
     except stored_keys.KeyActionError as error:
         messages.error(request, str(error))
     else:
@@ -210,7 +214,7 @@ def revoke(request: WorkspaceRequest, key_id: uuid.UUID) -> HttpResponse:
 def delete(request: WorkspaceRequest, key_id: uuid.UUID) -> HttpResponse:
     membership, key = access.get_key_for_manager(request, key_id)
     label = key.label
-    stored_keys.delete(key, request.user)
+    stored_keys.key_delete(key=key, actor=request.user)
     messages.success(request, f"Deleted “{label}”. Its encrypted copy is erased.")
     return _go(request, reverse("keys:workspace", args=[membership.workspace_id]))
 
@@ -218,7 +222,7 @@ def delete(request: WorkspaceRequest, key_id: uuid.UUID) -> HttpResponse:
 @require_GET
 @login_required
 def activity(request: WorkspaceRequest, workspace_id: uuid.UUID) -> HttpResponse:
-    membership = access.get_keys_membership(request, workspace_id, Role.ADMIN)
+    membership = get_membership(request, workspace_id, Role.ADMIN)
     # Other members' personal keys stay private, in the trail too.
     events = (
         KeyEvent.objects.filter(workspace_id=membership.workspace_id)

@@ -1,6 +1,6 @@
 """What every provider adapter takes and returns, and the one error taxonomy they all raise.
 
-Adapters are plain Python (ARCHITECTURE.md rule 7): they import nothing from Django models, so they
+Adapters are plain Python: they import nothing from Django models, so they
 can be tested alone against the emulator and reused by the benchmark.
 """
 

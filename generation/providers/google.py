@@ -47,7 +47,7 @@ LIST_PAGES_MAX = 20
 
 def is_image_model(model_id: str) -> bool:
     """The model list names every Gemini model (text, embeddings...); these draw images
-    ("...-image", "imagen-...", and "gemini-nano-banana-2.1", PROVIDERS-2.md 5.4)."""
+    ("...-image", "imagen-...", and "gemini-nano-banana-2.1"; catalog/data/google.py lists them)."""
     return "image" in model_id or "nano-banana" in model_id
 
 

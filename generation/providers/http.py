@@ -40,7 +40,7 @@ POLL_TIMEOUT = httpx.Timeout(connect=5.0, read=20.0, write=10.0, pool=5.0)
 class HostAllowlist:
     """Where an adapter may send a request to a URL the provider named (a polling URL, a result
     download) rather than one it built itself. A provider's answer is data from the network: if it
-    could name any host, a key or a fetch could be steered anywhere (QUALITY.md section 9).
+    could name any host, a key or a fetch could be steered anywhere.
 
     `hosts` are exact host names, or ".example.com" for that domain and every name below it.
     """

@@ -3,7 +3,7 @@
 Named openai_images rather than openai so that `import openai` inside the package can never pick
 up this module by mistake. The SDK retries twice by default, also on read timeouts, and sends no
 idempotency key: a retried image POST can bill twice. So `max_retries=0`, and our own job logic
-decides what to retry (ARCHITECTURE.md rule 4).
+decides what to retry (generation/failed_attempts.py).
 """
 
 from __future__ import annotations
@@ -38,7 +38,7 @@ from generation.providers.http import (
 
 OPENAI_BASE_URL = "https://api.openai.com/v1"
 # The model list names every model of the account (text, audio, embeddings...): these are the
-# image models, DALL-E's included (PROVIDERS.md, OpenAI model lifecycle).
+# image models, DALL-E's included (OpenAI's model lifecycle documentation).
 IMAGE_MODEL_PREFIXES = ("gpt-image-", "chatgpt-image-", "dall-e-")
 
 

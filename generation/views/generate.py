@@ -40,7 +40,7 @@ def _estimate(
             return {"problems": problems}
         # Only a refusal of the whole batch (shown above the form): price what was chosen.
     try:
-        plan = services.plan_batch(request.membership, form.batch())
+        plan = services.batch_plan(membership=request.membership, batch=form.batch())
     except services.SubmitError as error:
         if error.field:
             form.add_refusal(error)
@@ -66,7 +66,7 @@ def _estimate_context(
 ) -> dict[str, Any]:
     """What the estimate fragment shows, and (out of band) each model's price at the settings."""
     usable = form.models_field.usable_providers
-    not_offered = not_offered_models(request.workspace.pk)  # issue 15: the providers' own lists
+    not_offered = not_offered_models(request.workspace.pk)  # the providers' own model lists
     groups = model_groups(usable, form.chosen_settings(), medians, not_offered)
     return {
         "form": form,
@@ -111,7 +111,7 @@ def generate(request: WorkspaceRequest) -> HttpResponse:
                 # No estimate here: the page prices the batch itself once it loads.
                 return ratelimit.limited(_page(request, form, priced=False), verdict)
             try:
-                job = services.submit(request.membership, form.batch())
+                job = services.batch_submit(membership=request.membership, batch=form.batch())
             except services.SubmitError as error:
                 form.add_refusal(error)
             else:

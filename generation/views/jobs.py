@@ -77,7 +77,7 @@ def image_retry(request: WorkspaceRequest, image_id: uuid.UUID) -> HttpResponse:
         page = render(request, "generation/job.html", _job_context(request, image.job, True))
         return ratelimit.limited(page, verdict)
     try:
-        services.retry(membership, image)
+        services.image_retry(membership=membership, image=image)
     except services.SubmitError as error:
         messages.error(request, str(error))
     else:

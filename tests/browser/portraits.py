@@ -23,7 +23,7 @@ def draw_portraits(
         "1K",
         "low",
     )
-    _job, image_ids = services.create_batch(membership, batch)
+    _job, image_ids = services.batch_create(membership=membership, batch=batch)
     for image_id in image_ids:
         pipeline.run_image(image_id)
     return list(image_ids)

@@ -30,7 +30,7 @@ def _batch(membership: Membership) -> Job:
     maya = make_persona(membership, name="Maya Costa")
     styles = ["builtin:corporate", "builtin:editorial", "builtin:fashion", "builtin:lifestyle"]
     batch = services.BatchRequest([str(maya.pk)], styles, ["builtin"], 1, "4:5", "1K", "low")
-    job, image_ids = services.create_batch(membership, batch)
+    job, image_ids = services.batch_create(membership=membership, batch=batch)
     for image_id in image_ids[:2]:
         pipeline.run_image(image_id)
     Image.objects.filter(pk=image_ids[2]).update(

@@ -29,7 +29,7 @@ def test_batches_history_leads_to_the_failed_ones(live_server: Any, browser: Bro
     batch = services.BatchRequest(
         [str(persona.pk)], ["builtin:corporate"], ["builtin"], 4, "1:1", "1K", "low"
     )
-    job, image_ids = services.create_batch(membership, batch)
+    job, image_ids = services.batch_create(membership=membership, batch=batch)
     for image_id in image_ids[:2]:
         pipeline.run_image(image_id)  # the built-in renderer, drawn here: no worker needed
     failed_id, checking_id = image_ids[2:]

@@ -11,7 +11,7 @@ import pytest
 from playwright.sync_api import Browser, expect
 
 from generation.models import Job
-from generation.provider_keys.services import NewKey, add_key
+from generation.provider_keys.services import NewKey, key_add
 from tests.browser.support import check_page, log_in
 from tests.conftest import PASSWORD, make_user
 from tests.emulator import Emulator
@@ -34,7 +34,9 @@ def test_a_model_google_stops_offering_is_refused_and_greyed_out(
     membership = user.memberships.get()
     make_persona(membership, name="Maya Costa")
     google = NewKey(provider="google", region="", base_url="", label="Mia's Google", personal=False)
-    add_key(membership, google, GOOGLE_KEY + "-0000-0000")  # its check reads Google's list
+    key_add(
+        membership=membership, new=google, plain=GOOGLE_KEY + "-0000-0000"
+    )  # its check reads Google's list
 
     context = browser.new_context()
     page = context.new_page()

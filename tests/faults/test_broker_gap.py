@@ -43,14 +43,16 @@ def test_redis_stopped_and_restarted_mid_batch_loses_no_image(
     stack.start_beat()
     stack.start_worker(concurrency=2)
     editor = team.membership("editor")
-    before = services.submit(editor, batch(team, "before the gap"))
+    before = services.batch_submit(membership=editor, batch=batch(team, "before the gap"))
     wait_for(
         lambda: Image.objects.filter(job=before, status="succeeded").exists(), 30, "a first image"
     )
 
     stack.redis.stop()
     started = time.monotonic()
-    during = services.submit(editor, batch(team, "during the gap", personas=1))  # no error page
+    during = services.batch_submit(
+        membership=editor, batch=batch(team, "during the gap", personas=1)
+    )  # no error page
     time.sleep(max(0.0, GAP_SECONDS - (time.monotonic() - started)))
     assert Image.objects.filter(job=before, status="queued").exists(), "the gap hit mid-batch"
     stack.redis.start()
@@ -72,12 +74,16 @@ def test_a_crash_between_commit_and_publish_is_swept_and_a_rollback_never_runs(
     team: World, stack: Stack, providers: Emulator
 ) -> None:
     editor = team.membership("editor")
-    committed, _ = services.create_batch(editor, batch(team, "committed", personas=2, each=1))
+    committed, _ = services.batch_create(
+        membership=editor, batch=batch(team, "committed", personas=2, each=1)
+    )
     rolled_back: list = []
 
     def submit_then_fail() -> None:
         with transaction.atomic():
-            job = services.submit(editor, batch(team, "rolled back", personas=2, each=1))
+            job = services.batch_submit(
+                membership=editor, batch=batch(team, "rolled back", personas=2, each=1)
+            )
             rolled_back.extend(Image.objects.filter(job=job).values_list("pk", "prompt"))
             raise Boom
 

@@ -3,7 +3,7 @@ worst-case reservations accept exactly 50, and spend + reservations never pass t
 race (one conditional UPDATE in generation.ledger.reserve). Then the other half of the money's
 life: settlements (some costing more than their estimate, as GPT Image 2.5/2.6 at xhigh/max can)
 and releases racing new submissions. PostgreSQL only: SQLite serialises writers, so it would prove
-nothing. Each submission is `services.create_batch` (the whole submit minus the enqueue) in a
+nothing. Each submission is `services.batch_create` (the whole submit minus the enqueue) in a
 thread of its own, with its own database connection."""
 
 from __future__ import annotations
@@ -78,7 +78,7 @@ def submission(membership_id: int, batch: services.BatchRequest) -> Callable[[],
     def submit() -> str:
         membership = Membership.objects.select_related("user").get(pk=membership_id)
         try:
-            services.create_batch(membership, batch)
+            services.batch_create(membership=membership, batch=batch)
         except services.SubmitError as error:
             return "over budget" if "budget" in str(error) else str(error)
         return "accepted"
@@ -131,7 +131,7 @@ def test_200_simultaneous_submissions_against_a_budget_for_50_accept_exactly_50(
     world: World, flux_batch: tuple[Membership, services.BatchRequest]
 ) -> None:
     editor, batch = flux_batch
-    worst_case = services.plan_batch(editor, batch).total
+    worst_case = services.batch_plan(membership=editor, batch=batch).total
     cap = worst_case * FITS
     assert worst_case > 0
     assert cap == cap.quantize(Decimal("0.01")), "the cap must fit exactly 50"
@@ -159,7 +159,7 @@ def test_settlements_and_releases_racing_new_submissions_keep_every_cent(
     cost more than their estimate (money the provider already charged), never by a reservation
     accepted on top of it. The counters end exactly where the images say."""
     editor, batch = flux_batch
-    estimate = services.plan_batch(editor, batch).total
+    estimate = services.batch_plan(membership=editor, batch=batch).total
     cap = estimate * FITS
     Budget.objects.create(workspace=world.team, monthly_cap_usd=cap)
     ends, _ = all_at_once([submission(editor.pk, batch) for _ in range(FITS)], editor.pk)

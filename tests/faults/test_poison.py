@@ -41,8 +41,9 @@ def test_an_image_that_always_raises_fails_after_the_bounded_attempts(
     team: World, stack: Stack, providers: Emulator
 ) -> None:
     stack.start_worker(crash_at="before_submit:raise", crash_prompt=POISON)
-    job = services.submit(
-        team.membership("editor"), batch(team, [POISON, "healthy"], ["gpt-image-2"])
+    job = services.batch_submit(
+        membership=team.membership("editor"),
+        batch=batch(team, [POISON, "healthy"], ["gpt-image-2"]),
     )
     wait_for(lambda: all_terminal([job.pk]), 30, "the batch to end")
     check_outcomes([job.pk], providers)
@@ -62,7 +63,9 @@ def test_an_image_that_kills_its_worker_every_time_is_failed_after_the_bounded_a
     attempts, not the broker, must end the loop."""
     stack = stacks(QUICK)
     stack.start_beat()
-    job = services.submit(team.membership("editor"), batch(team, [POISON], ["gpt-image-2"]))
+    job = services.batch_submit(
+        membership=team.membership("editor"), batch=batch(team, [POISON], ["gpt-image-2"])
+    )
     kills = 0
     while not all_terminal([job.pk]):
         assert kills <= failed_attempts.MAX_ATTEMPTS, (
@@ -92,8 +95,9 @@ def test_a_crash_after_the_provider_answered_is_flagged_not_resubmitted(
     """Our own code raising after the provider accepted the work (a bug, or a soft time limit in
     the middle of the answer): retrying would bill again."""
     stack.start_worker(crash_at="after_submit:raise")
-    job = services.submit(
-        team.membership("editor"), batch(team, ["answered"], ["gpt-image-2", "flux-2-pro"])
+    job = services.batch_submit(
+        membership=team.membership("editor"),
+        batch=batch(team, ["answered"], ["gpt-image-2", "flux-2-pro"]),
     )
     wait_for(lambda: all_terminal([job.pk]), 30, "the batch to end")
     images = check_outcomes([job.pk], providers)
@@ -106,8 +110,8 @@ def test_a_poll_that_always_crashes_is_flagged_by_its_deadline(
     team: World, stacks: Callable[..., Stack], providers: Emulator
 ) -> None:
     stack = stacks(QUICK)
-    job, [image_id] = services.create_batch(
-        team.membership("editor"), batch(team, [POISON], ["flux-2-pro"])
+    job, [image_id] = services.batch_create(
+        membership=team.membership("editor"), batch=batch(team, [POISON], ["flux-2-pro"])
     )
     stack.start_beat()
     stack.start_worker(crash_at="while_polling:raise", crash_prompt=POISON)

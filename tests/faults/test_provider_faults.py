@@ -96,7 +96,7 @@ def test_every_provider_fault_ends_in_a_clear_state_within_the_deadline(
     batch = services.BatchRequest(
         [str(p.pk) for p in personas], ["builtin:corporate"], models, 1, "1:1", "1K", "low"
     )
-    job, image_ids = services.create_batch(editor, batch)
+    job, image_ids = services.batch_create(membership=editor, batch=batch)
     stack.start_beat()
     stack.start_worker(concurrency=6)
     hurried = Image.objects.get(job=job, persona_name="past deadline", provider="bfl")
@@ -180,7 +180,7 @@ def test_a_long_retry_after_never_delays_a_poll_past_the_countdown_cap(
     batch = services.BatchRequest(
         [str(persona.pk)], ["builtin:corporate"], ["flux-2-pro"], 1, "1:1", "1K", "low"
     )
-    _job, [image_id] = services.create_batch(team.membership("editor"), batch)
+    _job, [image_id] = services.batch_create(membership=team.membership("editor"), batch=batch)
     with django_capture_on_commit_callbacks(execute=True):
         pipeline.run_image(image_id)
         pipeline.poll_image(image_id)  # 503, Retry-After: 10

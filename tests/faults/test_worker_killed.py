@@ -153,7 +153,7 @@ def test_a_worker_killed_at_each_point_loses_nothing_and_charges_once(
         assert case.doomed is not None
         case.doomed.wait_for_line(" ready.")
         point_producer_at(case.stack.redis.url)
-        case.job = services.submit(editor, case.batch(team))
+        case.job = services.batch_submit(membership=editor, batch=case.batch(team))
     for case in cases:
         assert case.doomed is not None
         case.stack.wait_killed(case.doomed)

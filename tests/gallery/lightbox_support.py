@@ -18,7 +18,7 @@ def finished_image(membership: Membership, persona: Persona | None = None) -> Im
     batch = services.BatchRequest(
         [str(persona.pk)], ["builtin:corporate"], ["builtin"], 1, "1:1", "1K", "low"
     )
-    _job, image_ids = services.create_batch(membership, batch)
+    _job, image_ids = services.batch_create(membership=membership, batch=batch)
     pipeline.run_image(image_ids[0])
     image = Image.objects.get(pk=image_ids[0])
     assert image.status == Image.Status.SUCCEEDED, image.error_message

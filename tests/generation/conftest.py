@@ -19,7 +19,7 @@ from avatarapp.workspaces.models import Membership
 from catalog import get_model
 from generation import services
 from generation.models import Image, Job
-from generation.provider_keys.services import NewKey, add_key
+from generation.provider_keys.services import NewKey, key_add
 from personas.models import Persona
 from tests.conftest import World
 from tests.emulator import Emulator
@@ -79,7 +79,7 @@ def submit_builtin(membership: Membership, count: int = 1) -> Job:
     batch = services.BatchRequest(
         [str(persona.pk)], ["builtin:corporate"], ["builtin"], count, "1:1", "1K", "low"
     )
-    return services.submit(membership, batch)
+    return services.batch_submit(membership=membership, batch=batch)
 
 
 def add_keys(membership: Membership, *, bfl_region: str = "global") -> dict[str, Any]:
@@ -92,7 +92,7 @@ def add_keys(membership: Membership, *, bfl_region: str = "global") -> dict[str,
         new = NewKey(
             provider=provider, region=region, base_url="", label=f"{provider} team", personal=False
         )
-        keys[provider], _ = add_key(membership, new, plain)
+        keys[provider], _ = key_add(membership=membership, new=new, plain=plain)
     return keys
 
 

@@ -26,7 +26,7 @@ def generate(editor: Membership, persona: Persona, style_key: str) -> uuid.UUID:
     batch = services.BatchRequest(
         [str(persona.pk)], [style_key], ["builtin"], 1, "1:1", "1K", "low"
     )
-    _job, (image_id,) = services.create_batch(editor, batch)
+    _job, (image_id,) = services.batch_create(membership=editor, batch=batch)
     return image_id
 
 

@@ -16,7 +16,7 @@ import redis
 from avatarapp.celery import app
 from generation import pipeline, services
 from generation.models import Image
-from generation.provider_keys.services import NewKey, add_key
+from generation.provider_keys.services import NewKey, key_add
 from tests.conftest import World
 from tests.emulator import Emulator
 from tests.generation.conftest import make_persona
@@ -60,8 +60,10 @@ def test_jobs_leave_no_key_in_broker_messages_rows_or_logs(
     }
     owner, editor = world.membership("owner"), world.membership("editor")
     for provider, plain in canaries.items():
-        add_key(
-            owner, NewKey(provider, "eu" if provider == "bfl" else "", "", provider, False), plain
+        key_add(
+            membership=owner,
+            new=NewKey(provider, "eu" if provider == "bfl" else "", "", provider, False),
+            plain=plain,
         )
     persona = make_persona(editor)
     broker = redis.Redis.from_url(os.environ["REDIS_URL"])
@@ -76,7 +78,7 @@ def test_jobs_leave_no_key_in_broker_messages_rows_or_logs(
         "low",
     )
     with django_capture_on_commit_callbacks(execute=True):
-        job = services.submit(editor, batch)
+        job = services.batch_submit(membership=editor, batch=batch)
     messages = _redis_dump(broker)
     published = [json.loads(m) for m in messages if m.startswith(b"{") and b'"task"' in m]
     assert len(published) == 3, "the three enqueue messages are in Redis"

@@ -42,7 +42,7 @@ def queued_batch(world: World, model_id: str = DROPPED, count: int = 2) -> list[
     batch = services.BatchRequest(
         [str(persona.pk)], ["builtin:corporate"], [model_id], count, "1:1", "1K", "low"
     )
-    job, _ids = services.create_batch(editor, batch)
+    job, _ids = services.batch_create(membership=editor, batch=batch)
     return list(job.images.all())
 
 
@@ -76,7 +76,7 @@ def test_check_now_drops_a_model_fails_its_queued_images_and_releases_them(
     assert period.reserved == sum(i.estimated_usd for i in dropped + kept)
 
     drop(providers, DROPPED)
-    key_services.check_now(google_key_of(world), world.admin)
+    key_services.key_check(key=google_key_of(world), actor=world.admin)
 
     for image in dropped:
         image.refresh_from_db()
@@ -96,18 +96,18 @@ def test_submit_and_retry_refuse_a_dropped_model_and_reserve_nothing(
     add_keys(world.membership("owner"))
     failed = queued_batch(world, count=1)[0]
     drop(providers, DROPPED)
-    key_services.check_now(google_key_of(world), world.admin)
+    key_services.key_check(key=google_key_of(world), actor=world.admin)
     jobs = world.team.jobs.count()
     editor = world.membership("editor")
     batch = services.BatchRequest(
         [str(make_persona(editor).pk)], ["builtin:corporate"], [DROPPED], 1, "1:1", "1K", "low"
     )
     with pytest.raises(services.SubmitError) as refused:
-        services.submit(editor, batch)
+        services.batch_submit(membership=editor, batch=batch)
     assert (str(refused.value), refused.value.field) == (SENTENCE, "model_ids")
     failed.refresh_from_db()
     with pytest.raises(services.SubmitError, match="not offered by Google any more"):
-        services.retry(editor, failed)
+        services.image_retry(membership=editor, image=failed)
     assert world.team.jobs.count() == jobs
     assert Image.objects.filter(status="queued").count() == 0
     assert ledger.budget_status(world.team).reserved == 0
@@ -118,7 +118,7 @@ def test_the_generate_form_says_why_and_greys_the_model_out(
 ) -> None:
     add_keys(world.membership("owner"))
     drop(providers, DROPPED)
-    key_services.check_now(google_key_of(world), world.admin)
+    key_services.key_check(key=google_key_of(world), actor=world.admin)
     client = in_team("editor")
     jobs = world.team.jobs.count()
     page = client.post(reverse("generation:generate"), generate_form(persona, models=[DROPPED]))

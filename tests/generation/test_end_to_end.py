@@ -45,7 +45,7 @@ def test_each_provider_makes_stored_images_settled_to_the_cent(
     batch = services.BatchRequest(
         [str(persona.pk)], [style], [model_id], 2, aspect, resolution, quality
     )
-    job = services.submit(editor, batch)
+    job = services.batch_submit(membership=editor, batch=batch)
 
     wait_for(lambda: all_terminal(job.pk), what="the batch to finish")
     images = list(Image.objects.filter(job=job))

@@ -9,7 +9,7 @@ import pytest
 from avatarapp.keys.models import ProviderKey
 from generation import ledger, services
 from generation.models import Image, LedgerEntry
-from generation.provider_keys.services import NewKey, add_key
+from generation.provider_keys.services import NewKey, key_add
 from tests.conftest import World
 from tests.emulator import Emulator
 from tests.generation.conftest import add_keys, all_terminal, make_persona, wait_for
@@ -41,14 +41,16 @@ def test_a_refused_key_hands_the_image_to_the_next_key(
     first = add_keys(owner)[provider]
     model, first_plain, second_plain = SECOND_KEYS[provider]
     region = "global" if provider == "bfl" else ""
-    second, _ = add_key(owner, NewKey(provider, region, "", "second key", False), second_plain)
+    second, _ = key_add(
+        membership=owner, new=NewKey(provider, region, "", "second key", False), plain=second_plain
+    )
     first_status = ProviderKey.objects.get(pk=first.pk).status
     providers.add_fault(fault, key=first_plain)  # every image request with the first key
     persona = make_persona(world.membership("editor"))
     batch = services.BatchRequest(
         [str(persona.pk)], ["builtin:corporate"], [model], 1, "1:1", "1K", "low"
     )
-    job = services.submit(world.membership("editor"), batch)
+    job = services.batch_submit(membership=world.membership("editor"), batch=batch)
     wait_for(lambda: all_terminal(job.pk), what="the image to finish")
 
     image = Image.objects.get(job=job)

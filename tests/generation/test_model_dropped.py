@@ -46,7 +46,9 @@ def test_a_model_dropped_while_its_batch_is_queued(
     batch = services.BatchRequest(
         [str(persona.pk)], ["builtin:corporate"], [DROPPED, "gpt-image-2"], 2, "1:1", "1K", "low"
     )
-    job = services.submit(editor, batch)  # enqueued; no worker runs yet, so all four wait
+    job = services.batch_submit(
+        membership=editor, batch=batch
+    )  # enqueued; no worker runs yet, so all four wait
     images = list(job.images.order_by("created_at"))
     dropped = [i for i in images if i.model_id == DROPPED]
     made = [i for i in images if i.model_id != DROPPED]

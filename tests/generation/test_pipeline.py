@@ -11,7 +11,7 @@ import pytest
 from django.utils import timezone
 
 from avatarapp.keys.models import ProviderKey
-from avatarapp.keys.services import revoke
+from avatarapp.keys.services import key_revoke
 from generation import ledger, pipeline, services, sweeper, tasks
 from generation.cancellation import image_cancel
 from generation.models import Image, LedgerEntry
@@ -44,7 +44,9 @@ def finished(job_id: uuid.UUID) -> list[Image]:
 
 
 def test_rate_limit_is_retried_after_the_delay_then_succeeds(team: World, worker: None) -> None:
-    job = services.submit(team.membership("editor"), one_image(team, "[fault:rate_limit=0.2*1]"))
+    job = services.batch_submit(
+        membership=team.membership("editor"), batch=one_image(team, "[fault:rate_limit=0.2*1]")
+    )
     [image] = finished(job.pk)
     assert image.status == "succeeded"
     assert image.attempts == 2
@@ -53,7 +55,9 @@ def test_rate_limit_is_retried_after_the_delay_then_succeeds(team: World, worker
 def test_moderation_fails_at_once_and_releases_the_reservation(
     team: World, worker: None, providers: Emulator
 ) -> None:
-    job = services.submit(team.membership("editor"), one_image(team, "[fault:moderation_input]"))
+    job = services.batch_submit(
+        membership=team.membership("editor"), batch=one_image(team, "[fault:moderation_input]")
+    )
     [image] = finished(job.pk)
     assert image.status == "failed"
     assert "safety system refused the prompt" in image.error_message
@@ -65,7 +69,9 @@ def test_moderation_fails_at_once_and_releases_the_reservation(
 def test_a_dropped_answer_is_flagged_not_resubmitted(
     team: World, worker: None, providers: Emulator
 ) -> None:
-    job = services.submit(team.membership("editor"), one_image(team, "[fault:drop]"))
+    job = services.batch_submit(
+        membership=team.membership("editor"), batch=one_image(team, "[fault:drop]")
+    )
     [image] = finished(job.pk)
     assert image.status == "needs_reconciliation"
     assert providers.count(operation="images.generate") == 1
@@ -75,9 +81,9 @@ def test_a_dropped_answer_is_flagged_not_resubmitted(
 def test_a_key_revoked_after_submit_fails_the_image_clearly(
     team: World, providers: Emulator
 ) -> None:
-    job = services.submit(team.membership("editor"), one_image(team))
+    job = services.batch_submit(membership=team.membership("editor"), batch=one_image(team))
     for key in ProviderKey.objects.filter(provider="openai"):
-        revoke(key, team.owner)
+        key_revoke(key=key, actor=team.owner)
     [image] = Image.objects.filter(job=job)
     pipeline.run_image(image.pk)
     image.refresh_from_db()
@@ -88,7 +94,7 @@ def test_a_key_revoked_after_submit_fails_the_image_clearly(
 
 
 def test_a_persona_deleted_while_its_job_runs(team: World, providers: Emulator) -> None:
-    job = services.submit(team.membership("editor"), one_image(team))
+    job = services.batch_submit(membership=team.membership("editor"), batch=one_image(team))
     [image] = Image.objects.filter(job=job)
     image.persona.delete()  # type: ignore[union-attr]
     pipeline.run_image(image.pk)
@@ -98,7 +104,7 @@ def test_a_persona_deleted_while_its_job_runs(team: World, providers: Emulator) 
 
 
 def test_a_second_delivery_of_the_same_task_does_nothing(team: World, providers: Emulator) -> None:
-    job = services.submit(team.membership("editor"), one_image(team))
+    job = services.batch_submit(membership=team.membership("editor"), batch=one_image(team))
     [image] = Image.objects.filter(job=job)
     pipeline.run_image(image.pk)
     pipeline.run_image(image.pk)
@@ -111,7 +117,7 @@ def test_an_attempt_the_sweeper_took_for_dead_does_not_call_the_provider(
 ) -> None:
     """A worker starved of CPU between its claim and its call: the sweeper re-queues the quiet
     row and another attempt makes the image; the slow attempt, waking up, must not call too."""
-    job = services.submit(team.membership("editor"), one_image(team))
+    job = services.batch_submit(membership=team.membership("editor"), batch=one_image(team))
     [image] = Image.objects.filter(job=job)
     real_crash_point = pipeline.crash_point
     handed_on: list[int] = []
@@ -137,7 +143,7 @@ def test_an_attempt_the_sweeper_took_for_dead_does_not_call_the_provider(
 
 def test_cancel_a_queued_image(team: World) -> None:
     editor = team.membership("editor")
-    job = services.submit(editor, one_image(team))
+    job = services.batch_submit(membership=editor, batch=one_image(team))
     [image] = Image.objects.filter(job=job)
     assert image_cancel(membership=editor, image=image)
     image.refresh_from_db()
@@ -163,7 +169,7 @@ def test_cancel_while_a_bfl_task_is_polling_settles_what_bfl_bills(
 ) -> None:
     providers.configure(latency_overrides={model: 60}, bfl_flux1_cost_on_submit=credits_on_submit)
     editor = team.membership("editor")
-    job = services.submit(editor, one_image(team, model=model))
+    job = services.batch_submit(membership=editor, batch=one_image(team, model=model))
     [stale] = Image.objects.filter(job=job)  # loaded before the submit, as a page might hold it
     wait_for(lambda: Image.objects.get(pk=stale.pk).status == "polling", what="polling")
     assert image_cancel(membership=editor, image=stale)
@@ -183,21 +189,23 @@ def test_cancel_while_a_bfl_task_is_polling_settles_what_bfl_bills(
 
 def test_retry_makes_a_new_attempt_reserved_again(team: World, worker: None) -> None:
     editor = team.membership("editor")
-    job = services.submit(editor, one_image(team, "[fault:moderation_input*1]"))
+    job = services.batch_submit(
+        membership=editor, batch=one_image(team, "[fault:moderation_input*1]")
+    )
     [failed] = finished(job.pk)
     assert failed.status == "failed"
-    again = services.retry(editor, failed)
+    again = services.image_retry(membership=editor, image=failed)
     assert again.retry_of_id == failed.pk
     wait_for(lambda: Image.objects.get(pk=again.pk).is_final, what="the retry")
     again.refresh_from_db()
     assert again.status == "succeeded"
     with pytest.raises(services.SubmitError, match="Only a failed or cancelled image"):
-        services.retry(editor, again)
+        services.image_retry(membership=editor, image=again)
 
 
 def test_the_sweeper_enqueues_an_image_whose_enqueue_was_lost(team: World, worker: None) -> None:
-    # create_batch commits the rows and enqueues nothing: a crash between commit and publish.
-    job, _ = services.create_batch(team.membership("editor"), one_image(team))
+    # batch_create commits the rows and enqueues nothing: a crash between commit and publish.
+    job, _ = services.batch_create(membership=team.membership("editor"), batch=one_image(team))
     Image.objects.filter(job=job).update(updated_at=timezone.now() - timedelta(minutes=5))
     counts = sweeper.sweep()
     assert counts["requeued"] == 1
@@ -210,7 +218,7 @@ def test_the_sweeper_fails_an_image_still_queued_past_its_deadline_and_releases_
 ) -> None:
     # Committed, never enqueued, and now past its deadline and stale: without the deadline rule
     # the sweeper would enqueue it and the worker would call the provider.
-    job, _ = services.create_batch(team.membership("editor"), one_image(team))
+    job, _ = services.batch_create(membership=team.membership("editor"), batch=one_image(team))
     long_ago = timezone.now() - timedelta(minutes=5)
     Image.objects.filter(job=job).update(updated_at=long_ago, deadline_at=long_ago)
     [queued] = Image.objects.filter(job=job)
@@ -229,7 +237,7 @@ def test_the_sweeper_fails_an_image_still_queued_past_its_deadline_and_releases_
 
 
 def test_the_sweeper_flags_a_worker_that_died_after_calling_the_provider(team: World) -> None:
-    job = services.submit(team.membership("editor"), one_image(team))
+    job = services.batch_submit(membership=team.membership("editor"), batch=one_image(team))
     long_ago = timezone.now() - timedelta(minutes=5)
     Image.objects.filter(job=job).update(
         status="running", provider_call_at=long_ago, updated_at=long_ago
@@ -242,7 +250,9 @@ def test_bfl_polls_on_the_regional_host_without_holding_a_worker(
     team: World, worker: None, providers: Emulator
 ) -> None:
     providers.configure(latency_overrides={"flux-2-pro": 1.5})
-    job = services.submit(team.membership("editor"), one_image(team, model="flux-2-pro", count=2))
+    job = services.batch_submit(
+        membership=team.membership("editor"), batch=one_image(team, model="flux-2-pro", count=2)
+    )
     [first, second] = finished(job.pk)
     assert first.status == second.status == "succeeded"
     polls = [r for r in providers.requests if r.operation == "poll"]
@@ -265,7 +275,7 @@ def test_bfl_never_gets_more_than_24_active_tasks_from_one_key(
         "1K",
         "low",
     )
-    job = services.submit(editor, batch)
+    job = services.batch_submit(membership=editor, batch=batch)
     for image in Image.objects.filter(job=job):  # 26 images, submitted one after another
         pipeline.run_image(image.pk)
     statuses = list(Image.objects.filter(job=job).values_list("status", flat=True))

@@ -219,9 +219,9 @@ def test_a_seed_out_of_range_is_refused_and_nothing_is_written(world: World, edi
     assert text(find(page, id="id_seed_error")) == services.SEED_RANGE
     assert not Job.objects.exists()
     with pytest.raises(services.SubmitError, match="A seed is a whole number"):
-        services.submit(
-            world.membership("editor"),
-            services.BatchRequest(
+        services.batch_submit(
+            membership=world.membership("editor"),
+            batch=services.BatchRequest(
                 [str(persona.pk)], ["builtin:corporate"], ["builtin"], 1, "1:1", "1K", "low", 2**31
             ),
         )

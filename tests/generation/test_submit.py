@@ -7,7 +7,7 @@ from decimal import Decimal
 import pytest
 
 from avatarapp.keys.models import ProviderKey
-from avatarapp.keys.services import revoke
+from avatarapp.keys.services import key_revoke
 from avatarapp.workspaces.models import Membership
 from generation import ledger, services
 from generation.models import Budget, BudgetPeriod, Image, Job, LedgerEntry
@@ -44,14 +44,14 @@ def editor(world: World, providers):
 
 def refused(editor, request: services.BatchRequest) -> str:
     with pytest.raises(services.SubmitError) as caught:
-        services.submit(editor, request)
+        services.batch_submit(membership=editor, batch=request)
     assert_nothing_written()
     return str(caught.value)
 
 
 def test_a_valid_batch_reserves_its_estimate(editor) -> None:
     persona = make_persona(editor)
-    job = services.submit(editor, batch(persona.pk, count=3))
+    job = services.batch_submit(membership=editor, batch=batch(persona.pk, count=3))
     images = list(job.images.all())
     assert len(images) == 3
     assert job.estimated_usd == sum(i.estimated_usd for i in images) > 0
@@ -115,7 +115,7 @@ def test_no_key_for_the_provider(world: World) -> None:
 def test_a_revoked_key_is_not_offered(world: World, editor) -> None:
     owner = world.membership("owner")
     for key in ProviderKey.objects.filter(provider="openai"):
-        revoke(key, owner.user)
+        key_revoke(key=key, actor=owner.user)
     persona = make_persona(editor)
     assert "no usable OpenAI key" in refused(editor, batch(persona.pk))
 
@@ -128,7 +128,7 @@ def test_viewers_cannot_generate(world: World, editor) -> None:
 def test_the_builtin_renderer_needs_no_key(world: World) -> None:
     editor = world.membership("editor")
     persona = make_persona(editor)
-    job = services.submit(editor, batch(persona.pk, model="builtin"))
+    job = services.batch_submit(membership=editor, batch=batch(persona.pk, model="builtin"))
     assert job.estimated_usd == 0
     assert job.images.get().request_fields["look"]["skin_tone"] == "medium brown"
 

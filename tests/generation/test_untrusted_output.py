@@ -28,7 +28,7 @@ def running_image(world: World, providers: Emulator) -> Image:
     batch = services.BatchRequest(
         [str(persona.pk)], ["builtin:corporate"], ["gpt-image-2"], 1, "1:1", "1K", "low"
     )
-    image = services.submit(editor, batch).images.get()
+    image = services.batch_submit(membership=editor, batch=batch).images.get()
     Image.objects.filter(pk=image.pk).update(status="running", provider_call_at=timezone.now())
     image.refresh_from_db()
     return image

@@ -206,7 +206,7 @@ def test_persona_cards_show_the_latest_generated_portrait(world: World, client_a
     batch = services.BatchRequest(
         [str(persona.pk)], ["builtin:corporate"], ["builtin"], 1, "1:1", "1K", "low"
     )
-    image = services.submit(editor, batch).images.get()
+    image = services.batch_submit(membership=editor, batch=batch).images.get()
     pipeline.run_image(image.pk)
     html = client.get(reverse("personas:list")).content.decode()
     assert reverse("generation:image_file", args=[image.pk, "thumbnail"]) in html
@@ -221,7 +221,7 @@ def test_each_key_shows_its_spend_this_month(world: World, providers, client_as)
     batch = services.BatchRequest(
         [str(persona.pk)], ["builtin:corporate"], ["gpt-image-2"], 2, "1:1", "1K", "low"
     )
-    for image in services.submit(editor, batch).images.all():
+    for image in services.batch_submit(membership=editor, batch=batch).images.all():
         pipeline.run_image(image.pk)
     spent = sum(i.actual_usd or Decimal(0) for i in Image.objects.all())
     assert spent > 0
@@ -243,7 +243,7 @@ def test_progress_polls_cost_the_same_queries_however_big_the_job(world: World, 
             [str(persona.pk)], ["builtin:corporate", "builtin:editorial"], ["builtin"],
             per_combination, "1:1", "1K", "low",
         )  # fmt: skip
-        job = services.submit(editor, batch)
+        job = services.batch_submit(membership=editor, batch=batch)
         client.get(reverse("generation:job_progress", args=[job.pk]))  # session warm-up
         with CaptureQueriesContext(connection) as queries:
             response = client.get(reverse("generation:job_progress", args=[job.pk]))

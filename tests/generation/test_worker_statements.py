@@ -33,7 +33,9 @@ def two_images(
     batch = services.BatchRequest(
         [str(persona.pk)], ["builtin:corporate"], [model], 2, "1:1", "1K", "low"
     )
-    first, second = services.submit(editor, batch).images.order_by("created_at")
+    first, second = services.batch_submit(membership=editor, batch=batch).images.order_by(
+        "created_at"
+    )
     return first, second
 
 

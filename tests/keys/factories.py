@@ -36,7 +36,7 @@ def store_key(
     status: str = Status.VALID,
     **fields: Any,
 ) -> ProviderKey:
-    """A saved key, as add_key would leave it, minus the live check."""
+    """A saved key, as key_add would leave it, minus the live check."""
     plain = plain or openai_key()
     # Where the provider's keys go by default: its first region, or a server of the user's.
     regions = entry(provider).regions

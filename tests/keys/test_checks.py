@@ -14,7 +14,7 @@ import pytest
 
 from avatarapp.keys.models import KeyEvent, ProviderKey, Status
 from avatarapp.keys.secret import Secret
-from avatarapp.keys.services import revoke
+from avatarapp.keys.services import key_revoke
 from catalog import Provider
 from generation.provider_keys import checks, services
 from generation.providers.base import KeyStatus
@@ -37,7 +37,9 @@ def _new(provider: str, region: str = "", base_url: str = "", personal: bool = F
 
 def test_a_valid_openai_key_is_saved_valid(world: World, provider_urls: Emulator) -> None:
     plain = openai_key()
-    key, check = services.add_key(world.membership("admin"), _new(Provider.OPENAI), plain)
+    key, check = services.key_add(
+        membership=world.membership("admin"), new=_new(Provider.OPENAI), plain=plain
+    )
     assert check.status == KeyStatus.VALID
     key.refresh_from_db()
     assert (key.status, key.check_message) == (Status.VALID, "OpenAI accepted this key.")
@@ -51,7 +53,9 @@ def test_a_valid_openai_key_is_saved_valid(world: World, provider_urls: Emulator
 def test_a_refused_key_is_not_saved(world: World, provider_urls: Emulator) -> None:
     plain = "sk-" + "invalid" + openai_key("x")[3:]  # the emulator answers 401 for "invalid"
     with pytest.raises(services.KeyNotSavedError) as caught:
-        services.add_key(world.membership("admin"), _new(Provider.OPENAI), plain)
+        services.key_add(
+            membership=world.membership("admin"), new=_new(Provider.OPENAI), plain=plain
+        )
     assert str(caught.value).startswith("OpenAI refused this key. The key was not saved.")
     assert caught.value.field == "api_key"
     assert not ProviderKey.objects.exists()
@@ -62,7 +66,7 @@ def test_check_now_marks_a_key_refused_after_a_401(world: World, provider_urls: 
     plain = openai_key()
     key = store_key(world.membership("admin"), plain)
     provider_urls.add_fault("auth", provider="openai", operation="models.list", key=plain)
-    check = services.check_now(key, world.admin)
+    check = services.key_check(key=key, actor=world.admin)
     assert check.status == KeyStatus.INVALID
     key.refresh_from_db()
     assert key.status == Status.INVALID
@@ -76,12 +80,14 @@ def test_organisation_verification_shows_as_restricted(
     # requests); the emulator can answer 403 there on demand, which exercises the mapping.
     plain = openai_key()
     provider_urls.add_fault("forbidden", provider="openai", operation="models.list")
-    key, check = services.add_key(world.membership("admin"), _new(Provider.OPENAI), plain)
+    key, check = services.key_add(
+        membership=world.membership("admin"), new=_new(Provider.OPENAI), plain=plain
+    )
     assert check.status == KeyStatus.RESTRICTED
     key.refresh_from_db()
     assert key.status == Status.RESTRICTED
     assert "must be verified" in key.check_message
-    assert "cannot use every model yet" in services.outcome_sentence(key, check)
+    assert "cannot use every model yet" in services.key_check_sentence(key=key, check=check)
 
 
 def test_the_adapter_maps_a_403_on_models_to_restricted(provider_urls: Emulator) -> None:
@@ -98,7 +104,9 @@ def test_bfl_shows_the_credit_balance_from_the_right_region(
 ) -> None:
     plain = bfl_key()
     provider_urls.set_credits(plain, 857.5)
-    key, check = services.add_key(world.membership("owner"), _new(Provider.BFL, region), plain)
+    key, check = services.key_add(
+        membership=world.membership("owner"), new=_new(Provider.BFL, region), plain=plain
+    )
     assert check.status == KeyStatus.VALID
     assert check.balance == Decimal("857.5")
     key.refresh_from_db()
@@ -109,16 +117,24 @@ def test_bfl_shows_the_credit_balance_from_the_right_region(
 
 def test_bfl_refuses_a_bad_key(world: World, provider_urls: Emulator) -> None:
     with pytest.raises(services.KeyNotSavedError, match="Black Forest Labs refused this key"):
-        services.add_key(
-            world.membership("owner"), _new(Provider.BFL, "global"), "invalid-" + bfl_key()
+        services.key_add(
+            membership=world.membership("owner"),
+            new=_new(Provider.BFL, "global"),
+            plain="invalid-" + bfl_key(),
         )
 
 
 def test_google_valid_and_refused(world: World, provider_urls: Emulator) -> None:
-    _key, check = services.add_key(world.membership("owner"), _new(Provider.GOOGLE), google_key())
+    _key, check = services.key_add(
+        membership=world.membership("owner"), new=_new(Provider.GOOGLE), plain=google_key()
+    )
     assert check.status == KeyStatus.VALID
     with pytest.raises(services.KeyNotSavedError, match="Google refused this key"):
-        services.add_key(world.membership("owner"), _new(Provider.GOOGLE), google_key("invalid"))
+        services.key_add(
+            membership=world.membership("owner"),
+            new=_new(Provider.GOOGLE),
+            plain=google_key("invalid"),
+        )
 
 
 def test_an_openai_compatible_server_is_checked_through_the_guard(
@@ -126,17 +142,19 @@ def test_an_openai_compatible_server_is_checked_through_the_guard(
 ) -> None:
     key_settings.ALLOW_PRIVATE_PROVIDER_HOSTS = True  # the emulator listens on loopback
     new = _new(Provider.OPENAI_COMPATIBLE, base_url=provider_urls.openai_base_url)
-    key, check = services.add_key(world.membership("owner"), new, openai_key())
+    key, check = services.key_add(membership=world.membership("owner"), new=new, plain=openai_key())
     assert check.status == KeyStatus.VALID, check.message
     assert check.message == "Your server accepted this key."
     assert provider_urls.count(provider="openai", operation="models.list") == 1
     with pytest.raises(services.KeyNotSavedError, match="Your server refused this key"):
-        services.add_key(world.membership("owner"), new, "not-an-sk-key-" + bfl_key())
+        services.key_add(
+            membership=world.membership("owner"), new=new, plain="not-an-sk-key-" + bfl_key()
+        )
 
     # Later the operator forbids private hosts: the check refuses to connect, says why.
     key_settings.ALLOW_PRIVATE_PROVIDER_HOSTS = False
     before = provider_urls.count(provider="openai")
-    check = services.check_now(key, world.owner)
+    check = services.key_check(key=key, actor=world.owner)
     assert check.status == KeyStatus.UNREACHABLE
     assert "points to this server itself" in check.message
     assert provider_urls.count(provider="openai") == before
@@ -144,13 +162,15 @@ def test_an_openai_compatible_server_is_checked_through_the_guard(
 
 def test_an_unreachable_provider_saves_the_key_unchecked(world: World) -> None:
     # The default test settings point every provider at a closed port.
-    key, check = services.add_key(world.membership("owner"), _new(Provider.OPENAI), openai_key())
+    key, check = services.key_add(
+        membership=world.membership("owner"), new=_new(Provider.OPENAI), plain=openai_key()
+    )
     assert check.status == KeyStatus.UNREACHABLE
     key.refresh_from_db()
     assert key.status == Status.UNCHECKED
     assert key.check_message == "Could not reach OpenAI."
-    assert "saved but unchecked" in services.outcome_sentence(key, check)
-    assert "Try Check now" in services.outcome_sentence(key, check)
+    assert "saved but unchecked" in services.key_check_sentence(key=key, check=check)
+    assert "Try Check now" in services.key_check_sentence(key=key, check=check)
 
 
 @pytest.mark.parametrize("provider", [Provider.OPENAI, Provider.BFL])
@@ -162,7 +182,9 @@ def test_a_slow_provider_never_holds_the_page(
     plain = openai_key() if provider == Provider.OPENAI else bfl_key()
     region = "global" if provider == Provider.BFL else ""
     started = time.monotonic()
-    key, check = services.add_key(world.membership("owner"), _new(provider, region), plain)
+    key, check = services.key_add(
+        membership=world.membership("owner"), new=_new(provider, region), plain=plain
+    )
     assert time.monotonic() - started < HELD_UP
     assert check.status == KeyStatus.UNREACHABLE
     key.refresh_from_db()
@@ -221,9 +243,9 @@ def test_a_silent_server_never_holds_the_page(
 
 def test_a_revoked_key_cannot_be_checked(world: World, provider_urls: Emulator) -> None:
     key = store_key(world.membership("owner"))
-    revoke(key, world.owner)
+    key_revoke(key=key, actor=world.owner)
     with pytest.raises(services.crypto.KeyUnavailableError, match="was revoked on"):
-        services.check_now(key, world.owner)
+        services.key_check(key=key, actor=world.owner)
     assert provider_urls.count(provider="openai") == 0
 
 

@@ -57,7 +57,7 @@ def test_a_secret_never_shows_in_repr(world: World) -> None:
 
 def test_a_revoked_key_refuses_to_decrypt_with_a_clear_message(world: World) -> None:
     key = store_key(world.membership("owner"), label="Old team key")
-    services.revoke(key, world.admin)
+    services.key_revoke(key=key, actor=world.admin)
     with pytest.raises(vault.KeyRevokedError) as caught:
         vault.open_key(key, purpose=vault.Purpose.JOB)
     today = timezone.now().strftime("%Y-%m-%d")
@@ -170,7 +170,7 @@ def test_a_refusal_seen_by_a_job_updates_the_status(world: World) -> None:
 def test_forget_personal_keys_erases_only_that_members_keys(world: World) -> None:
     mine = store_key(world.membership("editor"), label="Mine", personal=True)
     team = store_key(world.membership("admin"), label="Team")
-    assert services.forget_personal_keys(world.membership("editor")) == 1
+    assert services.key_forget_personal(membership=world.membership("editor")) == 1
     assert not ProviderKey.objects.filter(pk=mine.pk).exists()
     assert ProviderKey.objects.filter(pk=team.pk).exists()
     event = KeyEvent.objects.get(action=KeyEvent.Action.DELETED)

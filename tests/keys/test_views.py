@@ -194,7 +194,7 @@ def test_the_trail_hides_other_members_personal_keys(world: World, client_as: An
     store_key(world.membership("owner"), label="Alice private", personal=True)
     from avatarapp.keys import services
 
-    services.rename(ProviderKey.objects.get(), "Alice private 2", world.owner)
+    services.key_rename(key=ProviderKey.objects.get(), label="Alice private 2", actor=world.owner)
     admin_trail = client_as("admin").get(reverse("keys:activity", args=[world.team.pk]))
     owner_trail = client_as("owner").get(reverse("keys:activity", args=[world.team.pk]))
     assert "Alice private" not in admin_trail.content.decode()

@@ -174,7 +174,9 @@ def test_delete_is_refused_while_jobs_run(
     batch = generation.BatchRequest(
         [str(persona.pk)], ["builtin:corporate"], ["builtin"], 1, "1:1", "1K", "low"
     )
-    job = generation.submit(editor, batch)  # queued: no worker runs in this test
+    job = generation.batch_submit(
+        membership=editor, batch=batch
+    )  # queued: no worker runs in this test
     assert services.persona_has_running_jobs(persona=persona) is True
     response = team_client("editor").post(
         reverse("personas:delete", args=[persona.pk]), follow=True

@@ -12,7 +12,7 @@ from django.db import IntegrityError, transaction
 from avatarapp.keys.models import ProviderKey
 from catalog import MODELS, Provider
 from generation.provider_keys.forms import AddKeyForm, key_problem
-from generation.provider_keys.services import NewKey, add_key
+from generation.provider_keys.services import NewKey, key_add
 from generation.providers.base import Endpoint
 from generation.providers.redaction import redact
 from generation.providers.registry import ENTRIES, KEYED, REGISTRY, ProviderEntry, entry
@@ -92,7 +92,7 @@ def test_add_key_refuses_a_key_its_provider_cannot_send_anywhere(
 ) -> None:
     new = NewKey(provider, region, base_url, "Nowhere", personal=False)
     with pytest.raises(ValueError, match="cannot go to"):
-        add_key(world.membership("owner"), new, _example_key(entry(provider)))
+        key_add(membership=world.membership("owner"), new=new, plain=_example_key(entry(provider)))
     assert not ProviderKey.objects.exists()
 
 

@@ -84,15 +84,25 @@ def images_for_call() -> QuerySet[Image]:
     return Image.objects.select_related("job").annotate(has_references=Exists(references))
 
 
-def build_request(image: Image, with_references: bool = True) -> ImageRequest:
+def reference_limit(model: CatalogModel, entry: ProviderEntry) -> int:
+    """How many reference images a call may carry: what the model takes, none for a provider that
+    draws without them."""
+    return model.capabilities.max_references if entry.sends_references else 0
+
+
+def build_request(image: Image, max_references: int) -> ImageRequest:
+    """The request for `image`, with at most `max_references` of its persona's reference images
+    (the first ones, as the estimate and the prompt counted them: a model that takes fewer, or
+    none, is never sent more than it was priced for)."""
     fields = dict(image.request_fields)
     extra = {name: fields.pop(name) for name in _RENDERER_FIELDS if name in fields}
     references: tuple[ReferenceImage, ...] = ()
     # A row not read through images_for_call looks its references up.
-    if with_references and image.persona_id and getattr(image, "has_references", True):
+    if max_references > 0 and image.persona_id and getattr(image, "has_references", True):
+        stored = PersonaReference.objects.filter(persona_id=image.persona_id)[:max_references]
         references = tuple(
             ReferenceImage(default_storage.open(ref.storage_name).read(), ref.content_type)
-            for ref in PersonaReference.objects.filter(persona_id=image.persona_id)
+            for ref in stored
         )
     return ImageRequest(
         prompt=image.prompt, seed=image.seed, references=references, extra=extra, **fields
@@ -111,13 +121,14 @@ def _entry_for(image: Image) -> tuple[CatalogModel, ProviderEntry]:
 
 def prepare_call(image: Image) -> ProviderCall:
     model, entry = _entry_for(image)
+    max_references = reference_limit(model, entry)
     if entry.key is None:  # the built-in renderer: no key, no network
         client = entry.build_client(None, Endpoint())
-        request = build_request(image, with_references=entry.sends_references)
+        request = build_request(image, max_references)
         return ProviderCall(False, _generate=lambda: cast(SyncClient, client).generate(request))
     chosen = choose_key(image, entry.name)
     client = entry.build_client(chosen.secret, chosen.endpoint)
-    request = build_request(image, with_references=entry.sends_references)
+    request = build_request(image, max_references)
     if model.is_async:
         polled = cast(AsyncClient, client)
         return ProviderCall(

@@ -15,6 +15,7 @@ from __future__ import annotations
 import contextlib
 import json
 import os
+import re
 import select
 import signal
 import socket
@@ -39,6 +40,8 @@ ROOT = Path(__file__).resolve().parents[2]
 STARTUP_SECONDS = 45
 QUEUES = "providers,maintenance,default"
 LOG_TAIL_CHARS = 12_000
+BEAT_TICK = "Sending due task"
+LOG_RECORD = re.compile(r"\d{4}-\d\d-\d\d ")  # a log line's own start, not a traceback's
 
 
 @dataclass(frozen=True)
@@ -292,11 +295,13 @@ class Stack:
         self.redis.stop()
 
     def logs(self) -> str:
-        """The end of each process's log for a failed test, without beat's once-a-second line
-        (it would push a worker's first traceback out of the part CI shows)."""
+        """The end of each process's log for a failed test, workers first, without beat's
+        once-a-second line and the tracebacks beat prints while the broker is away (they would
+        push a worker's first traceback out of the part CI shows)."""
         parts = []
-        for process in self.processes:
+        for process in sorted(self.processes, key=lambda p: not p.name.startswith("worker")):
             lines = process.output().splitlines(keepends=True)
-            kept = "".join(line for line in lines if "Sending due task" not in line)
-            parts.append(f"--- {process.name}\n{kept[-LOG_TAIL_CHARS:]}")
+            if process.name.startswith("beat"):
+                lines = [ln for ln in lines if LOG_RECORD.match(ln) and BEAT_TICK not in ln]
+            parts.append(f"--- {process.name}\n{''.join(lines)[-LOG_TAIL_CHARS:]}")
         return "\n".join(parts)

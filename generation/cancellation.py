@@ -22,6 +22,7 @@ from avatarapp.workspaces.models import Membership
 from avatarapp.workspaces.roles import Role, at_least
 from catalog import Usage, actual_cost, resolve_params
 from generation import ledger
+from generation.key_selection import entered_price
 from generation.models import Image
 
 Status = Image.Status
@@ -45,18 +46,29 @@ def image_cancel(*, membership: Membership, image: Image) -> bool:
 def _cancel_polling(image: Image) -> bool:
     # Read again: the row the caller holds may predate the submit, and so miss the credits BFL
     # reported. A row still polling has them (they are set by the move into polling).
-    polling = Image.objects.filter(pk=image.pk, status=Status.POLLING).first()
+    polling = (
+        Image.objects.select_related("provider_key")
+        .filter(pk=image.pk, status=Status.POLLING)
+        .first()
+    )
     if polling is None:
         return False
     params = resolve_params(
         polling.model_id, polling.aspect_ratio, polling.resolution, polling.quality
     )
-    cost = actual_cost(polling.model_id, Usage(credits=polling.provider_credits), params)
+    key = polling.provider_key
+    cost = actual_cost(
+        polling.model_id,
+        Usage(credits=polling.provider_credits),
+        params,
+        workspace_price=entered_price(key) if key else None,
+    )
     if not Image.objects.move(
         image.pk,
         Status.POLLING,
         Status.CANCELLED,
         actual_usd=cost.amount_usd,
+        cost_basis=cost.basis,
         price_rule=cost.rule,
         price_as_of=cost.as_of,
         **CANCELLED,

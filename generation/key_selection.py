@@ -33,8 +33,27 @@ class ChosenKey:
     key_id: Any
     secret: Secret
     endpoint: Endpoint
-    # Self-hosted servers cost what the workspace says; we hold no price for them yet: $0.
+    # What an image costs through this key where we hold no price (catalog WorkspacePriceRule).
     workspace_price: Decimal = Decimal(0)
+
+
+@dataclass(frozen=True)
+class BatchKey:
+    """The key a batch will use for one provider, as the Generate page shows it."""
+
+    key_id: uuid.UUID | None
+    shown: str  # "sk-…AbCd (Marketing) (+1 more)"; "no key needed"
+    workspace_price: Decimal = Decimal(0)
+
+
+def key_endpoint(key: ProviderKey) -> Endpoint:
+    """Where `key`'s requests go, as stored with it."""
+    return Endpoint(key.region, key.base_url, key.model_name)
+
+
+def entered_price(key: ProviderKey) -> Decimal:
+    """The workspace's own price per image through `key`; $0 when none was entered."""
+    return key.price_per_image_usd if key.price_per_image_usd is not None else Decimal(0)
 
 
 def _key_name(provider: str) -> str:
@@ -73,16 +92,18 @@ def missing_key(provider: str) -> str:
     )
 
 
-def key_for_batch(membership: Membership, provider: str) -> tuple[uuid.UUID | None, str]:
-    """The key a batch will use for `provider` and how to show it (masked). Raises when none."""
+def key_for_batch(membership: Membership, provider: str) -> BatchKey:
+    """The key a batch will use for `provider`, how to show it (masked) and the price the
+    workspace entered on it. Raises when there is none."""
     if entry(provider).key is None:
-        return None, "no key needed"
+        return BatchKey(None, "no key needed")
     keys = candidates(membership, provider)
     if not keys:
         raise KeyUnavailableError(missing_key(provider))
     first = keys[0]
     more = f" (+{len(keys) - 1} more)" if len(keys) > 1 else ""
-    return first.pk, f"{entry(provider).mask(first.last4)} ({first.label}){more}"
+    shown = f"{entry(provider).mask(first.last4)} ({first.label}){more}"
+    return BatchKey(first.pk, shown, entered_price(first))
 
 
 def choose_key(image: Image, provider: str) -> ChosenKey:
@@ -91,7 +112,7 @@ def choose_key(image: Image, provider: str) -> ChosenKey:
     except VaultRefusal as refusal:
         raise PermanentError(str(refusal), kind=ErrorKind.AUTH) from None
     key, secret = opened
-    return ChosenKey(key.pk, secret, Endpoint(key.region, key.base_url))
+    return ChosenKey(key.pk, secret, key_endpoint(key), entered_price(key))
 
 
 def _pinned_key(image: Image) -> tuple[ProviderKey, Secret] | None:

@@ -31,8 +31,8 @@ from django.utils import timezone
 from avatarapp.keys import vault
 from avatarapp.keys.models import ProviderKey
 from catalog import available_models
+from generation.key_selection import key_endpoint
 from generation.models import ProviderModelList
-from generation.providers.base import Endpoint
 from generation.providers.registry import ENTRIES, REGISTRY, entry
 
 log = logging.getLogger(__name__)
@@ -80,7 +80,7 @@ def read(key: ProviderKey) -> frozenset[str] | None:
         secret = vault.open_key(key, purpose=vault.Purpose.CHECK)
         read_list = entry(key.provider).list_models
         assert read_list is not None
-        ids = read_list(secret, Endpoint(key.region, key.base_url))
+        ids = read_list(secret, key_endpoint(key))
     except Exception as error:  # our sentence, or the type: a raw message could echo a key
         reason = getattr(error, "user_message", type(error).__name__)
         log.warning("%s model list for workspace %s: %s", key.provider, key.workspace_id, reason)

@@ -21,6 +21,16 @@ def money(**options: object) -> models.DecimalField:
     return models.DecimalField(max_digits=18, decimal_places=8, **options)  # type: ignore[arg-type]
 
 
+class CostBasis(models.TextChoices):
+    """Where an image's actual cost came from, as cards, the image page and exports name it
+    (the values are catalog.Cost.basis)."""
+
+    PROVIDER_USAGE = "provider_usage", "provider-reported"
+    PROVIDER_CREDITS = "provider_credits", "provider-reported credits"
+    PRICE_TABLE = "price_table", "price table"
+    WORKSPACE_PRICE = "workspace_price", "price you entered"
+
+
 class Budget(models.Model):
     """A workspace's monthly hard cap. No row, or no cap, means unlimited."""
 
@@ -141,6 +151,8 @@ class Image(models.Model):
     actual_usd = money(null=True, blank=True)
     price_rule = models.CharField(max_length=200, blank=True)
     price_as_of = models.DateField(null=True, blank=True)
+    # Where actual_usd came from (catalog.Cost.basis); empty until the image is priced.
+    cost_basis = models.CharField(max_length=20, choices=CostBasis.choices, blank=True)
     latency_ms = models.PositiveIntegerField(null=True, blank=True)
 
     original = models.FileField(upload_to="unused/", blank=True)  # names come from storage.py

@@ -221,6 +221,7 @@ def _finish(image: Image, from_status: str, result: GenerationResult, call: Prov
         from_status,
         Status.STORING,
         actual_usd=cost.amount_usd,
+        cost_basis=cost.basis,
         price_rule=cost.rule,
         price_as_of=cost.as_of,
         latency_ms=latency,

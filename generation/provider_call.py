@@ -129,15 +129,19 @@ def prepare_call(image: Image) -> ProviderCall:
     chosen = choose_key(image, entry.name)
     client = entry.build_client(chosen.secret, chosen.endpoint)
     request = build_request(image, max_references)
+    # The workspace's price is used only by models it prices itself (catalog WorkspacePriceRule).
     if model.is_async:
         polled = cast(AsyncClient, client)
         return ProviderCall(
-            True, chosen.key_id, _submit=lambda: polled.submit(request), _poll=polled.poll
+            True,
+            chosen.key_id,
+            workspace_price=chosen.workspace_price,
+            _submit=lambda: polled.submit(request),
+            _poll=polled.poll,
         )
     return ProviderCall(
         False,
         chosen.key_id,
-        # Used only by models the workspace prices itself (a self-hosted server).
         workspace_price=chosen.workspace_price,
         _generate=lambda: cast(SyncClient, client).generate(request),
     )
@@ -149,4 +153,6 @@ def prepare_poll(image: Image) -> ProviderCall:
     _, entry = _entry_for(image)
     chosen = choose_key(image, entry.name)
     polled = cast(AsyncClient, entry.build_client(chosen.secret, chosen.endpoint))
-    return ProviderCall(True, chosen.key_id, _poll=polled.poll)
+    return ProviderCall(
+        True, chosen.key_id, workspace_price=chosen.workspace_price, _poll=polled.poll
+    )

@@ -174,9 +174,10 @@ def batch_plan(*, membership: Membership, batch: BatchRequest) -> BatchPlan:
         model = get_model(model_id)
         try:
             provider = str(model.provider)
-            plan.key_ids[provider], plan.keys[provider] = key_for_batch(membership, provider)
+            batch_key = key_for_batch(membership, provider)
         except KeyUnavailableError as error:
             raise SubmitError(str(error), field="model_ids") from None
+        plan.key_ids[provider], plan.keys[provider] = batch_key.key_id, batch_key.shown
         for persona in personas:
             references = len(persona.references.all())
             if references and model.capabilities.max_references:
@@ -187,7 +188,14 @@ def batch_plan(*, membership: Membership, batch: BatchRequest) -> BatchPlan:
             usable_refs = min(references, model.capabilities.max_references)
             for style in styles:
                 prompt = compose_for_model(persona, style, model_id, references=usable_refs).text
-                cost = estimate(model_id, params, 1, usable_refs, prompt=prompt)
+                cost = estimate(
+                    model_id,
+                    params,
+                    1,
+                    usable_refs,
+                    prompt=prompt,
+                    workspace_price=batch_key.workspace_price,
+                )
                 fields: dict[str, object] = dict(params.request_fields())
                 if entry(model.provider).draws_look:
                     fields["look"] = {name: getattr(persona, name) for name in LOOK_FIELDS}
@@ -313,11 +321,19 @@ def image_retry(*, membership: Membership, image: Image) -> Image:
         raise SubmitError(error.user_message) from None
     references = len(image.persona.references.all()) if image.persona else 0
     references = min(references, get_model(image.model_id).capabilities.max_references)
-    cost = estimate(image.model_id, params, 1, references, prompt=image.prompt)
     try:  # today's key: the one that failed may have been revoked or refused since
-        key_id, _ = key_for_batch(membership, image.provider)
+        batch_key = key_for_batch(membership, image.provider)
     except KeyUnavailableError as error:
         raise SubmitError(str(error)) from None
+    key_id = batch_key.key_id
+    cost = estimate(
+        image.model_id,
+        params,
+        1,
+        references,
+        prompt=image.prompt,
+        workspace_price=batch_key.workspace_price,
+    )
     now = timezone.now()
     with transaction.atomic():
         attempt = Image.objects.create(

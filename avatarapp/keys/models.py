@@ -42,6 +42,13 @@ class ProviderKey(models.Model):
     provider = models.CharField(max_length=20)  # the slug of a provider registry entry
     region = models.CharField(max_length=8, blank=True)  # for a provider with regions
     base_url = models.CharField(max_length=500, blank=True)  # for a server the user runs
+    # The model name that server expects ("flux-dev"); empty: the catalog's default name.
+    model_name = models.CharField(max_length=200, blank=True)
+    # What one image through this key costs, as the workspace entered it, for providers that
+    # publish no price we hold (a server the user runs, a gateway). None: not entered, $0.
+    price_per_image_usd = models.DecimalField(
+        max_digits=10, decimal_places=4, null=True, blank=True
+    )
     label = models.CharField(max_length=60)
     ciphertext = models.BinaryField()
     key_version = models.PositiveSmallIntegerField()
@@ -83,6 +90,10 @@ class ProviderKey(models.Model):
             models.CheckConstraint(
                 condition=Q(region="") | Q(base_url=""),
                 name="keys_region_or_base_url",
+            ),
+            models.CheckConstraint(
+                condition=Q(price_per_image_usd__isnull=True) | Q(price_per_image_usd__gte=0),
+                name="keys_price_not_negative",
             ),
         ]
 

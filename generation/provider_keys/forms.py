@@ -3,6 +3,7 @@ with its value, and no error message ever repeats the key."""
 
 from __future__ import annotations
 
+from decimal import Decimal
 from typing import Any
 
 from django import forms
@@ -16,6 +17,7 @@ from generation.provider_keys.services import NewKey
 from generation.providers.registry import KEYED, ProviderEntry, entry
 
 MAX_KEY_CHARS = 500
+MAX_ENTERED_PRICE = Decimal(10)  # no image costs more; a larger figure is a typo
 
 
 def _endpoints() -> dict[str, tuple[ProviderEntry, str, str]]:
@@ -104,6 +106,32 @@ class AddKeyForm(forms.Form):
         help_text="Only for an OpenAI-compatible server, e.g. https://llm.example.com/v1.",
         widget=forms.URLInput(attrs={"autocomplete": "off", "placeholder": "https://"}),
     )
+    model_name = forms.CharField(
+        label="Model name on your server",
+        required=False,
+        max_length=200,
+        help_text="Only for an OpenAI-compatible server: the model it runs, e.g. flux-dev. Empty: "
+        "“openai-compatible”.",
+        widget=forms.TextInput(attrs={"autocomplete": "off", "spellcheck": "false"}),
+    )
+    price_per_image = forms.DecimalField(
+        label="Your price per image (USD)",
+        required=False,
+        min_value=Decimal(0),
+        max_value=MAX_ENTERED_PRICE,
+        max_digits=10,
+        decimal_places=4,
+        help_text="Only for your own server or a gateway whose price we do not hold: what one "
+        "image costs you, e.g. 0.012. Estimates and costs use it. Empty: $0.",
+        error_messages={
+            "invalid": "Enter the price as a number of dollars, e.g. 0.012.",
+            "min_value": "A price cannot be negative.",
+            "max_value": f"Enter at most ${MAX_ENTERED_PRICE} per image.",
+            "max_decimal_places": "Use at most 4 decimal places, e.g. 0.0125.",
+            "max_digits": "Enter at most 4 decimal places, e.g. 0.0125.",
+        },
+        widget=forms.TextInput(attrs={"inputmode": "decimal", "autocomplete": "off"}),
+    )
     scope = forms.ChoiceField(label="Who can use it", widget=forms.RadioSelect)
 
     def __init__(self, *args: Any, membership: Membership, **kwargs: Any) -> None:
@@ -164,7 +192,18 @@ class AddKeyForm(forms.Form):
                     base_url = checked.url.rstrip("/")
         else:
             base_url = ""  # only a server the user runs takes a URL; ignore a stray one
-        data.update(provider=provider.name, region=region, base_url=base_url)
+        model_name = (data.get("model_name") or "").strip() if provider.takes_base_url else ""
+        if any(c.isspace() or not c.isprintable() for c in model_name):
+            self.add_error("model_name", "A model name has no spaces, e.g. flux-dev.")
+        # Only providers the workspace prices itself take a price; ignore a stray one.
+        price = data.get("price_per_image") if provider.price_entered else None
+        data.update(
+            provider=provider.name,
+            region=region,
+            base_url=base_url,
+            model_name=model_name,
+            price_per_image=price,
+        )
         return data
 
     @sensitive_variables("data")
@@ -176,6 +215,8 @@ class AddKeyForm(forms.Form):
             base_url=data["base_url"],
             label=data["label"],
             personal=data["scope"] == "personal",
+            model_name=data["model_name"],
+            price_per_image_usd=data["price_per_image"],
         )
 
 

@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import uuid
 from dataclasses import dataclass
+from decimal import Decimal
 from typing import Any
 
 from django.db import IntegrityError, transaction
@@ -54,6 +55,12 @@ class NewKey:
     base_url: str
     label: str
     personal: bool
+    model_name: str = ""  # a server of the user's: the model name it expects
+    price_per_image_usd: Decimal | None = None  # only for providers the workspace prices itself
+
+    @property
+    def endpoint(self) -> Endpoint:
+        return Endpoint(self.region, self.base_url, self.model_name)
 
 
 def _duplicate(membership: Membership, fingerprint: str) -> ProviderKey | None:
@@ -72,8 +79,11 @@ def key_add(*, membership: Membership, new: NewKey, plain: str) -> tuple[Provide
     """Check `plain` live, then store it encrypted with its audit events, in one transaction."""
     # The form offers only what the registry allows; this guards every other caller, since the
     # database does not know which providers take a region or a server URL.
-    if not entry(new.provider).accepts(Endpoint(new.region, new.base_url)):
-        raise ValueError(f"{new.provider} keys cannot go to {Endpoint(new.region, new.base_url)}.")
+    provider = entry(new.provider)
+    if not provider.accepts(new.endpoint):
+        raise ValueError(f"{new.provider} keys cannot go to {new.endpoint}.")
+    if new.price_per_image_usd is not None and not provider.price_entered:
+        raise ValueError(f"{new.provider} keys are priced from the catalog, not by the workspace.")
     fingerprint = crypto.fingerprint(new.provider, plain)
     existing = _duplicate(membership, fingerprint)
     if existing is not None:
@@ -92,6 +102,8 @@ def key_add(*, membership: Membership, new: NewKey, plain: str) -> tuple[Provide
         provider=new.provider,
         region=new.region,
         base_url=new.base_url,
+        model_name=new.model_name,
+        price_per_image_usd=new.price_per_image_usd,
         label=new.label,
         last4=plain[-4:] if len(plain) >= MIN_CHARS_TO_SHOW_LAST4 else "",
         fingerprint=fingerprint,

@@ -17,10 +17,12 @@ from catalog.usage import Usage
 
 class Endpoint(NamedTuple):
     """Where one key's requests go, as stored with the key: a region (BFL), or the URL of a
-    server the user runs (OpenAI-compatible). Empty for providers with one address."""
+    server the user runs (OpenAI-compatible) and the model name it expects. Empty for providers
+    with one address."""
 
     region: str = ""
     base_url: str = ""
+    model: str = ""  # a server of the user's: its own name for the model; empty: the catalog's
 
 
 @dataclass(frozen=True)

@@ -7,6 +7,8 @@ and the connection goes to exactly the addresses that were checked, with redirec
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 import httpx2
 from django.conf import settings
 
@@ -38,9 +40,11 @@ class OpenAICompatibleImages:
         *,
         allow_private: bool = False,
         timeout: httpx2.Timeout = SDK_TIMEOUT,
+        model: str = "",
     ) -> None:
         self._key = api_key
         self._base_url = base_url
+        self._model = model  # the server's own name for its model; empty: the catalog's
         self._allow_private = allow_private
         self._timeout = timeout
 
@@ -59,6 +63,8 @@ class OpenAICompatibleImages:
         return adapter
 
     def generate(self, request: ImageRequest) -> GenerationResult:
+        if self._model:
+            request = replace(request, model=self._model)
         return self._adapter().generate(request)
 
     def check_key(self) -> KeyCheck:
@@ -86,4 +92,6 @@ def key_check(secret: Secret, where: Endpoint, seconds: float) -> KeyCheck:
 def client_for(secret: Secret | None, where: Endpoint) -> OpenAICompatibleImages:
     assert secret is not None
     allow_private = settings.ALLOW_PRIVATE_PROVIDER_HOSTS
-    return OpenAICompatibleImages(secret, where.base_url, allow_private=allow_private)
+    return OpenAICompatibleImages(
+        secret, where.base_url, allow_private=allow_private, model=where.model
+    )

@@ -73,8 +73,12 @@ class ProviderEntry:
     key: KeyShape | None  # None: no key at all (the built-in renderer)
     # Where a key's requests may go; the first is the default. Empty: the provider has one.
     regions: tuple[Region, ...] = ()
-    # The key belongs to a server the user names; its URL is stored with the key.
+    # The key belongs to a server the user names; its URL (and the model name it expects) is
+    # stored with the key.
     takes_base_url: bool = False
+    # The workspace enters what an image through the key costs ("price you entered"): we hold no
+    # price for the provider's models, or not for all of them (catalog WorkspacePriceRule).
+    price_entered: bool = False
     # The provider reports the account's credit balance on a key check ("Credits left").
     reports_credits: bool = False
     # The model draws from the persona's reference photos (the built-in renderer draws from its
@@ -96,7 +100,8 @@ class ProviderEntry:
         """Whether a key of this provider can be sent to `where`: one of its regions when it has
         regions, a server URL when it takes one, and nothing else."""
         regions = {r.slug for r in self.regions} or {""}
-        return where.region in regions and bool(where.base_url) == self.takes_base_url
+        server = bool(where.base_url) == self.takes_base_url
+        return where.region in regions and server and (self.takes_base_url or not where.model)
 
     def key_title(self, region: str) -> str:
         """ "Black Forest Labs (EU)": the provider of a key, with its region unless the default."""
@@ -187,6 +192,7 @@ ENTRIES: tuple[ProviderEntry, ...] = (
             header="authorization",
         ),
         takes_base_url=True,
+        price_entered=True,
         check_key=openai_compatible.key_check,
         build_client=openai_compatible.client_for,
     ),

@@ -3,6 +3,7 @@ refused with a sentence that does not repeat the key, and nothing is saved."""
 
 from __future__ import annotations
 
+from decimal import Decimal
 from typing import Any
 
 import pytest
@@ -139,3 +140,58 @@ def test_the_page_after_an_error_never_shows_the_key(
     assert 'value="Oops"' in page  # the harmless fields are kept
     assert not ProviderKey.objects.exists()
     assert not KeyEvent.objects.exists()
+
+
+@pytest.mark.parametrize(
+    ("price", "message"),
+    [
+        ("-0.01", "A price cannot be negative."),
+        ("about a cent", "Enter the price as a number of dollars"),
+        ("0.01234", "at most 4 decimal places"),
+        ("25", "Enter at most $10 per image."),
+    ],
+)
+def test_a_bad_price_per_image_is_refused(
+    price: str, message: str, world: World, key_settings: Any
+) -> None:
+    key_settings.ALLOW_PRIVATE_PROVIDER_HOSTS = True
+    form = _form(world, key_settings, base_url="http://127.0.0.1:8080/v1", price_per_image=price)
+    assert not form.is_valid()
+    assert message in " ".join(str(error) for error in form.errors["price_per_image"])
+
+
+def test_a_server_key_keeps_its_model_name_and_price(world: World, key_settings: Any) -> None:
+    key_settings.ALLOW_PRIVATE_PROVIDER_HOSTS = True
+    form = _form(
+        world,
+        key_settings,
+        base_url="http://127.0.0.1:8080/v1",
+        model_name=" flux-dev ",
+        price_per_image="0.012",
+    )
+    assert form.is_valid(), form.errors
+    new = form.new_key()
+    assert (new.model_name, new.price_per_image_usd) == ("flux-dev", Decimal("0.012"))
+
+
+def test_a_model_name_with_spaces_is_refused(world: World, key_settings: Any) -> None:
+    key_settings.ALLOW_PRIVATE_PROVIDER_HOSTS = True
+    form = _form(world, key_settings, base_url="http://127.0.0.1:8080/v1", model_name="flux dev")
+    assert not form.is_valid()
+    assert "no spaces" in str(form.errors["model_name"])
+
+
+def test_a_stray_price_or_model_name_for_a_priced_provider_is_ignored(
+    world: World, key_settings: Any
+) -> None:
+    form = _form(
+        world,
+        key_settings,
+        endpoint="openai",
+        api_key=openai_key(),
+        model_name="flux-dev",
+        price_per_image="0.5",
+    )
+    assert form.is_valid(), form.errors
+    new = form.new_key()
+    assert (new.model_name, new.price_per_image_usd) == ("", None)

@@ -148,8 +148,10 @@ def _estimate_one(
 
 
 def _workspace_price(rule: WorkspacePriceRule, price: Decimal | None) -> Decimal:
-    if price is None:
-        return rule.default_usd
+    return rule.default_usd if price is None else _checked_price(price)
+
+
+def _checked_price(price: object) -> Decimal:
     if not isinstance(price, Decimal) or price < 0:
         raise CatalogError("A workspace price must be a Decimal amount of USD, zero or more.")
     return price
@@ -184,9 +186,22 @@ def estimate(
     if references < 0:
         raise CatalogError("The reference count cannot be negative.")
     check_references(model_id, references)
-    each, detail = _estimate_one(rule, params, references, prompt, reference_sizes, workspace_price)
+    if workspace_price is not None and not isinstance(rule, WorkspacePriceRule):
+        each, detail = _entered(workspace_price)
+    else:
+        each, detail = _estimate_one(
+            rule, params, references, prompt, reference_sizes, workspace_price
+        )
     amount = _tidy(each * n_images, ROUND_CEILING)
     return CostEstimate(amount, rule.name, rule.as_of, rule.source, f"{n_images} x ({detail})")
+
+
+def _entered(workspace_price: Decimal) -> tuple[Decimal, str]:
+    """A price the workspace entered on its key for a gateway whose table price we hold only
+    as reported elsewhere ([T] in the contracts): the workspace knows its own contract, so its
+    figure wins over our table (never over the provider's own usage or credits)."""
+    price = _checked_price(workspace_price)
+    return price, f"${price} per image (the price you entered)"
 
 
 def _table_fallback(
@@ -240,6 +255,10 @@ def actual_cost(
             detail = f"{usage.output_tokens} image output tokens x ${price}/1M"
         case WorkspacePriceRule():
             amount, detail = _table_fallback(rule, params, n_images, workspace_price)
+            basis = "workspace_price"
+        case _ if workspace_price is not None:
+            each, detail = _entered(workspace_price)
+            amount, detail = each * n_images, f"{n_images} x ({detail})"
             basis = "workspace_price"
         case _:
             amount, detail = _table_fallback(rule, params, n_images, workspace_price)

@@ -33,8 +33,8 @@ class ChosenKey:
     key_id: Any
     secret: Secret
     endpoint: Endpoint
-    # What an image costs through this key where we hold no price (catalog WorkspacePriceRule).
-    workspace_price: Decimal = Decimal(0)
+    # What an image costs through this key, as the workspace entered it; None: not entered.
+    workspace_price: Decimal | None = None
 
 
 @dataclass(frozen=True)
@@ -43,7 +43,7 @@ class BatchKey:
 
     key_id: uuid.UUID | None
     shown: str  # "sk-…AbCd (Marketing) (+1 more)"; "no key needed"
-    workspace_price: Decimal = Decimal(0)
+    workspace_price: Decimal | None = None
 
 
 def key_endpoint(key: ProviderKey) -> Endpoint:
@@ -51,9 +51,10 @@ def key_endpoint(key: ProviderKey) -> Endpoint:
     return Endpoint(key.region, key.base_url, key.model_name)
 
 
-def entered_price(key: ProviderKey) -> Decimal:
-    """The workspace's own price per image through `key`; $0 when none was entered."""
-    return key.price_per_image_usd if key.price_per_image_usd is not None else Decimal(0)
+def entered_price(key: ProviderKey) -> Decimal | None:
+    """The workspace's own price per image through `key`, None when none was entered (then the
+    catalog prices it: its table, or a WorkspacePriceRule's default)."""
+    return key.price_per_image_usd
 
 
 def _key_name(provider: str) -> str:

@@ -121,8 +121,9 @@ class AddKeyForm(forms.Form):
         max_value=MAX_ENTERED_PRICE,
         max_digits=10,
         decimal_places=4,
-        help_text="Only for your own server or a gateway whose price we do not hold: what one "
-        "image costs you, e.g. 0.012. Estimates and costs use it. Empty: $0.",
+        help_text="Only for your own server or a gateway: what one image costs you through "
+        "this key, e.g. 0.012. Estimates and costs use it instead of our price table (a "
+        "provider's own reported cost still wins). Empty: our table, or $0 for your own server.",
         error_messages={
             "invalid": "Enter the price as a number of dollars, e.g. 0.012.",
             "min_value": "A price cannot be negative.",

@@ -158,3 +158,19 @@ def test_too_many_references_refused_before_estimating():
     params = resolve_params("flux-2-klein-4b", "1:1", "1K", "high")
     with pytest.raises(CatalogError, match=r"at most 4 reference images; this job has 5"):
         estimate("flux-2-klein-4b", params, reference_count=5)
+
+
+def test_an_entered_price_replaces_the_table_but_never_the_providers_own_figures():
+    """A gateway key's entered price: the workspace knows its contract better than a price we
+    hold only as reported elsewhere. What the provider itself reports still wins."""
+    params = resolve_params("gpt-image-2", "1:1", "1K", "low")
+    entered = Decimal("0.0060")
+    assert estimate("gpt-image-2", params, n_images=2, workspace_price=entered).amount_usd == (
+        Decimal("0.012")
+    )
+    table = actual_cost("gpt-image-2", Usage(), params, workspace_price=entered)
+    assert (table.amount_usd, table.basis) == (entered, "workspace_price")
+    reported = Usage(input_text_tokens=40, output_tokens=196)
+    own = actual_cost("gpt-image-2", reported, params, workspace_price=entered)
+    assert own.basis == "provider_usage"
+    assert own.amount_usd == actual_cost("gpt-image-2", reported, params).amount_usd

@@ -122,6 +122,7 @@ class KeyEvent(models.Model):
         CHECKED = "checked", "Checked"
         USED = "used", "Used by a job"
         RENAMED = "renamed", "Renamed"
+        PRICED = "priced", "Price changed"
         REVOKED = "revoked", "Revoked"
         DELETED = "deleted", "Deleted"
 

@@ -1,8 +1,10 @@
-"""Renaming, revoking and deleting keys, each with its audit event. Adding and checking a key
-ask its provider, so they live with the provider registry (generation.provider_keys.services)."""
+"""Renaming, pricing, revoking and deleting keys, each with its audit event. Adding and checking a
+key ask its provider, so they live with the provider registry
+(generation.provider_keys.services)."""
 
 from __future__ import annotations
 
+from decimal import Decimal
 from typing import Any
 
 from django.db import transaction
@@ -25,6 +27,19 @@ def key_rename(*, key: ProviderKey, label: str, actor: Any) -> None:
         key.label = label
         key.save(update_fields=["label"])
         record(key, KeyEvent.Action.RENAMED, actor, f"Renamed from “{old}”.")
+
+
+def key_price_set(*, key: ProviderKey, price: Decimal | None, actor: Any) -> None:
+    """The workspace's own price per image through `key` (None: no price of its own)."""
+    old = key.price_per_image_usd
+    if price == old:
+        return
+    with transaction.atomic():
+        key.price_per_image_usd = price
+        key.save(update_fields=["price_per_image_usd"])
+        before = "none" if old is None else f"${old}"
+        after = "none" if price is None else f"${price}"
+        record(key, KeyEvent.Action.PRICED, actor, f"Price per image {before} -> {after}.")
 
 
 def key_revoke(*, key: ProviderKey, actor: Any) -> None:

@@ -77,6 +77,29 @@ def key_problem(provider: str, key: str) -> str | None:
     return None
 
 
+def price_field() -> forms.DecimalField:
+    """The workspace's own price per image, on the add form and the key's page."""
+    return forms.DecimalField(
+        label="Your price per image (USD)",
+        required=False,
+        min_value=Decimal(0),
+        max_value=MAX_ENTERED_PRICE,
+        max_digits=10,
+        decimal_places=4,
+        help_text="Only for your own server or a gateway: what one image costs you through "
+        "this key, e.g. 0.012. Estimates and costs use it instead of our price table (a "
+        "provider's own reported cost still wins). Empty: our table, or $0 for your own server.",
+        error_messages={
+            "invalid": "Enter the price as a number of dollars, e.g. 0.012.",
+            "min_value": "A price cannot be negative.",
+            "max_value": f"Enter at most ${MAX_ENTERED_PRICE} per image.",
+            "max_decimal_places": "Use at most 4 decimal places, e.g. 0.0125.",
+            "max_digits": "Enter at most 4 decimal places, e.g. 0.0125.",
+        },
+        widget=forms.TextInput(attrs={"inputmode": "decimal", "autocomplete": "off"}),
+    )
+
+
 class AddKeyForm(forms.Form):
     endpoint = forms.ChoiceField(
         label="Provider", choices=[(value, label) for value, (_, _, label) in ENDPOINTS.items()]
@@ -114,25 +137,7 @@ class AddKeyForm(forms.Form):
         "“openai-compatible”.",
         widget=forms.TextInput(attrs={"autocomplete": "off", "spellcheck": "false"}),
     )
-    price_per_image = forms.DecimalField(
-        label="Your price per image (USD)",
-        required=False,
-        min_value=Decimal(0),
-        max_value=MAX_ENTERED_PRICE,
-        max_digits=10,
-        decimal_places=4,
-        help_text="Only for your own server or a gateway: what one image costs you through "
-        "this key, e.g. 0.012. Estimates and costs use it instead of our price table (a "
-        "provider's own reported cost still wins). Empty: our table, or $0 for your own server.",
-        error_messages={
-            "invalid": "Enter the price as a number of dollars, e.g. 0.012.",
-            "min_value": "A price cannot be negative.",
-            "max_value": f"Enter at most ${MAX_ENTERED_PRICE} per image.",
-            "max_decimal_places": "Use at most 4 decimal places, e.g. 0.0125.",
-            "max_digits": "Enter at most 4 decimal places, e.g. 0.0125.",
-        },
-        widget=forms.TextInput(attrs={"inputmode": "decimal", "autocomplete": "off"}),
-    )
+    price_per_image = price_field()
     scope = forms.ChoiceField(label="Who can use it", widget=forms.RadioSelect)
 
     def __init__(self, *args: Any, membership: Membership, **kwargs: Any) -> None:
@@ -234,3 +239,7 @@ class RenameForm(forms.Form):
         if not label:
             raise forms.ValidationError("Give the key a name.")
         return label
+
+
+class PriceForm(forms.Form):
+    price_per_image = price_field()

@@ -13,7 +13,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.db.models import Q
-from django.http import HttpResponse
+from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
@@ -27,13 +27,15 @@ from avatarapp.keys import access
 from avatarapp.keys import services as stored_keys
 from avatarapp.keys.crypto import KeyUnavailableError
 from avatarapp.keys.models import KeyEvent, ProviderKey
+from avatarapp.money import usd
 from avatarapp.workspaces.access import get_membership, role_required_message
 from avatarapp.workspaces.models import Membership
 from avatarapp.workspaces.roles import Role, at_least
 from generation.catalog_watch import unpriced_models
 from generation.ledger import key_spend_this_month
 from generation.provider_keys import services
-from generation.provider_keys.forms import AddKeyForm, RenameForm
+from generation.provider_keys.forms import AddKeyForm, PriceForm, RenameForm
+from generation.providers.registry import REGISTRY
 
 TRAIL_LENGTH = 100
 CHECKING = "checking keys"  # "You are checking keys faster than this workspace allows. ..."
@@ -124,6 +126,7 @@ def _detail(
         "membership": membership,
         "kv": view,
         "rename_form": RenameForm(initial={"label": key.label}) if view.can_manage else None,
+        "price_form": _price_form(key) if view.can_manage else None,
         "events": key.events.select_related("actor")[:TRAIL_LENGTH] if view.can_manage else [],
     }
     context.update(extra)
@@ -188,6 +191,33 @@ def rename(request: WorkspaceRequest, key_id: uuid.UUID) -> HttpResponse:
         return render(request, "keys/detail.html", _detail(membership, key, view, rename_form=form))
     stored_keys.key_rename(key=key, label=form.cleaned_data["label"], actor=request.user)
     messages.success(request, f"Renamed to “{key.label}”.")
+    return redirect("keys:detail", key_id=key.pk)
+
+
+def _price_form(key: ProviderKey, data: Any = None) -> PriceForm | None:
+    """For keys of providers the workspace prices itself (registry `price_entered`) only."""
+    known = REGISTRY.get(key.provider)
+    if known is None or not known.price_entered:
+        return None
+    return PriceForm(data, initial={"price_per_image": key.price_per_image_usd})
+
+
+@require_POST
+@login_required
+def price(request: WorkspaceRequest, key_id: uuid.UUID) -> HttpResponse:
+    membership, key = access.get_key_for_manager(request, key_id)
+    form = _price_form(key, request.POST)
+    if form is None:
+        raise Http404("This provider's prices come from our catalog.")
+    if not form.is_valid():
+        view = access.key_view(membership, key)
+        return render(request, "keys/detail.html", _detail(membership, key, view, price_form=form))
+    entered = form.cleaned_data["price_per_image"]
+    stored_keys.key_price_set(key=key, price=entered, actor=request.user)
+    if entered is None:
+        messages.success(request, "Price removed: our price table (or $0) applies again.")
+    else:
+        messages.success(request, f"Price saved: {usd(entered)} per image from now on.")
     return redirect("keys:detail", key_id=key.pk)
 
 

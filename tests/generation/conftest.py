@@ -23,7 +23,14 @@ from generation.provider_keys.services import NewKey, key_add
 from personas.models import Persona
 from tests.conftest import World
 from tests.emulator import Emulator
-from tests.providers.conftest import BFL_KEY, GOOGLE_KEY, OPENAI_KEY, bfl_allowlists, gemini_root
+from tests.providers.conftest import (
+    BFL_KEY,
+    GOOGLE_KEY,
+    OPENAI_KEY,
+    bfl_allowlists,
+    fal_host_settings,
+    gemini_root,
+)
 
 LOOK = {
     "skin_tone": "medium brown",
@@ -53,6 +60,8 @@ def providers(settings: Any, emulator: Emulator) -> Emulator:
         list(delivery.hosts),
         delivery.scheme,
     )
+    for name, value in fal_host_settings(emulator).items():
+        setattr(settings, name, value.split(",") if name.endswith(("HOSTS", "ORIGINS")) else value)
     return emulator
 
 

@@ -24,7 +24,13 @@ import httpx
 from django.conf import settings
 
 from avatarapp.keys.secret import Secret
-from avatarapp.ssrf import UnsafeURLError, is_allowed_download_host, pinned_client
+from avatarapp.ssrf import (
+    Resolver,
+    UnsafeURLError,
+    is_allowed_download_host,
+    pinned_client,
+    system_resolver,
+)
 from avatarapp.ssrf import validate_base_url as checked_address
 from generation.providers.base import (
     AmbiguousError,
@@ -124,6 +130,7 @@ class FalClient:
         delivery_domains: tuple[str, ...] = DELIVERY_DOMAINS,
         delivery_origins: tuple[str, ...] = (),
         http_client: httpx.Client | None = None,
+        resolver: Resolver = system_resolver,
     ) -> None:
         self._key = api_key
         self._base_url = base_url.rstrip("/")
@@ -133,6 +140,7 @@ class FalClient:
         # Exact origins trusted as they are, addresses unchecked (the emulator's, in tests).
         self._delivery_origins = delivery_origins
         self._http = http_client or httpx.Client(timeout=DEFAULT_TIMEOUT, follow_redirects=False)
+        self._resolver = resolver
 
     def submit(self, request: ImageRequest) -> PendingTask:
         body = submit_body(request)
@@ -251,7 +259,7 @@ class FalClient:
                 "servers, so it was not downloaded."
             )
         try:
-            checked = checked_address(url)
+            checked = checked_address(url, resolver=self._resolver)
         except UnsafeURLError:
             raise AmbiguousError(
                 f"{NAME} made the image but its download address leads into a private network, "

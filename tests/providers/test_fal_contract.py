@@ -5,6 +5,7 @@ in our taxonomy with a sentence a person can act on."""
 from __future__ import annotations
 
 import time
+from typing import Any
 
 import httpx
 import pytest
@@ -17,6 +18,7 @@ from generation.providers.base import (
     PendingTask,
     PermanentError,
     PollOutcome,
+    ProviderError,
     ReferenceImage,
     RetryableError,
 )
@@ -29,7 +31,7 @@ QWEN = "fal-ai/qwen-image-2/text-to-image"
 REFERENCE = ReferenceImage(render(512, 512, "png"), "image/png")
 
 
-def qwen(prompt: str = "a calm studio portrait", **fields: object) -> ImageRequest:
+def qwen(prompt: str = "a calm studio portrait", **fields: Any) -> ImageRequest:
     base: dict[str, object] = {"model": QWEN, "width": 1024, "height": 1024, "seed": 7}
     base.update(fields)
     return ImageRequest(prompt=prompt, **base)  # type: ignore[arg-type]
@@ -48,6 +50,13 @@ def poll_until_done(client: FalClient, task: PendingTask, seconds: float = 10) -
 @pytest.fixture
 def fal(emulator: Emulator) -> FalClient:
     return fal_client(emulator)
+
+
+def nano(ratio: str, resolution: str, **fields: Any) -> ImageRequest:
+    nano_fields: dict[str, Any] = {"width": None, "height": None, "seed": None, **fields}
+    return qwen(
+        model="fal-ai/nano-banana-2", aspect_ratio=ratio, image_size=resolution, **nano_fields
+    )
 
 
 BODIES = [
@@ -73,18 +82,10 @@ BODIES = [
         "fal-ai/bytedance/seedream/v4.5/edit",
         id="seedream-edit",
     ),
+    pytest.param(nano("3:4", "2K"), "fal-ai/nano-banana-2", id="nano-banana-2"),
     pytest.param(
-        qwen(model="fal-ai/nano-banana-2", width=None, height=None, aspect_ratio="3:4",
-             image_size="2K", seed=None),
-        "fal-ai/nano-banana-2",
-        id="nano-banana-2",
-    ),  # fmt: skip
-    pytest.param(
-        qwen(model="fal-ai/nano-banana-2", width=None, height=None, aspect_ratio="1:1",
-             image_size="1K", seed=None, references=(REFERENCE,)),
-        "fal-ai/nano-banana-2/edit",
-        id="nano-banana-2-edit",
-    ),  # fmt: skip
+        nano("1:1", "1K", references=(REFERENCE,)), "fal-ai/nano-banana-2/edit", id="nano-edit"
+    ),
 ]
 
 
@@ -123,7 +124,8 @@ def test_status_result_and_cancel_use_the_urls_fal_returns(
     assert fal.cancel(task) is True
     assert not fal.cancel(task)  # already ended
     operations = [(r.operation, r.status) for r in emulator.requests]
-    assert ("cancel", 202) in operations and ("cancel", 400) in operations
+    assert ("cancel", 202) in operations
+    assert ("cancel", 400) in operations
 
 
 def test_a_url_rebuilt_with_the_sub_path_finds_nothing(fal: FalClient) -> None:
@@ -211,16 +213,18 @@ def test_a_body_fal_cannot_read_is_refused_at_submit(fal: FalClient) -> None:
     ],
 )
 def test_documented_submit_errors(
-    marker: str, error: type, kind: ErrorKind | None, fal: FalClient
+    marker: str, error: type[ProviderError], kind: ErrorKind | None, fal: FalClient
 ) -> None:
     with pytest.raises(error) as caught:
         fal.submit(qwen(f"a portrait {marker}"))
+    found: Any = caught.value
     if kind is not None:
-        assert caught.value.kind == kind
+        assert found.kind == kind
     if marker == "[fault:rate_limit=3]":
-        assert caught.value.retry_after == 3 and caught.value.rate_limited
+        assert found.retry_after == 3
+        assert found.rate_limited
     if marker == "[fault:insufficient_quota]":
-        assert "out of credit" in caught.value.user_message
+        assert "out of credit" in found.user_message
 
 
 def test_an_unknown_model_is_retired(fal: FalClient) -> None:

@@ -15,8 +15,13 @@ import httpx
 import pytest
 
 from avatarapp.keys.secret import Secret
-from generation.providers.base import AmbiguousError, ErrorKind, ImageRequest, PendingTask
-from generation.providers.base import PermanentError
+from generation.providers.base import (
+    AmbiguousError,
+    ErrorKind,
+    ImageRequest,
+    PendingTask,
+    PermanentError,
+)
 from generation.providers.fal import FalClient
 from tests.emulator.images import render
 
@@ -76,7 +81,7 @@ def test_a_status_url_off_fal_is_refused_at_submit_and_never_polled(status_url: 
     fake = FakeFal(status_url=status_url)
     with pytest.raises(AmbiguousError, match="outside its own servers"):
         client(fake).submit(request())
-    assert fake.hosts() == {"queue.fal.run"} and len(fake.requests) == 1  # the submit only
+    assert [r.method for r in fake.requests] == ["POST"]  # the submit only, to fal's queue
 
 
 def test_a_result_url_off_fal_is_refused_and_the_key_is_not_sent_there() -> None:

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import itertools
 from collections import defaultdict
+from collections.abc import Callable
 from datetime import timedelta
 from typing import Any
 
@@ -124,7 +125,7 @@ def test_every_provider_fault_ends_in_a_clear_state_within_the_deadline(
     # is about: polls that do not succeed, then the deadline. (Started earlier, a slow start could
     # spend it before the submit, and the image would end "failed: deadline", another path.)
     for image in hurried:
-        wait_for(lambda i=image: bool(polls_of(i, providers)), 120, "a poll of a hurried image")
+        wait_for(polled(image, providers), 120, "a poll of a hurried image")
         short = timezone.now() + timedelta(seconds=SHORT_DEADLINE)
         Image.objects.filter(pk=image.pk).update(deadline_at=short)
 
@@ -160,6 +161,10 @@ def test_every_provider_fault_ends_in_a_clear_state_within_the_deadline(
     # the provider asked means both failed; everything below it is room for a loaded machine.
     for (_provider, task), times in by_provider_and_prompt(providers, {"poll"}).items():
         assert all(gap < PROVIDER_RETRY_AFTER for gap in gaps(times)), (task, gaps(times))
+
+
+def polled(image: Image, emulator: Emulator) -> Callable[[], bool]:
+    return lambda: bool(polls_of(image, emulator))
 
 
 def polls_of(image: Image, emulator: Emulator) -> list[float]:

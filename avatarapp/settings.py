@@ -326,6 +326,23 @@ if not DEBUG and {BFL_POLL_SCHEME, BFL_DELIVERY_SCHEME} != {"https"}:
     raise ImproperlyConfigured(
         "BFL_POLL_SCHEME and BFL_DELIVERY_SCHEME must be https when DEBUG is false."
     )
+# fal.ai: submits go to the queue host; the status, result and cancel URLs fal returns (they
+# carry the key) only to FAL_QUEUE_HOSTS over FAL_QUEUE_SCHEME; the key check reads the price
+# list on the platform API. Images come only from FAL_DELIVERY_HOSTS (that domain and every name
+# below it, https, public addresses only), or from an exact origin in FAL_DELIVERY_ORIGINS,
+# trusted as listed (tests point it at the emulator's delivery alias).
+FAL_QUEUE_BASE_URL = env_str("FAL_QUEUE_BASE_URL") or "https://queue.fal.run"
+FAL_API_BASE_URL = env_str("FAL_API_BASE_URL") or "https://api.fal.ai/v1"
+FAL_QUEUE_HOSTS = env_list("FAL_QUEUE_HOSTS", ["queue.fal.run", "queue.falrun.com"])
+FAL_QUEUE_SCHEME = env_str("FAL_QUEUE_SCHEME") or "https"
+FAL_DELIVERY_HOSTS = env_list("FAL_DELIVERY_HOSTS", ["fal.media"])
+FAL_DELIVERY_ORIGINS = env_list("FAL_DELIVERY_ORIGINS", [])
+if not DEBUG and (
+    FAL_QUEUE_SCHEME != "https" or any(not o.startswith("https://") for o in FAL_DELIVERY_ORIGINS)
+):
+    raise ImproperlyConfigured(
+        "FAL_QUEUE_SCHEME and every FAL_DELIVERY_ORIGINS entry must be https when DEBUG is false."
+    )
 
 # --- Rate limits (avatarapp/ratelimit.py) --------------------------------------------------------
 # Per action, per user and per workspace: fixed windows, "N/second|minute|hour|day", comma-

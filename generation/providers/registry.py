@@ -23,7 +23,7 @@ from typing import Protocol
 
 from avatarapp.keys.secret import Secret
 from catalog import Provider
-from generation.providers import bfl, builtin, google, openai_compatible, openai_images
+from generation.providers import bfl, builtin, fal, google, openai_compatible, openai_images
 from generation.providers.base import (
     Endpoint,
     GenerationResult,
@@ -195,6 +195,27 @@ ENTRIES: tuple[ProviderEntry, ...] = (
         price_entered=True,
         check_key=openai_compatible.key_check,
         build_client=openai_compatible.client_for,
+    ),
+    ProviderEntry(
+        name=Provider.FAL,
+        display_name="fal.ai",
+        # A key is its id and its secret joined by a colon, as fal's dashboard shows it (fal
+        # answers a key without the colon "Invalid Key Authorization header format").
+        key=KeyShape(
+            name="fal.ai",
+            pattern=re.compile(r"[A-Za-z0-9\-]{8,}:[A-Za-z0-9_\-]{16,}"),
+            help="A fal.ai key is the key id and the secret joined by a colon (id:secret), "
+            "as fal's dashboard shows it when the key is made.",
+            # The secret after the key id's UUID; a key of another shape is redacted only next
+            # to its header name.
+            redaction=re.compile(
+                r"([0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}:)"
+                r"[A-Za-z0-9_\-]{6,}"
+            ),
+            header="authorization",
+        ),
+        check_key=fal.key_check,
+        build_client=fal.client_for,
     ),
 )
 

@@ -40,6 +40,11 @@ class EmulatorConfig:
     # Newer BFL statuses "Reasoning"/"Generating" [T] instead of plain "Pending" while running.
     bfl_extended_statuses: bool = False
 
+    # fal.ai keeps a result an hour after it completes, six minutes when it is 10 KB or larger.
+    fal_result_ttl: float = 3600.0
+    fal_large_result_ttl: float = 360.0
+    fal_large_result_bytes: int = 10_240
+
     # Simulated per-key request limits (None: report generous limits, never enforce).
     openai_rpm: int | None = None
     gemini_rpm: int | None = None

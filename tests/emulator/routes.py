@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 
+from tests.emulator import fal_api
 from tests.emulator.wire import Request
 
 # Host aliases in binding order. "main" serves OpenAI, Gemini and the admin API.
@@ -16,18 +17,25 @@ ALIASES = (
     "bfl-poll-eu",
     "bfl-poll-us",
     "bfl-delivery",
+    "fal-queue",
+    "fal-api",
+    "fal-delivery",
 )
 BFL_SUBMIT_ALIASES = {"bfl", "bfl-eu", "bfl-us"}
 BFL_POLL_ALIASES = {"bfl-poll-global", "bfl-poll-eu", "bfl-poll-us"}
+FAL_ALIASES = {"fal-queue", "fal-api", "fal-delivery"}
 
 _GENERATE_CONTENT = re.compile(r"/v1beta/models/[^/:]+:generateContent")
 _PREDICT = re.compile(r"/v1beta/models/[^/:]+:predict")  # Imagen's, shut down: always 404
 _OPENAI_MODEL = re.compile(r"/v1/models/[^/]+")
 _BFL_SUBMIT = re.compile(r"/v1/[A-Za-z0-9.\-]+")
+_FAL_REQUEST = re.compile(r"/.+/requests/[^/]+(/status|/cancel)?")
 
 
 def classify(alias: str, method: str, path: str) -> tuple[str, str]:
     """(provider, operation); operation "unknown" for paths the provider does not serve."""
+    if alias in FAL_ALIASES:
+        return "fal", _fal_operation(alias, method, path)
     if alias == "main":
         if path.startswith("/v1beta/"):
             if path == "/v1beta/models" and method == "GET":
@@ -59,6 +67,18 @@ def classify(alias: str, method: str, path: str) -> tuple[str, str]:
     return "bfl", "unknown"
 
 
+def _fal_operation(alias: str, method: str, path: str) -> str:
+    if alias == "fal-delivery":
+        return "delivery" if method == "GET" else "unknown"
+    if alias == "fal-api":
+        return "pricing" if (method, path) == ("GET", "/v1/models/pricing") else "unknown"
+    match = _FAL_REQUEST.fullmatch(path)
+    if match is None:
+        return "submit" if method == "POST" else "unknown"
+    table = {("GET", "/status"): "poll", ("GET", None): "result", ("PUT", "/cancel"): "cancel"}
+    return table.get((method, match.group(1)), "unknown")
+
+
 def api_key(provider: str, req: Request) -> str | None:
     if provider == "openai":
         auth = req.header("authorization") or ""
@@ -67,4 +87,6 @@ def api_key(provider: str, req: Request) -> str | None:
         return req.header("x-key")
     if provider == "gemini":
         return req.header("x-goog-api-key") or req.query_param("key")
+    if provider == "fal":
+        return fal_api.key_of(req)
     return None

@@ -10,7 +10,8 @@ sent (a captured request) the same way:
     for record in emulator.requests: assert not validate_recorded(record)
 
 Operations: openai "images.generate", "images.edit" (multipart fields, files as placeholder
-strings), "images.edit.json"; bfl: one per model (catalog.BFL_MODELS); gemini "generateContent".
+strings), "images.edit.json"; bfl: one per model (catalog.BFL_MODELS); gemini "generateContent";
+fal: one per endpoint id (fal_wire.FAL_ENDPOINTS).
 Besides the JSON schema, the model-specific rules of rules.py run (size grids, ratio limits...).
 """
 
@@ -26,6 +27,7 @@ from typing import TYPE_CHECKING, Any
 import jsonschema  # type: ignore[import-untyped]
 
 from tests.emulator.catalog import BFL_MODELS
+from tests.emulator.fal_wire import FAL_ENDPOINTS
 
 if TYPE_CHECKING:
     from tests.emulator.recorder import RecordedRequest
@@ -63,6 +65,10 @@ def schema_name(provider: str, operation: str) -> str:
         if operation not in BFL_MODELS:
             raise KeyError(f"no schema for BFL model {operation!r}")
         return BFL_MODELS[operation].schema
+    if provider == "fal":  # the operation is the endpoint id
+        if operation not in FAL_ENDPOINTS:
+            raise KeyError(f"no schema for fal endpoint {operation!r}")
+        return FAL_ENDPOINTS[operation].schema
     try:
         return SCHEMA_FOR_OPERATION[(provider, operation)]
     except KeyError:
@@ -92,7 +98,11 @@ def _validator(name: str) -> jsonschema.Draft202012Validator:
 
 def warm_up() -> None:
     """Build every validator and run each once (jsonschema compiles lazily on first use)."""
-    names = {*SCHEMA_FOR_OPERATION.values(), *(info.schema for info in BFL_MODELS.values())}
+    names = {
+        *SCHEMA_FOR_OPERATION.values(),
+        *(info.schema for info in BFL_MODELS.values()),
+        *(endpoint.schema for endpoint in FAL_ENDPOINTS.values()),
+    }
     for name in names:
         list(_validator(name).iter_errors({}))
 
@@ -169,6 +179,8 @@ def validate_recorded(record: RecordedRequest) -> list[Issue]:
     operation = record.operation
     if record.provider == "bfl" and operation == "submit":
         operation = record.path.rsplit("/", 1)[-1]
+    elif record.provider == "fal" and operation == "submit":
+        operation = record.path.strip("/")
     elif operation == "images.edit" and record.form is None:
         operation = "images.edit.json"
     return validate_request(record.provider, operation, record.payload, model=record.model)

@@ -2,7 +2,8 @@
 
 Host aliases: the whole 127.0.0.0/8 is loopback on Linux, so with host 127.0.0.1 the aliases are
 127.0.0.1 (OpenAI, Gemini, admin), .2 BFL global, .3 BFL EU, .4 BFL US, .5-.7 the regional BFL
-poll hosts and .8 the BFL delivery host, all on the same port. Where extra loopback addresses
+poll hosts, .8 the BFL delivery host, and .9-.11 fal's queue, platform API and CDN hosts, all on
+the same port. Where extra loopback addresses
 are not available (another OS, or a non-loopback host such as 0.0.0.0 in a container), the
 "port" mode puts every alias on the same host with consecutive ports instead.
 """
@@ -18,7 +19,7 @@ from decimal import Decimal
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
 
-from tests.emulator import admin, bfl_api, gemini_api, openai_api, schemas
+from tests.emulator import admin, bfl_api, fal_api, gemini_api, openai_api, schemas
 from tests.emulator.config import EmulatorConfig
 from tests.emulator.faults import FaultRule
 from tests.emulator.recorder import RecordedRequest
@@ -200,6 +201,14 @@ class Emulator:
         return self.url("bfl-us")
 
     @property
+    def fal_queue_url(self) -> str:
+        return self.url("fal-queue")
+
+    @property
+    def fal_api_url(self) -> str:
+        return f"{self.url('fal-api')}/v1"
+
+    @property
     def admin_url(self) -> str:
         return f"{self.url('main')}/_emulator"
 
@@ -211,6 +220,8 @@ class Emulator:
             "bfl_eu": self.bfl_eu_base_url,
             "bfl_us": self.bfl_us_base_url,
             "admin": self.admin_url,
+            "fal_queue": self.fal_queue_url,
+            "fal_api": self.fal_api_url,
             **{f"alias:{alias}": self.url(alias) for alias in self._servers},
         }
 
@@ -226,6 +237,8 @@ class Emulator:
                 response = openai_api.handle(self.state, req)
             elif provider == "gemini":
                 response = gemini_api.handle(self.state, req)
+            elif provider == "fal":
+                response = fal_api.handle(self, req)
             else:
                 response = bfl_api.handle(self, req)
         except Exception:

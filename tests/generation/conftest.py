@@ -23,7 +23,15 @@ from generation.provider_keys.services import NewKey, key_add
 from personas.models import Persona
 from tests.conftest import World
 from tests.emulator import Emulator
-from tests.providers.conftest import BFL_KEY, GOOGLE_KEY, OPENAI_KEY, bfl_allowlists, gemini_root
+from tests.providers.conftest import (
+    BFL_KEY,
+    FAL_KEY,
+    GOOGLE_KEY,
+    OPENAI_KEY,
+    bfl_allowlists,
+    fal_host_settings,
+    gemini_root,
+)
 
 LOOK = {
     "skin_tone": "medium brown",
@@ -53,6 +61,16 @@ def providers(settings: Any, emulator: Emulator) -> Emulator:
         list(delivery.hosts),
         delivery.scheme,
     )
+    fal = fal_host_settings(emulator)
+    settings.FAL_QUEUE_BASE_URL, settings.FAL_API_BASE_URL = (
+        fal["FAL_QUEUE_BASE_URL"],
+        fal["FAL_API_BASE_URL"],
+    )
+    settings.FAL_QUEUE_HOSTS, settings.FAL_QUEUE_SCHEME = (
+        [fal["FAL_QUEUE_HOSTS"]],
+        fal["FAL_QUEUE_SCHEME"],
+    )
+    settings.FAL_DELIVERY_ORIGINS = [fal["FAL_DELIVERY_ORIGINS"]]
     return emulator
 
 
@@ -94,6 +112,14 @@ def add_keys(membership: Membership, *, bfl_region: str = "global") -> dict[str,
         )
         keys[provider], _ = key_add(membership=membership, new=new, plain=plain)
     return keys
+
+
+def add_fal_key(membership: Membership) -> Any:
+    """A checked-in fal.ai workspace key (the emulator's), apart from add_keys so that tests
+    counting those keys stay as they are."""
+    new = NewKey(provider="fal", region="", base_url="", label="fal team", personal=False)
+    key, _ = key_add(membership=membership, new=new, plain=FAL_KEY)
+    return key
 
 
 def store_every_key(membership: Membership) -> None:

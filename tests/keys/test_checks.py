@@ -23,6 +23,7 @@ from generation.providers.registry import KEYED
 from tests.conftest import World
 from tests.emulator import Emulator
 from tests.keys.factories import bfl_key, google_key, openai_key, store_key
+from tests.providers.conftest import FAL_KEY
 
 # A key check told to give up after CHECK_TIMEOUT must return well before HELD_UP: under the 6 s
 # default timeout (so the setting was used) and under a slow provider's answer (so it was not
@@ -227,6 +228,7 @@ def test_a_silent_server_never_holds_the_page(
     key_settings.OPENAI_BASE_URL = silent_server + "/v1"
     key_settings.BFL_BASE_URLS = {"global": silent_server}
     key_settings.GOOGLE_BASE_URL = silent_server
+    key_settings.FAL_API_BASE_URL = silent_server + "/v1"
     plain = bfl_key() if provider == Provider.BFL else openai_key()
     plain = google_key() if provider == Provider.GOOGLE else plain
     started = time.monotonic()
@@ -258,3 +260,13 @@ def test_check_messages_are_scrubbed_before_they_are_stored(world: World) -> Non
     key.refresh_from_db()
     assert leaked not in key.check_message
     assert all(leaked not in e.detail for e in KeyEvent.objects.all())
+
+
+def test_fal_valid_and_refused(provider_urls: Emulator) -> None:
+    """fal's free price lookup: a key of the right shape fal knows is valid, one it does not
+    know is refused, and nothing billable is sent."""
+    assert checks.check_secret("fal", Secret(FAL_KEY)).status == KeyStatus.VALID
+    refused = checks.check_secret("fal", Secret("fal-test-invalid:fal-test-invalid-000"))
+    assert refused.status == KeyStatus.INVALID
+    assert provider_urls.count(provider="fal", operation="pricing") == 2
+    assert provider_urls.count(operation="submit") == 0

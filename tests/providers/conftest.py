@@ -8,6 +8,7 @@ import pytest
 
 from avatarapp.keys.secret import Secret
 from generation.providers.bfl import BflClient
+from generation.providers.fal import FalClient
 from generation.providers.google import GeminiImages
 from generation.providers.http import HostAllowlist
 from generation.providers.openai_images import OpenAIImages
@@ -17,6 +18,7 @@ from tests.emulator.routes import BFL_POLL_ALIASES, BFL_SUBMIT_ALIASES
 OPENAI_KEY = "sk-test-emulator-key"
 BFL_KEY = "bfl-test-emulator-key"
 GOOGLE_KEY = "AIza-test-emulator-key"
+FAL_KEY = "fal-test-emulator-id:fal-test-emulator-secret-0000"
 
 
 def bfl_allowlists(emulator: Emulator) -> tuple[HostAllowlist, HostAllowlist]:
@@ -40,6 +42,30 @@ def bfl_host_settings(emulator: Emulator) -> dict[str, str]:
         "BFL_DELIVERY_HOSTS": ",".join(delivery.hosts),
         "BFL_DELIVERY_SCHEME": delivery.scheme,
     }
+
+
+def fal_host_settings(emulator: Emulator) -> dict[str, str]:
+    """fal's settings, as the environment variables a worker process reads: the emulator's queue
+    alias stands for queue.fal.run, its delivery alias (an exact origin) for fal's CDN."""
+    queue = urlsplit(emulator.fal_queue_url)
+    return {
+        "FAL_QUEUE_BASE_URL": emulator.fal_queue_url,
+        "FAL_API_BASE_URL": emulator.fal_api_url,
+        "FAL_QUEUE_HOSTS": str(queue.hostname),
+        "FAL_QUEUE_SCHEME": queue.scheme,
+        "FAL_DELIVERY_ORIGINS": emulator.url("fal-delivery"),
+    }
+
+
+def fal_client(emulator: Emulator, key: str = FAL_KEY) -> FalClient:
+    queue = urlsplit(emulator.fal_queue_url)
+    return FalClient(
+        Secret(key),
+        base_url=emulator.fal_queue_url,
+        api_base_url=emulator.fal_api_url,
+        queue_hosts=HostAllowlist(queue.scheme, (str(queue.hostname),)),
+        delivery_origins=(emulator.url("fal-delivery"),),
+    )
 
 
 def bfl_client(

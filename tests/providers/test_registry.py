@@ -5,6 +5,7 @@ redacted as its entry says, and a key can only be stored where its provider send
 from __future__ import annotations
 
 import secrets
+import uuid
 
 import pytest
 from django.db import IntegrityError, transaction
@@ -21,8 +22,11 @@ from tests.keys.factories import store_key
 
 
 def _example_key(provider: ProviderEntry) -> str:
-    """A key of the provider's own shape: its prefix, then 40 letters and digits."""
+    """A key of the provider's own shape: its prefix, then 40 letters and digits (fal.ai: its
+    key id, a UUID, and the secret, joined by a colon)."""
     assert provider.key is not None
+    if provider.name == Provider.FAL:
+        return f"{uuid.uuid4()}:{secrets.token_hex(20)}"
     return provider.key.prefix + secrets.token_hex(20)
 
 
@@ -46,6 +50,7 @@ def test_the_add_key_form_offers_one_choice_per_place_a_key_can_go(world: World)
         ("bfl-us", "Black Forest Labs (US only)"),
         ("google", "Google Gemini"),
         ("openai_compatible", "OpenAI-compatible server (your own URL)"),
+        ("fal", "fal.ai"),
     ]
 
 

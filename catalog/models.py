@@ -32,6 +32,7 @@ class Provider(enum.StrEnum):
     GOOGLE = "google"
     BUILTIN = "builtin"
     OPENAI_COMPATIBLE = "openai_compatible"
+    OPENROUTER = "openrouter"
 
 
 class Family(enum.StrEnum):

@@ -23,7 +23,14 @@ from generation.provider_keys.services import NewKey, key_add
 from personas.models import Persona
 from tests.conftest import World
 from tests.emulator import Emulator
-from tests.providers.conftest import BFL_KEY, GOOGLE_KEY, OPENAI_KEY, bfl_allowlists, gemini_root
+from tests.providers.conftest import (
+    BFL_KEY,
+    GOOGLE_KEY,
+    OPENAI_KEY,
+    OPENROUTER_KEY,
+    bfl_allowlists,
+    gemini_root,
+)
 
 LOOK = {
     "skin_tone": "medium brown",
@@ -43,6 +50,7 @@ def providers(settings: Any, emulator: Emulator) -> Emulator:
     polling, delivery = bfl_allowlists(emulator)
     settings.OPENAI_BASE_URL = emulator.openai_base_url
     settings.GOOGLE_BASE_URL = gemini_root(emulator)
+    settings.OPENROUTER_BASE_URL = emulator.openrouter_base_url
     settings.BFL_BASE_URLS = {
         "global": emulator.bfl_base_url,
         "eu": emulator.bfl_eu_base_url,
@@ -88,6 +96,7 @@ def add_keys(membership: Membership, *, bfl_region: str = "global") -> dict[str,
         ("openai", OPENAI_KEY, ""),
         ("bfl", BFL_KEY, bfl_region),
         ("google", GOOGLE_KEY, ""),
+        ("openrouter", OPENROUTER_KEY, ""),
     ]:
         new = NewKey(
             provider=provider, region=region, base_url="", label=f"{provider} team", personal=False

@@ -11,12 +11,14 @@ from generation.providers.bfl import BflClient
 from generation.providers.google import GeminiImages
 from generation.providers.http import HostAllowlist
 from generation.providers.openai_images import OpenAIImages
+from generation.providers.openrouter import OpenRouterImages
 from tests.emulator import Emulator
 from tests.emulator.routes import BFL_POLL_ALIASES, BFL_SUBMIT_ALIASES
 
 OPENAI_KEY = "sk-test-emulator-key"
 BFL_KEY = "bfl-test-emulator-key"
 GOOGLE_KEY = "AIza-test-emulator-key"
+OPENROUTER_KEY = "sk-or-v1-test-emulator-key"
 
 
 def bfl_allowlists(emulator: Emulator) -> tuple[HostAllowlist, HostAllowlist]:
@@ -71,3 +73,8 @@ def bfl(emulator: Emulator) -> BflClient:
 @pytest.fixture
 def gemini(emulator: Emulator) -> GeminiImages:
     return GeminiImages(Secret(GOOGLE_KEY), base_url=gemini_root(emulator))
+
+
+@pytest.fixture
+def openrouter(emulator: Emulator) -> OpenRouterImages:
+    return OpenRouterImages(Secret(OPENROUTER_KEY), base_url=emulator.openrouter_base_url)

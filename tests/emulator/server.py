@@ -214,8 +214,8 @@ class Emulator:
             "bfl": self.bfl_base_url,
             "bfl_eu": self.bfl_eu_base_url,
             "bfl_us": self.bfl_us_base_url,
-            "openrouter": self.openrouter_base_url,
             "admin": self.admin_url,
+            "openrouter": self.openrouter_base_url,
             **{f"alias:{alias}": self.url(alias) for alias in self._servers},
         }
 

@@ -12,7 +12,8 @@ from django.core.files.storage import default_storage
 from PIL import Image as PILImage
 
 from generation import services
-from generation.models import BudgetPeriod, Image, LedgerEntry
+from generation.model_lists import latest
+from generation.models import BudgetPeriod, Image, LedgerEntry, ProviderModelList
 from tests.conftest import World
 from tests.emulator import Emulator, validate_recorded
 from tests.emulator.catalog import OPENROUTER_MODELS
@@ -92,3 +93,14 @@ def test_an_answer_without_a_usable_image_fails_clearly_and_releases_the_reserva
     assert release.amount_usd == image.estimated_usd
     period = BudgetPeriod.objects.get(workspace=world.team)
     assert (period.spent_usd, period.reserved_usd) == (0, 0)
+
+
+def test_the_key_check_keeps_openrouters_image_model_list_for_the_catalog_watch(
+    world: World, providers: Emulator
+) -> None:
+    add_keys(world.membership("owner"))
+    row = ProviderModelList.objects.get(workspace=world.team, provider="openrouter")
+    image_models = {n for n, m in OPENROUTER_MODELS.items() if "image" in m.output_modalities}
+    assert set(row.model_ids) == image_models
+    assert latest(world.team.pk, "openrouter") == image_models
+    assert providers.count(provider="openrouter", operation="models.list") == 1

@@ -5,12 +5,14 @@ from __future__ import annotations
 
 import base64
 from decimal import Decimal
+from typing import Any
 
 import httpx
 import pytest
 
 from avatarapp.keys.secret import Secret
 from catalog import CATALOG, RESOLUTIONS, Provider, UnsupportedParamsError, resolve_params
+from generation.provider_keys.checks import check_secret
 from generation.providers.base import (
     AmbiguousError,
     ErrorKind,
@@ -261,3 +263,14 @@ def test_a_data_url_image_is_read_as_it_came() -> None:
     jpeg = render(48, 64, "jpeg")
     image = image_from_data_url(f"data:image/jpeg;base64,{_b64(jpeg)}")
     assert (image.data, image.mime_type, image.width, image.height) == (jpeg, "image/jpeg", 48, 64)
+
+
+def test_the_registry_checks_an_openrouter_key_where_the_settings_point(
+    emulator: Emulator, settings: Any
+) -> None:
+    settings.OPENROUTER_BASE_URL = emulator.openrouter_base_url
+    assert check_secret("openrouter", Secret(OPENROUTER_KEY)).status == KeyStatus.VALID
+    refused = check_secret("openrouter", Secret("sk-or-v1-test-invalid-key"))
+    assert refused.status == KeyStatus.INVALID
+    assert "sk-or-v1" not in refused.message
+    assert {r.alias for r in emulator.requests} == {"openrouter"}

@@ -136,7 +136,7 @@ class OpenRouterImages:
             raise transport_error(error, provider=NAME, idempotent=False) from None
         body = _json(response)
         # An error after the model started comes as HTTP 200 with `error` in the body.
-        if response.status_code != 200 or "error" in body:
+        if response.status_code != 200 or body.get("error"):
             raise status_error(response.status_code, body, response.headers)
         choice = (body.get("choices") or [{}])[0]
         message = choice.get("message") or {}

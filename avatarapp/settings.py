@@ -314,6 +314,7 @@ BFL_BASE_URLS = {
     "us": env_str("BFL_US_BASE_URL") or "https://api.us.bfl.ai",
 }
 GOOGLE_BASE_URL = env_str("GOOGLE_BASE_URL") or "https://generativelanguage.googleapis.com"
+OPENROUTER_BASE_URL = env_str("OPENROUTER_BASE_URL") or "https://openrouter.ai/api/v1"
 # Addresses BFL names in its answers: polls (they carry the key) and result downloads go only to
 # these hosts (a leading dot: that domain and every name below it), over this scheme
 # (a key is sent only to its provider's own hosts, over https). Tests point them at the

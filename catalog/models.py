@@ -33,6 +33,7 @@ class Provider(enum.StrEnum):
     BUILTIN = "builtin"
     OPENAI_COMPATIBLE = "openai_compatible"
     FAL = "fal"
+    OPENROUTER = "openrouter"
 
 
 class Family(enum.StrEnum):

@@ -11,9 +11,10 @@ is assumed to be its own provider call, so inputs are counted once per image):
   real size when `reference_sizes` is given, else at REFERENCE_MP_ALLOWANCE (BFL's 4 MP cap).
 - Everything else: the fixed table. Google's input tokens have no published price we rely on and are
   not included (a known gap).
-Actuals: provider numbers win (OpenAI `usage` tokens x prices, BFL `cost` credits, Gemini 2.5
-image-output tokens x $30/1M); the table is the fallback when a provider reported nothing, and
-`Cost.basis` says which was used. Amounts are quantized to 1e-8 USD, exact for every contract rule.
+Actuals: provider numbers win (dollars the provider says it billed, OpenRouter's `usage.cost`, over
+any rule; OpenAI `usage` tokens x prices, BFL `cost` credits, Gemini 2.5 image-output tokens x
+$30/1M); the table is the fallback when a provider reported nothing, and `Cost.basis` says which
+was used. Amounts are quantized to 1e-8 USD, exact for every contract rule.
 """
 
 from __future__ import annotations
@@ -231,6 +232,10 @@ def actual_cost(
         raise CatalogError("The image count cannot be negative.")
     basis: Basis
     match rule:
+        # Dollars the provider says it billed (OpenRouter's usage.cost) need no price of ours.
+        case _ if usage.cost_usd is not None:
+            amount, basis = usage.cost_usd, "provider_usage"
+            detail = f"${usage.cost_usd} reported by the provider (its usage.cost)"
         case OpenAITokenRule() if (
             usage.input_text_tokens or usage.input_image_tokens or usage.output_tokens
         ):

@@ -14,3 +14,6 @@ class Usage:
     input_image_tokens: int = 0
     output_tokens: int = 0
     credits: Decimal | None = None  # BFL: 1 credit = $0.01
+    # Dollars the provider says it billed for the call (OpenRouter's `usage.cost`): no price of
+    # ours is applied to it.
+    cost_usd: Decimal | None = None

@@ -46,8 +46,10 @@ def _an(name: str) -> str:
 
 @sensitive_variables("key")
 def _prefixed_for(key: str) -> ProviderEntry | None:
-    """The provider whose own prefix `key` starts with (sk-: OpenAI), if any."""
-    return next((p for p in KEYED if p.key and p.key.prefix and key.startswith(p.key.prefix)), None)
+    """The provider whose own prefix `key` starts with (sk-: OpenAI), if any; the longest prefix
+    wins, so an OpenRouter key (sk-or-) is never taken for an OpenAI one (sk-)."""
+    owners = [p for p in KEYED if p.key and p.key.prefix and key.startswith(p.key.prefix)]
+    return max(owners, key=lambda p: len(p.key.prefix if p.key else ""), default=None)
 
 
 @sensitive_variables("key")

@@ -23,7 +23,15 @@ from typing import Protocol
 
 from avatarapp.keys.secret import Secret
 from catalog import Provider
-from generation.providers import bfl, builtin, fal, google, openai_compatible, openai_images
+from generation.providers import (
+    bfl,
+    builtin,
+    fal,
+    google,
+    openai_compatible,
+    openai_images,
+    openrouter,
+)
 from generation.providers.base import (
     Endpoint,
     GenerationResult,
@@ -216,6 +224,24 @@ ENTRIES: tuple[ProviderEntry, ...] = (
         ),
         check_key=fal.key_check,
         build_client=fal.client_for,
+    ),
+    ProviderEntry(
+        name=Provider.OPENROUTER,
+        display_name="OpenRouter",
+        # Keys are sk-or-v1- and 64 hex digits. OpenAI's sk- prefix and redaction pattern match
+        # them too: the key form prefers the longest prefix, and either pattern hides the key.
+        key=KeyShape(
+            name="OpenRouter",
+            pattern=re.compile(r"sk-or-[A-Za-z0-9_\-]{20,}"),
+            help="An OpenRouter key starts with sk-or-v1- followed by 64 letters and digits.",
+            prefix="sk-or-",
+            mask_prefix="sk-or-",
+            redaction=re.compile(r"(sk-or-)[A-Za-z0-9_\-]{6,}"),
+            header="authorization",
+        ),
+        check_key=openrouter.key_check,
+        build_client=openrouter.client_for,
+        list_models=openrouter.model_list,
     ),
 )
 

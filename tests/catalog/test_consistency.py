@@ -63,6 +63,10 @@ PRODUCT_MODELS = {
     "imagen-4-fast",
     "imagen-4",
     "imagen-4-ultra",
+    # OpenRouter's names for Gemini and Seedream (issue 16).
+    "openrouter-gemini-2.5-flash-image",
+    "openrouter-gemini-3-pro-image-preview",
+    "openrouter-seedream-4.5",
     BUILTIN_MODEL_ID,
     SELF_HOSTED_MODEL_ID,
 }

@@ -200,12 +200,42 @@ GEMINI_1K_SIZES: dict[str, tuple[int, int]] = {
 GEMINI_SIZE_SCALE = {"512": 0.5, "1K": 1.0, "2K": 2.0, "4K": 4.0}
 
 
+# --- OpenRouter -------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class OpenRouterModel:
+    output_modalities: tuple[str, ...]
+    latency: float  # invented: the contracts have no OpenRouter timings
+    prices: dict[str, Decimal]  # image_size -> dollars per image (the table it bills from)
+
+
+# PROVIDERS-2.md section 4's ids; prices as in section 6 (Google's for the Gemini models, about
+# $0.04 for Seedream 4.5); a text model, so that the model list has something to filter out.
+OPENROUTER_MODELS: dict[str, OpenRouterModel] = {
+    "google/gemini-2.5-flash-image": OpenRouterModel(
+        ("image", "text"), 8.0, {"1K": Decimal("0.039")}
+    ),
+    "google/gemini-3-pro-image-preview": OpenRouterModel(
+        ("image", "text"),
+        25.0,
+        {"1K": Decimal("0.134"), "2K": Decimal("0.134"), "4K": Decimal("0.24")},
+    ),
+    "bytedance-seed/seedream-4.5": OpenRouterModel(
+        ("image",), 20.0, dict.fromkeys(("1K", "2K", "4K"), Decimal("0.04"))
+    ),
+    "openai/gpt-4o-mini": OpenRouterModel(("text",), 2.0, {}),
+}
+
+
 def latency_default(provider: str, model: str) -> float:
-    info: OpenAIModel | BflModel | GeminiModel | None
+    info: OpenAIModel | BflModel | GeminiModel | OpenRouterModel | None
     if provider == "openai":
         info = OPENAI_MODELS.get(model)
     elif provider == "bfl":
         info = BFL_MODELS.get(model)
+    elif provider == "openrouter":
+        info = OPENROUTER_MODELS.get(model)
     else:
         info = GEMINI_MODELS.get(model)
     return info.latency if info is not None else 1.0

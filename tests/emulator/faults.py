@@ -42,6 +42,8 @@ FAULTS = {
     "poll_unavailable": "BFL: the first V (default 1) polls of the task answer 503 + Retry-After",
     "prohibited_content": "Gemini: finishReason PROHIBITED_CONTENT",
     "no_image": "Gemini: a text-only answer (finishReason STOP, no inlineData)",
+    "bad_data_url": "OpenRouter: the image's data URL holds an HTML page labelled image/png",
+    "oversize_image": "OpenRouter: the image's data URL is over the 10 MB image size cap",
 }
 
 MARKER_RE = re.compile(r"\[fault:([a-z_]+)(?:=([0-9.]+))?(?:\*(\d+))?\]")

@@ -5,8 +5,8 @@ Register with `pytest_plugins = ["tests.emulator.pytest_plugin"]` in the root co
 - `provider_emulator` (session): one emulator on free ports in background threads, with zero
   latency by default (AVATARAPP_EMULATOR_LATENCY_SCALE overrides). It has the base URLs
   (`openai_base_url`, `bfl_base_url`, `bfl_eu_base_url`, `bfl_us_base_url`, `gemini_base_url`,
-  `admin_url`) and the control methods (`configure`, `add_fault`, `set_credits`, `requests`,
-  `count`, `submit_count`, `reset`...).
+  `openrouter_base_url`, `admin_url`) and the control methods (`configure`, `add_fault`,
+  `set_credits`, `requests`, `count`, `submit_count`, `reset`...).
 - `emulator` (function): the same object, reset before the test (requests, faults, credits,
   tasks and configuration back to the session's starting values).
 """

@@ -20,14 +20,23 @@ from tests.emulator.wire import Request
 SECRET_HEADERS = {"authorization", "x-key", "x-goog-api-key", "api-key"}
 SECRET_QUERY = {"key"}
 # Operations that ask for an image (and may be billed).
-SUBMIT_OPERATIONS = {"images.generate", "images.edit", "submit", "generateContent"}
+SUBMIT_OPERATIONS = {
+    "images.generate",
+    "images.edit",
+    "submit",
+    "generateContent",
+    "chat.completions",
+}
 
 
 def prompt_text(provider: str, payload: Any) -> str:
     """The text prompt of an image request, whatever the provider's body looks like: OpenAI and
-    BFL send `prompt`, Gemini sends text parts inside `contents` (camelCase or snake_case)."""
+    BFL send `prompt`, Gemini sends text parts inside `contents` (camelCase or snake_case),
+    OpenRouter chat messages."""
     if not isinstance(payload, dict):
         return ""
+    if provider == "openrouter":
+        return _chat_text(payload)
     if provider != "gemini":
         return str(payload.get("prompt") or "")
     texts = [
@@ -37,6 +46,19 @@ def prompt_text(provider: str, payload: Any) -> str:
         for part in content.get("parts") or []
         if isinstance(part, dict)
     ]
+    return " ".join(text for text in texts if isinstance(text, str))
+
+
+def _chat_text(payload: dict[str, Any]) -> str:
+    """OpenRouter's chat: the text of the messages, a plain string or text content parts."""
+    texts: list[object] = []
+    for message in payload.get("messages") or []:
+        content = message.get("content") if isinstance(message, dict) else None
+        if isinstance(content, str):
+            texts.append(content)
+        for part in content if isinstance(content, list) else []:
+            if isinstance(part, dict) and part.get("type") == "text":
+                texts.append(part.get("text"))
     return " ".join(text for text in texts if isinstance(text, str))
 
 

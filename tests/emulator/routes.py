@@ -20,6 +20,7 @@ ALIASES = (
     "fal-queue",
     "fal-api",
     "fal-delivery",
+    "openrouter",
 )
 BFL_SUBMIT_ALIASES = {"bfl", "bfl-eu", "bfl-us"}
 BFL_POLL_ALIASES = {"bfl-poll-global", "bfl-poll-eu", "bfl-poll-us"}
@@ -30,6 +31,11 @@ _PREDICT = re.compile(r"/v1beta/models/[^/:]+:predict")  # Imagen's, shut down: 
 _OPENAI_MODEL = re.compile(r"/v1/models/[^/]+")
 _BFL_SUBMIT = re.compile(r"/v1/[A-Za-z0-9.\-]+")
 _FAL_REQUEST = re.compile(r"/.+/requests/[^/]+(/status|/cancel)?")
+OPENROUTER_ROUTES = {
+    ("POST", "/api/v1/chat/completions"): "chat.completions",
+    ("GET", "/api/v1/key"): "key",
+    ("GET", "/api/v1/models"): "models.list",
+}
 
 
 def classify(alias: str, method: str, path: str) -> tuple[str, str]:
@@ -55,6 +61,8 @@ def classify(alias: str, method: str, path: str) -> tuple[str, str]:
         if method == "GET" and _OPENAI_MODEL.fullmatch(path):
             return "openai", "models.get"
         return "openai", "unknown"
+    if alias == "openrouter":
+        return "openrouter", OPENROUTER_ROUTES.get((method, path), "unknown")
     if alias == "bfl-delivery":
         return "bfl", "delivery" if method == "GET" else "unknown"
     if path == "/v1/get_result" and method == "GET":
@@ -80,7 +88,7 @@ def _fal_operation(alias: str, method: str, path: str) -> str:
 
 
 def api_key(provider: str, req: Request) -> str | None:
-    if provider == "openai":
+    if provider in ("openai", "openrouter"):
         auth = req.header("authorization") or ""
         return auth[7:].strip() or None if auth.lower().startswith("bearer ") else None
     if provider == "bfl":

@@ -39,6 +39,7 @@ SCHEMA_FOR_OPERATION = {
     ("openai", "images.edit"): "openai.images.edits.multipart",
     ("openai", "images.edit.json"): "openai.images.edits.jsonbody",
     ("gemini", "generateContent"): "gemini.generateContent",
+    ("openrouter", "chat.completions"): "openrouter.chatCompletions",
 }
 
 # Lower sorts first: the provider reports the first issue, and unknown fields come first on

@@ -2,8 +2,8 @@
 
 Host aliases: the whole 127.0.0.0/8 is loopback on Linux, so with host 127.0.0.1 the aliases are
 127.0.0.1 (OpenAI, Gemini, admin), .2 BFL global, .3 BFL EU, .4 BFL US, .5-.7 the regional BFL
-poll hosts, .8 the BFL delivery host, and .9-.11 fal's queue, platform API and CDN hosts, all on
-the same port. Where extra loopback addresses
+poll hosts, .8 the BFL delivery host, .9-.11 fal's queue, platform API and CDN hosts and .12
+OpenRouter, all on the same port. Where extra loopback addresses
 are not available (another OS, or a non-loopback host such as 0.0.0.0 in a container), the
 "port" mode puts every alias on the same host with consecutive ports instead.
 """
@@ -19,7 +19,15 @@ from decimal import Decimal
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
 
-from tests.emulator import admin, bfl_api, fal_api, gemini_api, openai_api, schemas
+from tests.emulator import (
+    admin,
+    bfl_api,
+    fal_api,
+    gemini_api,
+    openai_api,
+    openrouter_api,
+    schemas,
+)
 from tests.emulator.config import EmulatorConfig
 from tests.emulator.faults import FaultRule
 from tests.emulator.recorder import RecordedRequest
@@ -209,6 +217,10 @@ class Emulator:
         return f"{self.url('fal-api')}/v1"
 
     @property
+    def openrouter_base_url(self) -> str:
+        return f"{self.url('openrouter')}/api/v1"
+
+    @property
     def admin_url(self) -> str:
         return f"{self.url('main')}/_emulator"
 
@@ -222,6 +234,7 @@ class Emulator:
             "admin": self.admin_url,
             "fal_queue": self.fal_queue_url,
             "fal_api": self.fal_api_url,
+            "openrouter": self.openrouter_base_url,
             **{f"alias:{alias}": self.url(alias) for alias in self._servers},
         }
 
@@ -239,6 +252,8 @@ class Emulator:
                 response = gemini_api.handle(self.state, req)
             elif provider == "fal":
                 response = fal_api.handle(self, req)
+            elif provider == "openrouter":
+                response = openrouter_api.handle(self.state, req)
             else:
                 response = bfl_api.handle(self, req)
         except Exception:

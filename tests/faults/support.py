@@ -202,6 +202,7 @@ def process_env(emulator: Emulator, timing: Timing) -> dict[str, str]:
         **timing.env(),
         "OPENAI_BASE_URL": emulator.openai_base_url,
         "GOOGLE_BASE_URL": gemini_root(emulator),
+        "OPENROUTER_BASE_URL": emulator.openrouter_base_url,
         "BFL_GLOBAL_BASE_URL": emulator.bfl_base_url,
         "BFL_EU_BASE_URL": emulator.bfl_eu_base_url,
         "BFL_US_BASE_URL": emulator.bfl_us_base_url,

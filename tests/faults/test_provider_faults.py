@@ -1,4 +1,4 @@
-"""Every provider fault the emulator can play, OpenAI, BFL and Gemini side by
+"""Every provider fault the emulator can play, OpenAI, BFL, Gemini and OpenRouter side by
 side in one batch on a real worker process. Each image ends succeeded, failed with a reason a person
 can act on, or flagged for reconciliation, by its deadline; retries stay within the bound and
 never come sooner than the provider's retry-after; polls never wait longer than the backoff cap
@@ -31,7 +31,13 @@ FLAGGED = ("needs_reconciliation", "ambiguous")
 
 def everywhere(outcome: tuple[str, str]) -> dict[str, tuple[str, str]]:
     """The same end for the image of each provider."""
-    return {"openai": outcome, "google": outcome, "bfl": outcome, "fal": outcome}
+    return {
+        "openai": outcome,
+        "google": outcome,
+        "bfl": outcome,
+        "fal": outcome,
+        "openrouter": outcome,
+    }
 
 
 # persona -> (prompt marker, {provider: (status, error kind)}, retry-after the provider asks for)
@@ -47,22 +53,24 @@ FAULTS: dict[str, tuple[str, dict[str, tuple[str, str]], float]] = {
     "output withheld": ("[fault:moderation_output]", everywhere(("failed", "moderation")), 0),
     "prohibited": (
         "[fault:prohibited_content]",
-        {"openai": OK, "google": ("failed", "moderation"), "bfl": OK, "fal": OK},
+        everywhere(OK)
+        | {"google": ("failed", "moderation"), "openrouter": ("failed", "moderation")},
         0,
     ),
     "text only": (
         "[fault:no_image]",
-        {"openai": OK, "google": ("failed", "failed"), "bfl": OK, "fal": ("failed", "failed")},
+        everywhere(OK)
+        | {
+            "google": ("failed", "failed"),
+            "fal": ("failed", "failed"),
+            "openrouter": ("failed", "failed"),
+        },
         0,
     ),
-    "expired url": (
-        "[fault:expired_url]",
-        {"openai": OK, "google": OK, "bfl": FLAGGED, "fal": FLAGGED},
-        0,
-    ),
+    "expired url": ("[fault:expired_url]", everywhere(OK) | {"bfl": FLAGGED, "fal": FLAGGED}, 0),
     "task not found": (
         "[fault:task_not_found]",
-        {"openai": OK, "google": OK, "bfl": FLAGGED, "fal": FLAGGED},
+        everywhere(OK) | {"bfl": FLAGGED, "fal": FLAGGED},
         0,
     ),
     "poll 503": ("[fault:poll_unavailable=2]", everywhere(OK), 0),
@@ -71,7 +79,7 @@ FAULTS: dict[str, tuple[str, dict[str, tuple[str, str]], float]] = {
     # nothing to poll.
     "past deadline": (
         "[fault:poll_unavailable=1000]",
-        {"openai": OK, "google": OK, "bfl": FLAGGED, "fal": FLAGGED},
+        everywhere(OK) | {"bfl": FLAGGED, "fal": FLAGGED},
         0,
     ),
 }
@@ -108,7 +116,13 @@ def test_every_provider_fault_ends_in_a_clear_state_within_the_deadline(
         for name, (marker, *_) in FAULTS.items()
     ]
     add_fal_key(team.membership("owner"))
-    models = ["gpt-image-2", "gemini-2.5-flash-image", "flux-2-pro", "fal-qwen-image-2"]
+    models = [
+        "gpt-image-2",
+        "gemini-2.5-flash-image",
+        "flux-2-pro",
+        "fal-qwen-image-2",
+        "openrouter-gemini-2.5-flash-image",
+    ]
     batch = services.BatchRequest(
         [str(p.pk) for p in personas], ["builtin:corporate"], models, 1, "1:1", "1K", "low"
     )

@@ -28,6 +28,7 @@ from tests.providers.conftest import (
     FAL_KEY,
     GOOGLE_KEY,
     OPENAI_KEY,
+    OPENROUTER_KEY,
     bfl_allowlists,
     fal_host_settings,
     gemini_root,
@@ -51,6 +52,7 @@ def providers(settings: Any, emulator: Emulator) -> Emulator:
     polling, delivery = bfl_allowlists(emulator)
     settings.OPENAI_BASE_URL = emulator.openai_base_url
     settings.GOOGLE_BASE_URL = gemini_root(emulator)
+    settings.OPENROUTER_BASE_URL = emulator.openrouter_base_url
     settings.BFL_BASE_URLS = {
         "global": emulator.bfl_base_url,
         "eu": emulator.bfl_eu_base_url,
@@ -106,6 +108,7 @@ def add_keys(membership: Membership, *, bfl_region: str = "global") -> dict[str,
         ("openai", OPENAI_KEY, ""),
         ("bfl", BFL_KEY, bfl_region),
         ("google", GOOGLE_KEY, ""),
+        ("openrouter", OPENROUTER_KEY, ""),
     ]:
         new = NewKey(
             provider=provider, region=region, base_url="", label=f"{provider} team", personal=False

@@ -32,6 +32,7 @@ def key_settings(settings: Any) -> Any:
     settings.BFL_BASE_URLS = {"global": NOWHERE, "eu": NOWHERE, "us": NOWHERE}
     settings.GOOGLE_BASE_URL = NOWHERE
     settings.FAL_API_BASE_URL = NOWHERE + "/v1"
+    settings.OPENROUTER_BASE_URL = NOWHERE + "/api/v1"
     return settings
 
 
@@ -46,4 +47,5 @@ def provider_urls(key_settings: Any, emulator: Emulator) -> Emulator:
     }
     key_settings.GOOGLE_BASE_URL = gemini_root(emulator)
     key_settings.FAL_API_BASE_URL = emulator.fal_api_url
+    key_settings.OPENROUTER_BASE_URL = emulator.openrouter_base_url
     return emulator

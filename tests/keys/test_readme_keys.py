@@ -16,7 +16,12 @@ from tests.emulator_tests.helpers import bfl_submit, gemini_body, gemini_post, g
 
 ROOT = Path(__file__).resolve().parents[2]
 READMES = (ROOT / "README.md", ROOT / "tests" / "emulator" / "README.md")
-PROVIDER_BY_PREFIX = {"sk-": Provider.OPENAI, "AIza": Provider.GOOGLE, "bfl-": Provider.BFL}
+PROVIDER_BY_PREFIX = {
+    "sk-or-": Provider.OPENROUTER,  # before OpenAI's sk-: the longest prefix names the provider
+    "sk-": Provider.OPENAI,
+    "AIza": Provider.GOOGLE,
+    "bfl-": Provider.BFL,
+}
 # A key in backticks, as the READMEs write them: `sk-test-emulator-key-0000`.
 EXAMPLE = re.compile(r"`((?:sk-|AIza|bfl-)[A-Za-z0-9_-]+)`")
 

@@ -12,6 +12,7 @@ from generation.providers.fal import FalClient
 from generation.providers.google import GeminiImages
 from generation.providers.http import HostAllowlist
 from generation.providers.openai_images import OpenAIImages
+from generation.providers.openrouter import OpenRouterImages
 from tests.emulator import Emulator
 from tests.emulator.routes import BFL_POLL_ALIASES, BFL_SUBMIT_ALIASES
 
@@ -19,6 +20,7 @@ OPENAI_KEY = "sk-test-emulator-key"
 BFL_KEY = "bfl-test-emulator-key"
 GOOGLE_KEY = "AIza-test-emulator-key"
 FAL_KEY = "fal-test-emulator-id:fal-test-emulator-secret-0000"
+OPENROUTER_KEY = "sk-or-v1-test-emulator-key"
 
 
 def bfl_allowlists(emulator: Emulator) -> tuple[HostAllowlist, HostAllowlist]:
@@ -97,3 +99,8 @@ def bfl(emulator: Emulator) -> BflClient:
 @pytest.fixture
 def gemini(emulator: Emulator) -> GeminiImages:
     return GeminiImages(Secret(GOOGLE_KEY), base_url=gemini_root(emulator))
+
+
+@pytest.fixture
+def openrouter(emulator: Emulator) -> OpenRouterImages:
+    return OpenRouterImages(Secret(OPENROUTER_KEY), base_url=emulator.openrouter_base_url)

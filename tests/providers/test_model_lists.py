@@ -13,6 +13,7 @@ from generation.providers.base import KeyStatus, PermanentError, RetryableError
 from generation.providers.google import GeminiImages
 from generation.providers.openai_images import OpenAIImages
 from tests.emulator import Emulator
+from tests.emulator.catalog import OPENROUTER_MODELS
 from tests.providers.conftest import GOOGLE_KEY, OPENAI_KEY, gemini_root
 
 
@@ -88,3 +89,5 @@ def test_every_catalog_model_passes_its_providers_image_filter() -> None:
             assert model.api_model.startswith(openai_images.IMAGE_MODEL_PREFIXES), model.id
         if model.provider == Provider.GOOGLE:
             assert google.is_image_model(model.api_model), model.id
+        if model.provider == Provider.OPENROUTER:  # the emulator's list names it as an image model
+            assert "image" in OPENROUTER_MODELS[model.api_model].output_modalities, model.id

@@ -51,6 +51,7 @@ def test_the_add_key_form_offers_one_choice_per_place_a_key_can_go(world: World)
         ("google", "Google Gemini"),
         ("openai_compatible", "OpenAI-compatible server (your own URL)"),
         ("fal", "fal.ai"),
+        ("openrouter", "OpenRouter"),
     ]
 
 
@@ -80,6 +81,17 @@ def test_an_entry_accepts_only_its_own_endpoints(provider: ProviderEntry) -> Non
         assert not provider.accepts(Endpoint(places[0].region, "https://llm.example.com/v1"))
     if not provider.takes_base_url:
         assert not provider.accepts(Endpoint(base_url="https://llm.example.com/v1"))
+
+
+def test_a_key_is_told_apart_by_its_longest_prefix() -> None:
+    """OpenRouter keys (sk-or-) start like OpenAI's (sk-): each form says whose key it is."""
+    openrouter_key = "sk-or-v1-" + secrets.token_hex(32)
+    assert key_problem("openrouter", openrouter_key) is None
+    assert key_problem("openai", openrouter_key) == (
+        "That looks like an OpenRouter key. Choose that provider instead, or paste your OpenAI key."
+    )
+    assert "looks like an OpenAI key" in str(key_problem("openrouter", "sk-" + "a" * 40))
+    assert openrouter_key[9:] not in redact(f"OpenRouter said: {openrouter_key}")
 
 
 @pytest.mark.parametrize(

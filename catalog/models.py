@@ -32,6 +32,8 @@ class Provider(enum.StrEnum):
     GOOGLE = "google"
     BUILTIN = "builtin"
     OPENAI_COMPATIBLE = "openai_compatible"
+    HIAPI = "hiapi"
+    APIMART = "apimart"
 
 
 class Family(enum.StrEnum):

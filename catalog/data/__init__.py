@@ -7,13 +7,15 @@ from types import MappingProxyType
 
 from catalog.models import CatalogModel
 
-from . import bfl, google, local, openai
+from . import apimart, bfl, google, hiapi, local, openai
 from .common import AS_OF
 from .local import BUILTIN_MODEL_ID, SELF_HOSTED_MODEL_ID
 
 DEFAULT_MODEL_ID = "gpt-image-2"  # what the Generate page picks until a person chooses
 
-MODELS: tuple[CatalogModel, ...] = openai.MODELS + bfl.MODELS + google.MODELS + local.MODELS
+MODELS: tuple[CatalogModel, ...] = (
+    openai.MODELS + bfl.MODELS + google.MODELS + local.MODELS + hiapi.MODELS + apimart.MODELS
+)
 
 CATALOG: Mapping[str, CatalogModel] = MappingProxyType({m.id: m for m in MODELS})
 

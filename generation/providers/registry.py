@@ -23,7 +23,15 @@ from typing import Protocol
 
 from avatarapp.keys.secret import Secret
 from catalog import Provider
-from generation.providers import bfl, builtin, google, openai_compatible, openai_images
+from generation.providers import (
+    apimart,
+    bfl,
+    builtin,
+    google,
+    hiapi,
+    openai_compatible,
+    openai_images,
+)
 from generation.providers.base import (
     Endpoint,
     GenerationResult,
@@ -189,6 +197,40 @@ ENTRIES: tuple[ProviderEntry, ...] = (
         takes_base_url=True,
         check_key=openai_compatible.key_check,
         build_client=openai_compatible.client_for,
+    ),
+    # The gateways' keys start with sk- like OpenAI's [HiAPI: V; APIMart: T], so a pasted sk- key
+    # is not told "looks like an OpenAI key" here; the live check tells whose it is.
+    ProviderEntry(
+        name=Provider.HIAPI,
+        display_name="HiAPI",
+        key=KeyShape(
+            name="HiAPI",
+            pattern=re.compile(r"sk-[A-Za-z0-9_\-]{16,}"),
+            help="A HiAPI key starts with sk- and at least 16 letters, digits, - or _ "
+            "(HiAPI console -> API keys).",
+            prefix="sk-",
+            mask_prefix="sk-",
+            redaction=re.compile(r"(sk-)[A-Za-z0-9_\-]{6,}"),
+            header="authorization",
+        ),
+        check_key=hiapi.key_check,
+        build_client=hiapi.client_for,
+    ),
+    ProviderEntry(
+        name=Provider.APIMART,
+        display_name="APIMart",
+        key=KeyShape(
+            name="APIMart",
+            pattern=re.compile(r"sk-[A-Za-z0-9_\-]{16,}"),
+            help="An APIMart key starts with sk- and at least 16 letters, digits, - or _ "
+            "(APIMart console -> API keys).",
+            prefix="sk-",
+            mask_prefix="sk-",
+            redaction=re.compile(r"(sk-)[A-Za-z0-9_\-]{6,}"),
+            header="authorization",
+        ),
+        check_key=apimart.key_check,
+        build_client=apimart.client_for,
     ),
 )
 

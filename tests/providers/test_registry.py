@@ -46,6 +46,8 @@ def test_the_add_key_form_offers_one_choice_per_place_a_key_can_go(world: World)
         ("bfl-us", "Black Forest Labs (US only)"),
         ("google", "Google Gemini"),
         ("openai_compatible", "OpenAI-compatible server (your own URL)"),
+        ("hiapi", "HiAPI"),
+        ("apimart", "APIMart"),
     ]
 
 

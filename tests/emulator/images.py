@@ -12,7 +12,13 @@ from collections import OrderedDict
 from PIL import Image
 
 MIME_TYPES = {"png": "image/png", "jpeg": "image/jpeg", "webp": "image/webp"}
-PROVIDER_COLOURS = {"openai": 90, "bfl": 160, "gemini": 220}  # blue channel per provider
+PROVIDER_COLOURS = {
+    "openai": 90,
+    "bfl": 160,
+    "gemini": 220,
+    "hiapi": 40,
+    "apimart": 130,
+}  # blue channel per provider
 
 # A locked cache rather than functools.lru_cache: when hundreds of requests for one new size
 # arrive together, one thread encodes it and the others wait, instead of all encoding it at once.

@@ -24,10 +24,13 @@ SUBMIT_OPERATIONS = {"images.generate", "images.edit", "submit", "generateConten
 
 
 def prompt_text(provider: str, payload: Any) -> str:
-    """The text prompt of an image request, whatever the provider's body looks like: OpenAI and
-    BFL send `prompt`, Gemini sends text parts inside `contents` (camelCase or snake_case)."""
+    """The text prompt of an image request, whatever the provider's body looks like: OpenAI, BFL
+    and APIMart send `prompt`, HiAPI `input.prompt` (tasks) or `prompt`, Gemini sends text parts
+    inside `contents` (camelCase or snake_case)."""
     if not isinstance(payload, dict):
         return ""
+    if provider == "hiapi" and isinstance(payload.get("input"), dict):  # its task API
+        return str(payload["input"].get("prompt") or "")
     if provider != "gemini":
         return str(payload.get("prompt") or "")
     texts = [

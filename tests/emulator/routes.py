@@ -16,6 +16,9 @@ ALIASES = (
     "bfl-poll-eu",
     "bfl-poll-us",
     "bfl-delivery",
+    "hiapi",
+    "apimart",
+    "gateway-cdn",
 )
 BFL_SUBMIT_ALIASES = {"bfl", "bfl-eu", "bfl-us"}
 BFL_POLL_ALIASES = {"bfl-poll-global", "bfl-poll-eu", "bfl-poll-us"}
@@ -24,6 +27,15 @@ _GENERATE_CONTENT = re.compile(r"/v1beta/models/[^/:]+:generateContent")
 _PREDICT = re.compile(r"/v1beta/models/[^/:]+:predict")  # Imagen's, shut down: always 404
 _OPENAI_MODEL = re.compile(r"/v1/models/[^/]+")
 _BFL_SUBMIT = re.compile(r"/v1/[A-Za-z0-9.\-]+")
+_GATEWAY_TASK = re.compile(r"/v1/tasks/[^/]+")
+# (gateway, method, path) -> operation; task polls are matched by _GATEWAY_TASK.
+_GATEWAY_OPERATIONS = {
+    ("hiapi", "POST", "/v1/tasks"): "submit",
+    ("hiapi", "GET", "/v1/tasks"): "tasks.list",
+    ("hiapi", "POST", "/v1/images/generations"): "images.generate",
+    ("apimart", "POST", "/v1/images/generations"): "submit",
+    ("apimart", "GET", "/v1/models"): "models.list",
+}
 
 
 def classify(alias: str, method: str, path: str) -> tuple[str, str]:
@@ -47,6 +59,14 @@ def classify(alias: str, method: str, path: str) -> tuple[str, str]:
         if method == "GET" and _OPENAI_MODEL.fullmatch(path):
             return "openai", "models.get"
         return "openai", "unknown"
+    if alias in ("hiapi", "apimart"):
+        if method == "GET" and _GATEWAY_TASK.fullmatch(path):
+            return alias, "poll"
+        return alias, _GATEWAY_OPERATIONS.get((alias, method, path), "unknown")
+    if alias == "gateway-cdn":  # /<gateway>/<task id>.png
+        gateway = path.strip("/").split("/", 1)[0]
+        known = gateway in ("hiapi", "apimart") and method == "GET"
+        return (gateway, "delivery") if known else ("hiapi", "unknown")
     if alias == "bfl-delivery":
         return "bfl", "delivery" if method == "GET" else "unknown"
     if path == "/v1/get_result" and method == "GET":
@@ -60,7 +80,7 @@ def classify(alias: str, method: str, path: str) -> tuple[str, str]:
 
 
 def api_key(provider: str, req: Request) -> str | None:
-    if provider == "openai":
+    if provider in ("openai", "hiapi", "apimart"):
         auth = req.header("authorization") or ""
         return auth[7:].strip() or None if auth.lower().startswith("bearer ") else None
     if provider == "bfl":

@@ -2,7 +2,8 @@
 
 Host aliases: the whole 127.0.0.0/8 is loopback on Linux, so with host 127.0.0.1 the aliases are
 127.0.0.1 (OpenAI, Gemini, admin), .2 BFL global, .3 BFL EU, .4 BFL US, .5-.7 the regional BFL
-poll hosts and .8 the BFL delivery host, all on the same port. Where extra loopback addresses
+poll hosts, .8 the BFL delivery host, .9 HiAPI, .10 APIMart and .11 the gateways' result CDN, all
+on the same port. Where extra loopback addresses
 are not available (another OS, or a non-loopback host such as 0.0.0.0 in a container), the
 "port" mode puts every alias on the same host with consecutive ports instead.
 """
@@ -18,7 +19,7 @@ from decimal import Decimal
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
 
-from tests.emulator import admin, bfl_api, gemini_api, openai_api, schemas
+from tests.emulator import admin, bfl_api, gateway_api, gemini_api, openai_api, schemas
 from tests.emulator.config import EmulatorConfig
 from tests.emulator.faults import FaultRule
 from tests.emulator.recorder import RecordedRequest
@@ -200,6 +201,14 @@ class Emulator:
         return self.url("bfl-us")
 
     @property
+    def hiapi_base_url(self) -> str:
+        return self.url("hiapi")
+
+    @property
+    def apimart_base_url(self) -> str:
+        return self.url("apimart")
+
+    @property
     def admin_url(self) -> str:
         return f"{self.url('main')}/_emulator"
 
@@ -210,6 +219,8 @@ class Emulator:
             "bfl": self.bfl_base_url,
             "bfl_eu": self.bfl_eu_base_url,
             "bfl_us": self.bfl_us_base_url,
+            "hiapi": self.hiapi_base_url,
+            "apimart": self.apimart_base_url,
             "admin": self.admin_url,
             **{f"alias:{alias}": self.url(alias) for alias in self._servers},
         }
@@ -226,6 +237,8 @@ class Emulator:
                 response = openai_api.handle(self.state, req)
             elif provider == "gemini":
                 response = gemini_api.handle(self.state, req)
+            elif provider in ("hiapi", "apimart"):
+                response = gateway_api.handle(self, req)
             else:
                 response = bfl_api.handle(self, req)
         except Exception:

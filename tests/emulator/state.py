@@ -16,6 +16,7 @@ from tests.emulator.catalog import (
 )
 from tests.emulator.config import EmulatorConfig
 from tests.emulator.faults import FaultBook
+from tests.emulator.gateway_tasks import GatewayStore
 from tests.emulator.recorder import Recorder
 
 
@@ -54,6 +55,7 @@ class EmulatorState:
         self.recorder = Recorder(self.config.record_limit)
         self.faults = FaultBook()
         self.bfl = BflStore(self.config)
+        self.gateways = GatewayStore(self.config)
         self.rates = RateWindows()
         # Set when the server stops, so sleeping handlers give up at once.
         self.stopping = threading.Event()
@@ -63,6 +65,7 @@ class EmulatorState:
         self.recorder.clear(self.config.record_limit)
         self.faults.clear()
         self.bfl.reset(self.config)
+        self.gateways.reset(self.config)
         self.rates.clear()
 
     def model_list(self, provider: str) -> list[str]:

@@ -23,7 +23,16 @@ from generation.provider_keys.services import NewKey, key_add
 from personas.models import Persona
 from tests.conftest import World
 from tests.emulator import Emulator
-from tests.providers.conftest import BFL_KEY, GOOGLE_KEY, OPENAI_KEY, bfl_allowlists, gemini_root
+from tests.providers.conftest import (
+    APIMART_KEY,
+    BFL_KEY,
+    GOOGLE_KEY,
+    HIAPI_KEY,
+    OPENAI_KEY,
+    bfl_allowlists,
+    gateway_settings,
+    gemini_root,
+)
 
 LOOK = {
     "skin_tone": "medium brown",
@@ -53,6 +62,8 @@ def providers(settings: Any, emulator: Emulator) -> Emulator:
         list(delivery.hosts),
         delivery.scheme,
     )
+    for name, value in gateway_settings(emulator).items():
+        setattr(settings, name, value == "true" if name.startswith("ALLOW_") else value)
     return emulator
 
 
@@ -88,6 +99,8 @@ def add_keys(membership: Membership, *, bfl_region: str = "global") -> dict[str,
         ("openai", OPENAI_KEY, ""),
         ("bfl", BFL_KEY, bfl_region),
         ("google", GOOGLE_KEY, ""),
+        ("hiapi", HIAPI_KEY, ""),
+        ("apimart", APIMART_KEY, ""),
     ]:
         new = NewKey(
             provider=provider, region=region, base_url="", label=f"{provider} team", personal=False

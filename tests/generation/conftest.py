@@ -99,14 +99,21 @@ def add_keys(membership: Membership, *, bfl_region: str = "global") -> dict[str,
         ("openai", OPENAI_KEY, ""),
         ("bfl", BFL_KEY, bfl_region),
         ("google", GOOGLE_KEY, ""),
-        ("hiapi", HIAPI_KEY, ""),
-        ("apimart", APIMART_KEY, ""),
     ]:
         new = NewKey(
             provider=provider, region=region, base_url="", label=f"{provider} team", personal=False
         )
         keys[provider], _ = key_add(membership=membership, new=new, plain=plain)
     return keys
+
+
+def add_gateway_keys(membership: Membership) -> None:
+    """Workspace keys for HiAPI and APIMart, checked live against the emulator."""
+    for provider, plain in [("hiapi", HIAPI_KEY), ("apimart", APIMART_KEY)]:
+        new = NewKey(
+            provider=provider, region="", base_url="", label=f"{provider} team", personal=False
+        )
+        key_add(membership=membership, new=new, plain=plain)
 
 
 def store_every_key(membership: Membership) -> None:

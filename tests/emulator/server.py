@@ -219,9 +219,9 @@ class Emulator:
             "bfl": self.bfl_base_url,
             "bfl_eu": self.bfl_eu_base_url,
             "bfl_us": self.bfl_us_base_url,
+            "admin": self.admin_url,
             "hiapi": self.hiapi_base_url,
             "apimart": self.apimart_base_url,
-            "admin": self.admin_url,
             **{f"alias:{alias}": self.url(alias) for alias in self._servers},
         }
 

@@ -30,7 +30,15 @@ from tests.keys.factories import store_key
 from tests.markup import attribute, find, find_all, text
 
 GENERATE = reverse("generation:generate")
-GROUPS = ["Built-in renderer", "OpenAI", "Black Forest Labs", "Google", "Your own server"]
+GROUPS = [
+    "Built-in renderer",
+    "OpenAI",
+    "Black Forest Labs",
+    "Google",
+    "Your own server",
+    "HiAPI",
+    "APIMart",
+]
 
 
 @pytest.fixture

@@ -31,6 +31,7 @@ def key_settings(settings: Any) -> Any:
     settings.OPENAI_BASE_URL = NOWHERE + "/v1"
     settings.BFL_BASE_URLS = {"global": NOWHERE, "eu": NOWHERE, "us": NOWHERE}
     settings.GOOGLE_BASE_URL = NOWHERE
+    settings.HIAPI_BASE_URL = settings.APIMART_BASE_URL = NOWHERE
     return settings
 
 
@@ -44,4 +45,6 @@ def provider_urls(key_settings: Any, emulator: Emulator) -> Emulator:
         "us": emulator.bfl_us_base_url,
     }
     key_settings.GOOGLE_BASE_URL = gemini_root(emulator)
+    key_settings.HIAPI_BASE_URL = emulator.hiapi_base_url
+    key_settings.APIMART_BASE_URL = emulator.apimart_base_url
     return emulator

@@ -304,7 +304,8 @@ if not DEBUG and not (KEY_ENCRYPTION_KEYS and KEY_FINGERPRINT_SECRET):
 KEY_DEV_SECRETS_FILE = VAR_DIR / "dev-keyring.json" if DEBUG else None
 # Live key checks run while a person waits: the whole check ends within this many seconds.
 KEY_CHECK_TIMEOUT_SECONDS = env_int("KEY_CHECK_TIMEOUT_SECONDS", 6, minimum=1)
-# OpenAI-compatible base URLs on loopback / private networks (a self-hosted server on the LAN).
+# OpenAI-compatible base URLs, and the result URLs gateways (hiapi, APIMart) name, on loopback /
+# private networks (a self-hosted server on the LAN; the provider emulator in tests).
 ALLOW_PRIVATE_PROVIDER_HOSTS = env_bool("ALLOW_PRIVATE_PROVIDER_HOSTS", False)
 # Where provider calls go; tests point these at the provider emulator.
 OPENAI_BASE_URL = env_str("OPENAI_BASE_URL") or "https://api.openai.com/v1"
@@ -315,6 +316,8 @@ BFL_BASE_URLS = {
 }
 GOOGLE_BASE_URL = env_str("GOOGLE_BASE_URL") or "https://generativelanguage.googleapis.com"
 OPENROUTER_BASE_URL = env_str("OPENROUTER_BASE_URL") or "https://openrouter.ai/api/v1"
+HIAPI_BASE_URL = env_str("HIAPI_BASE_URL") or "https://api.hiapi.ai"
+APIMART_BASE_URL = env_str("APIMART_BASE_URL") or "https://api.apimart.ai"
 # Addresses BFL names in its answers: polls (they carry the key) and result downloads go only to
 # these hosts (a leading dot: that domain and every name below it), over this scheme
 # (a key is sent only to its provider's own hosts, over https). Tests point them at the

@@ -34,6 +34,8 @@ class Provider(enum.StrEnum):
     OPENAI_COMPATIBLE = "openai_compatible"
     FAL = "fal"
     OPENROUTER = "openrouter"
+    HIAPI = "hiapi"
+    APIMART = "apimart"
 
 
 class Family(enum.StrEnum):

@@ -69,7 +69,11 @@ def key_problem(provider: str, key: str) -> str | None:
     # A server the user runs may take any provider's key (Google's own OpenAI-compatible
     # endpoint takes a Google key), so only keys for a named provider are told "that looks like".
     owner = _prefixed_for(key)
-    if owner is not None and owner.name != chosen.name and not chosen.takes_base_url:
+    # A provider whose keys share another's prefix (the gateways' sk- keys, OpenAI's too) takes
+    # such keys; a longer prefix of another provider's (sk-or-: OpenRouter) still names it.
+    owner_prefix = owner.key.prefix if owner is not None and owner.key is not None else ""
+    shared = bool(shape.prefix) and owner_prefix == shape.prefix
+    if owner is not None and owner.name != chosen.name and not (chosen.takes_base_url or shared):
         return (
             f"That looks like {_an(owner.display_name)} key. Choose that provider instead, or "
             f"paste your {shape.name} key."

@@ -24,10 +24,12 @@ from typing import Protocol
 from avatarapp.keys.secret import Secret
 from catalog import Provider
 from generation.providers import (
+    apimart,
     bfl,
     builtin,
     fal,
     google,
+    hiapi,
     openai_compatible,
     openai_images,
     openrouter,
@@ -123,8 +125,8 @@ class ProviderEntry:
         return f"{self.key.mask_prefix if self.key else ''}…{last4 or '••••'}"
 
 
-# In the Generate page's order; the Add key form lists the providers that take a key, in this
-# order too.
+# In the Generate page's order (a server of the workspace's own last); the Add key form lists the
+# providers that take a key, in this order too.
 ENTRIES: tuple[ProviderEntry, ...] = (
     ProviderEntry(
         name=Provider.BUILTIN,
@@ -189,22 +191,6 @@ ENTRIES: tuple[ProviderEntry, ...] = (
         list_models=google.model_list,
     ),
     ProviderEntry(
-        name=Provider.OPENAI_COMPATIBLE,
-        display_name="Your own server",
-        # Any printable key: a server of the user's may take any provider's key (Google's own
-        # OpenAI-compatible endpoint takes a Google key).
-        key=KeyShape(
-            name="OpenAI-compatible server",
-            pattern=re.compile(r"[\x21-\x7e]{1,}"),
-            help="The key may contain only printable characters, no spaces.",
-            header="authorization",
-        ),
-        takes_base_url=True,
-        price_entered=True,
-        check_key=openai_compatible.key_check,
-        build_client=openai_compatible.client_for,
-    ),
-    ProviderEntry(
         name=Provider.FAL,
         display_name="fal.ai",
         # A key is its id and its secret joined by a colon, as fal's dashboard shows it (fal
@@ -242,6 +228,58 @@ ENTRIES: tuple[ProviderEntry, ...] = (
         check_key=openrouter.key_check,
         build_client=openrouter.client_for,
         list_models=openrouter.model_list,
+    ),
+    # The gateways' keys start with sk- like OpenAI's [HiAPI: V; APIMart: T], so a pasted sk- key
+    # is not told "looks like an OpenAI key" here; the live check tells whose it is.
+    ProviderEntry(
+        name=Provider.HIAPI,
+        display_name="HiAPI",
+        key=KeyShape(
+            name="HiAPI",
+            pattern=re.compile(r"sk-[A-Za-z0-9_\-]{16,}"),
+            help="A HiAPI key starts with sk- and at least 16 letters, digits, - or _ "
+            "(HiAPI console -> API keys).",
+            prefix="sk-",
+            mask_prefix="sk-",
+            redaction=re.compile(r"(sk-)[A-Za-z0-9_\-]{6,}"),
+            header="authorization",
+        ),
+        price_entered=True,
+        check_key=hiapi.key_check,
+        build_client=hiapi.client_for,
+    ),
+    ProviderEntry(
+        name=Provider.APIMART,
+        display_name="APIMart",
+        key=KeyShape(
+            name="APIMart",
+            pattern=re.compile(r"sk-[A-Za-z0-9_\-]{16,}"),
+            help="An APIMart key starts with sk- and at least 16 letters, digits, - or _ "
+            "(APIMart console -> API keys).",
+            prefix="sk-",
+            mask_prefix="sk-",
+            redaction=re.compile(r"(sk-)[A-Za-z0-9_\-]{6,}"),
+            header="authorization",
+        ),
+        price_entered=True,
+        check_key=apimart.key_check,
+        build_client=apimart.client_for,
+    ),
+    ProviderEntry(
+        name=Provider.OPENAI_COMPATIBLE,
+        display_name="Your own server",
+        # Any printable key: a server of the user's may take any provider's key (Google's own
+        # OpenAI-compatible endpoint takes a Google key).
+        key=KeyShape(
+            name="OpenAI-compatible server",
+            pattern=re.compile(r"[\x21-\x7e]{1,}"),
+            help="The key may contain only printable characters, no spaces.",
+            header="authorization",
+        ),
+        takes_base_url=True,
+        price_entered=True,
+        check_key=openai_compatible.key_check,
+        build_client=openai_compatible.client_for,
     ),
 )
 

@@ -27,6 +27,7 @@ from catalog import (
     status,
 )
 from catalog.models import FixedSizes, RatioOnly
+from catalog.rules import WorkspacePriceRule
 from generation.providers.registry import display_name
 
 MODELS = list(CATALOG.values())
@@ -63,12 +64,24 @@ PRODUCT_MODELS = {
     "imagen-4-fast",
     "imagen-4",
     "imagen-4-ultra",
+    # fal.ai's queue models (issue 16).
+    "fal-qwen-image-2",
+    "fal-qwen-image-2-pro",
+    "fal-seedream-4.5",
+    "fal-nano-banana-2",
     # OpenRouter's names for Gemini and Seedream (issue 16).
     "openrouter-gemini-2.5-flash-image",
     "openrouter-gemini-3-pro-image-preview",
     "openrouter-seedream-4.5",
     BUILTIN_MODEL_ID,
     SELF_HOSTED_MODEL_ID,
+    # The gateways (issue 16): their ids carry the gateway's name.
+    "hiapi-gpt-image-2",
+    "hiapi-qwen-image-2",
+    "hiapi-flux-1-1-pro",
+    "apimart-gpt-image-2",
+    "apimart-qwen-image-2",
+    "apimart-nano-banana-2",
 }
 
 
@@ -115,7 +128,10 @@ def test_identity_and_protocol(model):
     assert isinstance(model.family, Family)
     assert model.display_name
     assert model.api_model
-    assert model.is_async is (model.provider is Provider.BFL)
+    # Submit and poll: BFL, fal's queue and the gateways' task APIs (hiapi's FLUX1.1 [pro] answers
+    # at once).
+    task_apis = {Provider.BFL, Provider.FAL, Provider.HIAPI, Provider.APIMART}
+    assert model.is_async is (model.provider in task_apis and model.id != "hiapi-flux-1-1-pro")
 
 
 @pytest.mark.parametrize("model", MODELS, ids=IDS)
@@ -157,7 +173,9 @@ def test_every_possible_combination_has_a_price(model):
             continue
         result = estimate(model.id, params, reference_count=model.capabilities.max_references)
         assert isinstance(result.amount_usd, Decimal)
-        free = model.id in (BUILTIN_MODEL_ID, SELF_HOSTED_MODEL_ID)
+        # Priced by the workspace, no price entered yet: $0 (a self-hosted server, HiAPI's Qwen).
+        unpriced = isinstance(model.price, WorkspacePriceRule) and model.price.default_usd == 0
+        free = model.id == BUILTIN_MODEL_ID or unpriced
         assert (result.amount_usd == 0) if free else (result.amount_usd > 0)
         assert result.rule == model.price.name
         made += 1

@@ -44,6 +44,13 @@ class EmulatorConfig:
     fal_result_ttl: float = 3600.0
     fal_large_result_ttl: float = 360.0
     fal_large_result_bytes: int = 10_240
+    # Gateways (HiAPI, APIMart): how long result URLs live (HiAPI's example: 7 days; APIMart's:
+    # 24 h), a base URL to put results on instead of the emulator's CDN alias (e.g. a private or
+    # metadata address, for the adapters' SSRF guard), and APIMart's `url` as a plain string
+    # (True), a list (False) or either at random (None), as its two doc pages differ.
+    gateway_result_ttl: float = 86400.0
+    gateway_result_base: str | None = None
+    apimart_url_as_string: bool | None = None
 
     # Simulated per-key request limits (None: report generous limits, never enforce).
     openai_rpm: int | None = None

@@ -18,6 +18,8 @@ PROVIDER_COLOURS = {
     "gemini": 220,
     "fal": 30,
     "openrouter": 40,
+    "hiapi": 60,
+    "apimart": 130,
 }  # blue channel per provider
 
 # A locked cache rather than functools.lru_cache: when hundreds of requests for one new size

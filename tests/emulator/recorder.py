@@ -30,13 +30,15 @@ SUBMIT_OPERATIONS = {
 
 
 def prompt_text(provider: str, payload: Any) -> str:
-    """The text prompt of an image request, whatever the provider's body looks like: OpenAI and
-    BFL send `prompt`, Gemini sends text parts inside `contents` (camelCase or snake_case),
-    OpenRouter chat messages."""
+    """The text prompt of an image request, whatever the provider's body looks like: OpenAI, BFL
+    and APIMart send `prompt`, HiAPI `input.prompt` (tasks) or `prompt`, Gemini sends text parts
+    inside `contents` (camelCase or snake_case), OpenRouter chat messages."""
     if not isinstance(payload, dict):
         return ""
     if provider == "openrouter":
         return _chat_text(payload)
+    if provider == "hiapi" and isinstance(payload.get("input"), dict):  # its task API
+        return str(payload["input"].get("prompt") or "")
     if provider != "gemini":
         return str(payload.get("prompt") or "")
     texts = [

@@ -21,6 +21,9 @@ ALIASES = (
     "fal-api",
     "fal-delivery",
     "openrouter",
+    "hiapi",
+    "apimart",
+    "gateway-cdn",
 )
 BFL_SUBMIT_ALIASES = {"bfl", "bfl-eu", "bfl-us"}
 BFL_POLL_ALIASES = {"bfl-poll-global", "bfl-poll-eu", "bfl-poll-us"}
@@ -35,6 +38,15 @@ OPENROUTER_ROUTES = {
     ("POST", "/api/v1/chat/completions"): "chat.completions",
     ("GET", "/api/v1/key"): "key",
     ("GET", "/api/v1/models"): "models.list",
+}
+_GATEWAY_TASK = re.compile(r"/v1/tasks/[^/]+")
+# (gateway, method, path) -> operation; task polls are matched by _GATEWAY_TASK.
+_GATEWAY_OPERATIONS = {
+    ("hiapi", "POST", "/v1/tasks"): "submit",
+    ("hiapi", "GET", "/v1/tasks"): "tasks.list",
+    ("hiapi", "POST", "/v1/images/generations"): "images.generate",
+    ("apimart", "POST", "/v1/images/generations"): "submit",
+    ("apimart", "GET", "/v1/models"): "models.list",
 }
 
 
@@ -63,6 +75,14 @@ def classify(alias: str, method: str, path: str) -> tuple[str, str]:
         return "openai", "unknown"
     if alias == "openrouter":
         return "openrouter", OPENROUTER_ROUTES.get((method, path), "unknown")
+    if alias in ("hiapi", "apimart"):
+        if method == "GET" and _GATEWAY_TASK.fullmatch(path):
+            return alias, "poll"
+        return alias, _GATEWAY_OPERATIONS.get((alias, method, path), "unknown")
+    if alias == "gateway-cdn":  # /<gateway>/<task id>.png
+        gateway = path.strip("/").split("/", 1)[0]
+        known = gateway in ("hiapi", "apimart") and method == "GET"
+        return (gateway, "delivery") if known else ("hiapi", "unknown")
     if alias == "bfl-delivery":
         return "bfl", "delivery" if method == "GET" else "unknown"
     if path == "/v1/get_result" and method == "GET":
@@ -88,7 +108,7 @@ def _fal_operation(alias: str, method: str, path: str) -> str:
 
 
 def api_key(provider: str, req: Request) -> str | None:
-    if provider in ("openai", "openrouter"):
+    if provider in ("openai", "openrouter", "hiapi", "apimart"):
         auth = req.header("authorization") or ""
         return auth[7:].strip() or None if auth.lower().startswith("bearer ") else None
     if provider == "bfl":

@@ -40,6 +40,9 @@ SCHEMA_FOR_OPERATION = {
     ("openai", "images.edit.json"): "openai.images.edits.jsonbody",
     ("gemini", "generateContent"): "gemini.generateContent",
     ("openrouter", "chat.completions"): "openrouter.chatCompletions",
+    ("hiapi", "submit"): "hiapi.tasks",
+    ("hiapi", "images.generate"): "hiapi.images.generations",
+    ("apimart", "submit"): "apimart.images.generations",
 }
 
 # Lower sorts first: the provider reports the first issue, and unknown fields come first on

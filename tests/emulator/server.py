@@ -2,10 +2,11 @@
 
 Host aliases: the whole 127.0.0.0/8 is loopback on Linux, so with host 127.0.0.1 the aliases are
 127.0.0.1 (OpenAI, Gemini, admin), .2 BFL global, .3 BFL EU, .4 BFL US, .5-.7 the regional BFL
-poll hosts, .8 the BFL delivery host, .9-.11 fal's queue, platform API and CDN hosts and .12
-OpenRouter, all on the same port. Where extra loopback addresses
-are not available (another OS, or a non-loopback host such as 0.0.0.0 in a container), the
-"port" mode puts every alias on the same host with consecutive ports instead.
+poll hosts, .8 the BFL delivery host, .9-.11 fal's queue, platform API and CDN hosts, .12
+OpenRouter, .13 HiAPI, .14 APIMart and .15 the gateways' result CDN, all on the same port. Where
+extra loopback addresses are not available (another OS, or a non-loopback host such as 0.0.0.0
+in a container), the "port" mode puts every alias on the same host with consecutive ports
+instead.
 """
 
 from __future__ import annotations
@@ -23,6 +24,7 @@ from tests.emulator import (
     admin,
     bfl_api,
     fal_api,
+    gateway_api,
     gemini_api,
     openai_api,
     openrouter_api,
@@ -221,6 +223,14 @@ class Emulator:
         return f"{self.url('openrouter')}/api/v1"
 
     @property
+    def hiapi_base_url(self) -> str:
+        return self.url("hiapi")
+
+    @property
+    def apimart_base_url(self) -> str:
+        return self.url("apimart")
+
+    @property
     def admin_url(self) -> str:
         return f"{self.url('main')}/_emulator"
 
@@ -235,6 +245,8 @@ class Emulator:
             "fal_queue": self.fal_queue_url,
             "fal_api": self.fal_api_url,
             "openrouter": self.openrouter_base_url,
+            "hiapi": self.hiapi_base_url,
+            "apimart": self.apimart_base_url,
             **{f"alias:{alias}": self.url(alias) for alias in self._servers},
         }
 
@@ -254,6 +266,8 @@ class Emulator:
                 response = fal_api.handle(self, req)
             elif provider == "openrouter":
                 response = openrouter_api.handle(self.state, req)
+            elif provider in ("hiapi", "apimart"):
+                response = gateway_api.handle(self, req)
             else:
                 response = bfl_api.handle(self, req)
         except Exception:

@@ -17,6 +17,7 @@ from tests.emulator.catalog import (
 from tests.emulator.config import EmulatorConfig
 from tests.emulator.fal_queue import FalStore
 from tests.emulator.faults import FaultBook
+from tests.emulator.gateway_tasks import GatewayStore
 from tests.emulator.recorder import Recorder
 
 
@@ -56,6 +57,7 @@ class EmulatorState:
         self.faults = FaultBook()
         self.bfl = BflStore(self.config)
         self.fal = FalStore(self.config)
+        self.gateways = GatewayStore(self.config)
         self.rates = RateWindows()
         # Set when the server stops, so sleeping handlers give up at once.
         self.stopping = threading.Event()
@@ -66,6 +68,7 @@ class EmulatorState:
         self.faults.clear()
         self.bfl.reset(self.config)
         self.fal.reset(self.config)
+        self.gateways.reset(self.config)
         self.rates.clear()
 
     def model_list(self, provider: str) -> list[str]:

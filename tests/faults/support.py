@@ -34,7 +34,12 @@ from django.db import connection
 from avatarapp.celery import app
 from tests.emulator import Emulator
 from tests.faults.zygote import die_with_parent
-from tests.providers.conftest import bfl_host_settings, fal_host_settings, gemini_root
+from tests.providers.conftest import (
+    bfl_host_settings,
+    fal_host_settings,
+    gateway_settings,
+    gemini_root,
+)
 
 ROOT = Path(__file__).resolve().parents[2]
 STARTUP_SECONDS = 45
@@ -208,6 +213,7 @@ def process_env(emulator: Emulator, timing: Timing) -> dict[str, str]:
         "BFL_US_BASE_URL": emulator.bfl_us_base_url,
         **bfl_host_settings(emulator),
         **fal_host_settings(emulator),
+        **gateway_settings(emulator),
         "DATABASE_URL": database_url(),
         "REDIS_URL": "redis://127.0.0.1:1/0",  # each process is given its own test's Redis
         "DJANGO_SETTINGS_MODULE": "avatarapp.settings",

@@ -1,4 +1,5 @@
-"""Every provider fault the emulator can play, OpenAI, BFL, Gemini and OpenRouter side by
+"""Every provider fault the emulator can play, OpenAI, BFL, Gemini, fal.ai, OpenRouter, HiAPI and
+APIMart side by
 side in one batch on a real worker process. Each image ends succeeded, failed with a reason a person
 can act on, or flagged for reconciliation, by its deadline; retries stay within the bound and
 never come sooner than the provider's retry-after; polls never wait longer than the backoff cap
@@ -8,8 +9,8 @@ from __future__ import annotations
 
 import itertools
 from collections import defaultdict
-from collections.abc import Callable
 from datetime import timedelta
+from functools import partial
 from typing import Any
 
 import pytest
@@ -23,7 +24,7 @@ from tests.emulator import Emulator
 from tests.emulator.recorder import SUBMIT_OPERATIONS
 from tests.faults.checks import all_terminal, check_outcomes, describe
 from tests.faults.support import Stack, wait_for
-from tests.generation.conftest import add_fal_key, make_persona
+from tests.generation.conftest import add_fal_key, add_gateway_keys, make_persona
 
 OK = ("succeeded", "")
 FLAGGED = ("needs_reconciliation", "ambiguous")
@@ -37,7 +38,13 @@ def everywhere(outcome: tuple[str, str]) -> dict[str, tuple[str, str]]:
         "bfl": outcome,
         "fal": outcome,
         "openrouter": outcome,
+        **gateways(outcome),
     }
+
+
+def gateways(outcome: tuple[str, str]) -> dict[str, tuple[str, str]]:
+    """The same end for the image of each task gateway (submit and poll, as BFL)."""
+    return {"hiapi": outcome, "apimart": outcome}
 
 
 # persona -> (prompt marker, {provider: (status, error kind)}, retry-after the provider asks for)
@@ -57,34 +64,35 @@ FAULTS: dict[str, tuple[str, dict[str, tuple[str, str]], float]] = {
         | {"google": ("failed", "moderation"), "openrouter": ("failed", "moderation")},
         0,
     ),
+    # A gateway task that succeeds with no output: failed, as Gemini's text-only answer.
     "text only": (
         "[fault:no_image]",
-        everywhere(OK)
-        | {
-            "google": ("failed", "failed"),
-            "fal": ("failed", "failed"),
-            "openrouter": ("failed", "failed"),
-        },
+        everywhere(("failed", "failed")) | {"openai": OK, "bfl": OK},
         0,
     ),
-    "expired url": ("[fault:expired_url]", everywhere(OK) | {"bfl": FLAGGED, "fal": FLAGGED}, 0),
+    "expired url": (
+        "[fault:expired_url]",
+        everywhere(OK) | {"bfl": FLAGGED, "fal": FLAGGED, **gateways(FLAGGED)},
+        0,
+    ),
     "task not found": (
         "[fault:task_not_found]",
-        everywhere(OK) | {"bfl": FLAGGED, "fal": FLAGGED},
+        everywhere(OK) | {"bfl": FLAGGED, "fal": FLAGGED, **gateways(FLAGGED)},
         0,
     ),
     "poll 503": ("[fault:poll_unavailable=2]", everywhere(OK), 0),
-    # Polls answer 503 until long after a short deadline: flagged (BFL billed at submit, fal once
-    # it completes). Only the BFL and fal images are given the short deadline: the others have
-    # nothing to poll.
+    # Polls answer 503 until long after a short deadline: flagged (the task was accepted, and may
+    # be billed), with its task id. Only the polled images (BFL, fal, the gateways) are given the
+    # short deadline: the others have nothing to poll.
     "past deadline": (
         "[fault:poll_unavailable=1000]",
-        everywhere(OK) | {"bfl": FLAGGED, "fal": FLAGGED},
+        everywhere(OK) | {"bfl": FLAGGED, "fal": FLAGGED, **gateways(FLAGGED)},
         0,
     ),
 }
-SHORT_DEADLINE = 3  # from BFL's first 503 to a poll: a few more such polls, then the end
-PROVIDER_RETRY_AFTER = 10  # what BFL's 503s ask for: longer than our backoff cap
+SHORT_DEADLINE = 3  # from the first 503 to a poll: a few more such polls, then the end
+PROVIDER_RETRY_AFTER = 10  # what the 503s ask for: longer than our backoff cap
+POLLED = ("bfl", "fal", "hiapi", "apimart")
 
 
 def emulated(provider: str) -> str:
@@ -96,8 +104,8 @@ def by_provider_and_prompt(emulator: Emulator, operations: set[str]) -> dict:
     times: dict[tuple[str, str], list[float]] = defaultdict(list)
     for record in emulator.requests:
         if record.operation in operations:
-            # A poll's task is in BFL's query, in fal's path.
-            key = record.prompt if record.operation != "poll" else record.query or record.path
+            # A poll names its task in the query (BFL) or the path (fal, the gateways).
+            key = record.prompt if record.operation != "poll" else f"{record.path}?{record.query}"
             times[(record.provider, key)].append(record.time)
     return {key: sorted(found) for key, found in times.items()}
 
@@ -111,48 +119,63 @@ def test_every_provider_fault_ends_in_a_clear_state_within_the_deadline(
 ) -> None:
     providers.configure(default_retry_after=PROVIDER_RETRY_AFTER)
     editor = team.membership("editor")
+    add_fal_key(team.membership("owner"))
+    add_gateway_keys(team.membership("owner"))
     personas = [
         make_persona(editor, name=name, occupation=f"marketer {marker}")
         for name, (marker, *_) in FAULTS.items()
     ]
-    add_fal_key(team.membership("owner"))
     models = [
         "gpt-image-2",
         "gemini-2.5-flash-image",
         "flux-2-pro",
         "fal-qwen-image-2",
         "openrouter-gemini-2.5-flash-image",
+        "hiapi-gpt-image-2",
+        "apimart-gpt-image-2",
     ]
-    batch = services.BatchRequest(
-        [str(p.pk) for p in personas], ["builtin:corporate"], models, 1, "1:1", "1K", "low"
-    )
-    job, image_ids = services.batch_create(membership=editor, batch=batch)
+    jobs, image_ids = [], []
+    for start in range(0, len(models), services.MAX_MODELS):  # a batch compares up to 4 models
+        batch = services.BatchRequest(
+            [str(p.pk) for p in personas],
+            ["builtin:corporate"],
+            models[start : start + services.MAX_MODELS],
+            1,
+            "1:1",
+            "1K",
+            "low",
+        )
+        job, ids = services.batch_create(membership=editor, batch=batch)
+        jobs.append(job.pk)
+        image_ids.extend(ids)
     stack.start_beat()
     stack.start_worker(concurrency=6)
     hurried = list(
-        Image.objects.filter(job=job, persona_name="past deadline", provider__in=["bfl", "fal"])
+        Image.objects.filter(job__in=jobs, persona_name="past deadline", provider__in=POLLED)
     )
-    for image_id in sorted(image_ids, key=lambda i: i not in {h.pk for h in hurried}):  # first
+    hurried_ids = {image.pk for image in hurried}
+    for image_id in sorted(image_ids, key=lambda i: i not in hurried_ids):  # those first
         enqueue_image(image_id)
-    # The short deadline starts once BFL has accepted (and billed) the task and answered a poll
-    # with 503, so however long a loaded machine takes to get there, the image lives what the row
-    # is about: polls that do not succeed, then the deadline. (Started earlier, a slow start could
-    # spend it before the submit, and the image would end "failed: deadline", another path.)
+    # The short deadline starts once the provider has accepted (and may bill) the task and
+    # answered a poll with 503, so however long a loaded machine takes to get there, the image
+    # lives what the row is about: polls that do not succeed, then the deadline. (Started
+    # earlier, a slow start could spend it before the submit, and the image would end "failed:
+    # deadline", another path.)
     for image in hurried:
-        wait_for(polled(image, providers), 120, "a poll of a hurried image")
+        wait_for(partial(was_polled, image, providers), 120, f"a poll of {image.provider}")
         short = timezone.now() + timedelta(seconds=SHORT_DEADLINE)
         Image.objects.filter(pk=image.pk).update(deadline_at=short)
 
     # A deadline on the condition only: on a busy machine the batch just takes longer.
-    wait_for(lambda: all_terminal([job.pk]), 180, "every image to end")
-    images = check_outcomes([job.pk], providers)
+    wait_for(lambda: all_terminal(jobs), 180, "every image to end")
+    images = check_outcomes(jobs, providers)
     for image in images:
         _marker, expected, _asked = FAULTS[image.persona_name]
         assert (image.status, image.error_kind) == expected[image.provider], describe([image])
         if image.status == "failed":
             assert len(image.error_message) > 30, describe([image])  # a sentence, not a code
         assert image.finished_at is not None
-        if image not in hurried:  # 30 minutes: ended by it with room to spare
+        if image.pk not in hurried_ids:  # 30 minutes: ended by it with room to spare
             assert image.finished_at <= image.deadline_at, describe([image])
         if image.persona_name == "always 5xx":
             assert image.attempts == failed_attempts.MAX_ATTEMPTS
@@ -177,18 +200,19 @@ def test_every_provider_fault_ends_in_a_clear_state_within_the_deadline(
         assert all(gap < PROVIDER_RETRY_AFTER for gap in gaps(times)), (task, gaps(times))
 
 
-def polled(image: Image, emulator: Emulator) -> Callable[[], bool]:
-    return lambda: bool(polls_of(image, emulator))
+def was_polled(image: Image, emulator: Emulator) -> bool:
+    return bool(polls_of(image, emulator))
 
 
 def polls_of(image: Image, emulator: Emulator) -> list[float]:
-    """When the image's task was polled (its id is in BFL's polling URL's query, in fal's path)."""
+    """When the image's task was polled (its id is in BFL's polling URL's query, in the path of
+    fal's or a gateway's)."""
     image.refresh_from_db(fields=["provider_request_id"])
     task = image.provider_request_id
     return [
         r.time
         for r in emulator.requests
-        if r.operation == "poll" and task and (task in r.query or task in r.path)
+        if r.operation == "poll" and task and task in f"{r.path}?{r.query}"
     ]
 
 

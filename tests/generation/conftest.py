@@ -24,13 +24,16 @@ from personas.models import Persona
 from tests.conftest import World
 from tests.emulator import Emulator
 from tests.providers.conftest import (
+    APIMART_KEY,
     BFL_KEY,
     FAL_KEY,
     GOOGLE_KEY,
+    HIAPI_KEY,
     OPENAI_KEY,
     OPENROUTER_KEY,
     bfl_allowlists,
     fal_host_settings,
+    gateway_settings,
     gemini_root,
 )
 
@@ -73,6 +76,8 @@ def providers(settings: Any, emulator: Emulator) -> Emulator:
         fal["FAL_QUEUE_SCHEME"],
     )
     settings.FAL_DELIVERY_ORIGINS = [fal["FAL_DELIVERY_ORIGINS"]]
+    for name, value in gateway_settings(emulator).items():
+        setattr(settings, name, value == "true" if name.startswith("ALLOW_") else value)
     return emulator
 
 
@@ -123,6 +128,15 @@ def add_fal_key(membership: Membership) -> Any:
     new = NewKey(provider="fal", region="", base_url="", label="fal team", personal=False)
     key, _ = key_add(membership=membership, new=new, plain=FAL_KEY)
     return key
+
+
+def add_gateway_keys(membership: Membership) -> None:
+    """Workspace keys for HiAPI and APIMart, checked live against the emulator."""
+    for provider, plain in [("hiapi", HIAPI_KEY), ("apimart", APIMART_KEY)]:
+        new = NewKey(
+            provider=provider, region="", base_url="", label=f"{provider} team", personal=False
+        )
+        key_add(membership=membership, new=new, plain=plain)
 
 
 def store_every_key(membership: Membership) -> None:

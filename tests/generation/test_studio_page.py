@@ -30,7 +30,17 @@ from tests.keys.factories import store_key
 from tests.markup import attribute, find, find_all, text
 
 GENERATE = reverse("generation:generate")
-GROUPS = ["Built-in renderer", "OpenAI", "Black Forest Labs", "Google", "Your own server"]
+GROUPS = [
+    "Built-in renderer",
+    "OpenAI",
+    "Black Forest Labs",
+    "Google",
+    "fal.ai",
+    "OpenRouter",
+    "HiAPI",
+    "APIMart",
+    "Your own server",
+]
 
 
 @pytest.fixture

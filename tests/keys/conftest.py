@@ -33,6 +33,7 @@ def key_settings(settings: Any) -> Any:
     settings.GOOGLE_BASE_URL = NOWHERE
     settings.FAL_API_BASE_URL = NOWHERE + "/v1"
     settings.OPENROUTER_BASE_URL = NOWHERE + "/api/v1"
+    settings.HIAPI_BASE_URL = settings.APIMART_BASE_URL = NOWHERE
     return settings
 
 
@@ -48,4 +49,6 @@ def provider_urls(key_settings: Any, emulator: Emulator) -> Emulator:
     key_settings.GOOGLE_BASE_URL = gemini_root(emulator)
     key_settings.FAL_API_BASE_URL = emulator.fal_api_url
     key_settings.OPENROUTER_BASE_URL = emulator.openrouter_base_url
+    key_settings.HIAPI_BASE_URL = emulator.hiapi_base_url
+    key_settings.APIMART_BASE_URL = emulator.apimart_base_url
     return emulator

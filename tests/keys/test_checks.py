@@ -229,6 +229,7 @@ def test_a_silent_server_never_holds_the_page(
     key_settings.BFL_BASE_URLS = {"global": silent_server}
     key_settings.GOOGLE_BASE_URL = silent_server
     key_settings.FAL_API_BASE_URL = silent_server + "/v1"
+    key_settings.HIAPI_BASE_URL = key_settings.APIMART_BASE_URL = silent_server
     plain = bfl_key() if provider == Provider.BFL else openai_key()
     plain = google_key() if provider == Provider.GOOGLE else plain
     started = time.monotonic()

@@ -23,7 +23,7 @@ PROVIDER_BY_PREFIX = {
     "bfl-": Provider.BFL,
 }
 # A key in backticks, as the READMEs write them: `sk-test-emulator-key-0000`.
-EXAMPLE = re.compile(r"`((?:sk-|AIza|bfl-)[A-Za-z0-9_-]+)`")
+EXAMPLE = re.compile(r"`((?:sk-|AIza|bfl-)[A-Za-z0-9_-]{8,})`")  # not a bare prefix like `sk-or-`
 
 
 def _examples() -> list[tuple[Provider, str]]:

@@ -7,12 +7,14 @@ from urllib.parse import urlsplit
 import pytest
 
 from avatarapp.keys.secret import Secret
+from generation.providers import apimart, hiapi
 from generation.providers.bfl import BflClient
 from generation.providers.fal import FalClient
 from generation.providers.google import GeminiImages
 from generation.providers.http import HostAllowlist
 from generation.providers.openai_images import OpenAIImages
 from generation.providers.openrouter import OpenRouterImages
+from generation.providers.task_gateway import TaskGatewayClient
 from tests.emulator import Emulator
 from tests.emulator.routes import BFL_POLL_ALIASES, BFL_SUBMIT_ALIASES
 
@@ -21,6 +23,8 @@ BFL_KEY = "bfl-test-emulator-key"
 GOOGLE_KEY = "AIza-test-emulator-key"
 FAL_KEY = "fal-test-emulator-id:fal-test-emulator-secret-0000"
 OPENROUTER_KEY = "sk-or-v1-test-emulator-key"
+HIAPI_KEY = "sk-test-hiapi-emulator-key"
+APIMART_KEY = "sk-test-apimart-emulator-key"
 
 
 def bfl_allowlists(emulator: Emulator) -> tuple[HostAllowlist, HostAllowlist]:
@@ -104,3 +108,33 @@ def gemini(emulator: Emulator) -> GeminiImages:
 @pytest.fixture
 def openrouter(emulator: Emulator) -> OpenRouterImages:
     return OpenRouterImages(Secret(OPENROUTER_KEY), base_url=emulator.openrouter_base_url)
+
+
+def gateway_settings(emulator: Emulator) -> dict[str, str]:
+    """HiAPI and APIMart on the emulator, as the environment variables a worker process reads. Their
+    results are on the emulator's loopback CDN alias, which the SSRF guard lets through only when
+    private provider hosts are allowed."""
+    return {
+        "HIAPI_BASE_URL": emulator.hiapi_base_url,
+        "APIMART_BASE_URL": emulator.apimart_base_url,
+        "ALLOW_PRIVATE_PROVIDER_HOSTS": "true",
+    }
+
+
+def gateway_client(
+    emulator: Emulator, provider: str, key: str | None = None, *, allow_private: bool = True
+) -> TaskGatewayClient:
+    """The adapter of `provider` ("hiapi" or "apimart") on the emulator."""
+    if provider == "hiapi":
+        return hiapi.HiapiClient(
+            hiapi.DIALECT,
+            Secret(key or HIAPI_KEY),
+            base_url=emulator.hiapi_base_url,
+            allow_private_results=allow_private,
+        )
+    return TaskGatewayClient(
+        apimart.DIALECT,
+        Secret(key or APIMART_KEY),
+        base_url=emulator.apimart_base_url,
+        allow_private_results=allow_private,
+    )

@@ -49,9 +49,11 @@ def test_the_add_key_form_offers_one_choice_per_place_a_key_can_go(world: World)
         ("bfl-eu", "Black Forest Labs (EU only)"),
         ("bfl-us", "Black Forest Labs (US only)"),
         ("google", "Google Gemini"),
-        ("openai_compatible", "OpenAI-compatible server (your own URL)"),
         ("fal", "fal.ai"),
         ("openrouter", "OpenRouter"),
+        ("hiapi", "HiAPI"),
+        ("apimart", "APIMart"),
+        ("openai_compatible", "OpenAI-compatible server (your own URL)"),
     ]
 
 

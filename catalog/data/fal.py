@@ -103,7 +103,7 @@ MODELS: tuple[CatalogModel, ...] = (
     _fal(
         "fal-qwen-image-2",
         "fal-ai/qwen-image-2/text-to-image",
-        "Qwen Image 2.0 (fal.ai)",
+        "Qwen Image 2.0 via fal.ai",
         family=Family.FLUX,  # short descriptive phrases; its edit endpoint takes <= 800 characters
         sizing=_QWEN_SIZES,
         price=_per_image("fal-qwen-image-2", "0.035"),  # text-to-image and edit alike [V]
@@ -116,7 +116,7 @@ MODELS: tuple[CatalogModel, ...] = (
     _fal(
         "fal-qwen-image-2-pro",
         "fal-ai/qwen-image-2/pro/text-to-image",
-        "Qwen Image 2.0 Pro (fal.ai)",
+        "Qwen Image 2.0 Pro via fal.ai",
         family=Family.FLUX,
         sizing=_QWEN_SIZES,
         price=_per_image("fal-qwen-image-2-pro", "0.075"),
@@ -129,7 +129,7 @@ MODELS: tuple[CatalogModel, ...] = (
     _fal(
         "fal-seedream-4.5",
         "fal-ai/bytedance/seedream/v4.5/text-to-image",
-        "Seedream 4.5 (fal.ai)",
+        "Seedream 4.5 via fal.ai",
         family=Family.FLUX,
         sizing=_SEEDREAM_SIZES,
         price=_per_image("fal-seedream-4.5", "0.04"),  # per output image; we ask for one [V]
@@ -142,7 +142,7 @@ MODELS: tuple[CatalogModel, ...] = (
     _fal(
         "fal-nano-banana-2",
         "fal-ai/nano-banana-2",
-        "Nano Banana 2 (fal.ai)",
+        "Nano Banana 2 via fal.ai",
         family=Family.GEMINI,
         sizing=_NANO_BANANA_SIZES,
         # $0.08 at 1K, x1.5 at 2K, x2 at 4K (web search and high thinking, which cost more, are

@@ -136,7 +136,7 @@ class AddKeyForm(forms.Form):
         widget=forms.URLInput(attrs={"autocomplete": "off", "placeholder": "https://"}),
     )
     model_name = forms.CharField(
-        label="Model name on your server",
+        label="Model on your server",
         required=False,
         max_length=200,
         help_text="Only for an OpenAI-compatible server: the model it runs, e.g. flux-dev. Empty: "

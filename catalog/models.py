@@ -13,7 +13,7 @@ from datetime import date
 from decimal import Decimal
 from typing import Literal, TypedDict
 
-from .rules import AnyPriceRule
+from .rules import AnyPriceRule, WorkspacePriceRule
 
 # --- The one user vocabulary (every model's choices are mapped from these) ------------------------
 
@@ -184,6 +184,12 @@ class CatalogModel:
     # some (else our estimate); a workspace's own history replaces it (generation.latency).
     typical_seconds: int
     notes: str = ""
+
+    @property
+    def priced_by_workspace(self) -> bool:
+        """Its price is what the workspace enters on its key (a server of its own, a gateway
+        price we do not hold)."""
+        return isinstance(self.price, WorkspacePriceRule)
 
 
 # --- Results --------------------------------------------------------------------------------------

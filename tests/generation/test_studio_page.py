@@ -104,6 +104,8 @@ def test_models_are_grouped_by_provider_with_a_good_at_line(editor: Client) -> N
     assert tile_text(page, "builtin", "price") == "free · about 1 s"
     # Default settings (4:5, 1K, medium): one FLUX.2 [pro] megapixel, 3 credits.
     assert tile_text(page, "flux-2-pro", "price") == "$0.03 an image · about 15 s"
+    # Priced by what the workspace enters on its key, not "free".
+    assert tile_text(page, "openai-compatible", "price").startswith("the price on your key ·")
 
 
 def test_models_without_a_key_are_disabled_and_say_how_to_add_one(editor: Client) -> None:

@@ -49,10 +49,10 @@ def dom_id(model_id: str) -> str:
 
 def price_per_image(model: CatalogModel, settings: Settings) -> str:
     """ "$0.04 an image", "free", "the price on your key", or what the model cannot make at these
-    settings. The picture's own price: without a prompt yet, token-priced models are priced for an empty one, not for the
-    catalog's 4,096-token allowance, which would triple a cheap image's price; the batch's
-    estimate then adds what its real prompts can cost. A model the workspace prices itself says
-    so: its price is on the key, not ours to show."""
+    settings. The picture's own price: without a prompt yet, token-priced models are priced for
+    an empty one, not for the catalog's 4,096-token allowance, which would triple a cheap image's
+    price; the batch's estimate then adds what its real prompts can cost. A model the workspace
+    prices itself says so: its price is on the key, not ours to show."""
     if model.priced_by_workspace:
         return "the price on your key"
     try:

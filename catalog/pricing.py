@@ -260,7 +260,8 @@ def actual_cost(
             detail = f"{usage.output_tokens} image output tokens x ${price}/1M"
         case WorkspacePriceRule():
             amount, detail = _table_fallback(rule, params, n_images, workspace_price)
-            basis = "workspace_price"
+            # Nothing entered: the catalog's own default stood in for it.
+            basis = "price_table" if workspace_price is None else "workspace_price"
         case _ if workspace_price is not None:
             each, detail = _entered(workspace_price)
             amount, detail = each * n_images, f"{n_images} x ({detail})"

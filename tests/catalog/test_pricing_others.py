@@ -140,6 +140,8 @@ def test_self_hosted_price_is_set_by_the_workspace():
     cost = actual_cost("openai-compatible", Usage(), params, workspace_price=Decimal("0.012"))
     assert cost.amount_usd == Decimal("0.012")
     assert cost.basis == "workspace_price"
+    unentered = actual_cost("openai-compatible", Usage(), params)  # nothing entered on the key
+    assert (unentered.amount_usd, unentered.basis) == (Decimal(0), "price_table")
 
 
 def test_workspace_price_must_be_a_decimal():

@@ -6,10 +6,11 @@ worker task enqueued after the transaction commits (ids only); the sweeper enque
 that message is lost (generation.removal, generation.sweeper).
 
 Images still being made: a queued one is cancelled first (its reservation is released, nothing
-was spent), and so is one waiting on an asynchronous provider (the provider bills it whatever we
-do, so that cost is settled, as the Cancel button does). One that a worker is calling the
-provider for or storing right now cannot be stopped, and deleting its row under the worker would
-leave files nobody removes: the whole delete is refused with a sentence, and nothing changes.
+was spent), and so is one waiting on an asynchronous provider, as the Cancel button does (settled
+as billed, or released when a provider that can cancel dropped it unbilled from its queue). One
+that a worker is calling the provider for or storing right now cannot be stopped, and deleting
+its row under the worker would leave files nobody removes: the whole delete is refused with a
+sentence, and nothing changes.
 """
 
 from __future__ import annotations

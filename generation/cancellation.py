@@ -2,9 +2,18 @@
 image that is still waiting.
 
     queued  -> cancelled: nothing was sent, so the reservation goes back.
-    polling -> cancelled: the provider has accepted the task and bills it whatever we do now, so
-                          what it bills is settled (the credits it reported at submit, else the
-                          catalog's list price) and the next scheduled poll finds nothing to do.
+    polling -> cancelled: the provider has accepted the task. A provider that can cancel (its
+                          registry entry says so: fal) is asked to drop it; one still waiting in
+                          the provider's queue is dropped unbilled, so the reservation goes back.
+                          Otherwise (running, finished, a provider that cannot cancel, or the
+                          cancel call failing) the provider bills it whatever we do now, so what
+                          it bills is settled (the credits it reported at submit, else the
+                          catalog's list price). Either way the next scheduled poll finds nothing
+                          to do.
+
+The cancel call runs in the web request of the Cancel button, bounded by the adapter's short
+cancel timeout: the person learns at once whether the image cost anything, and a task would only
+race the next poll. Whatever goes wrong with that call, the image is still cancelled (and settled).
 
 Running and storing images cannot be stopped (a worker is calling the provider or storing its
 answer), and a finished one has nothing left to stop: cancelling those changes nothing.
@@ -12,6 +21,7 @@ answer), and a finished one has nothing left to stop: cancelling those changes n
 
 from __future__ import annotations
 
+import logging
 from typing import Any
 
 from django.core.exceptions import PermissionDenied
@@ -24,6 +34,10 @@ from catalog import Usage, actual_cost, resolve_params
 from generation import ledger
 from generation.key_selection import entered_price
 from generation.models import Image
+from generation.provider_call import prepare_poll
+from generation.providers.base import PendingTask
+
+log = logging.getLogger(__name__)
 
 Status = Image.Status
 CANCELLED: dict[str, Any] = {"error_message": "Cancelled.", "error_kind": "cancelled"}
@@ -47,12 +61,17 @@ def _cancel_polling(image: Image) -> bool:
     # Read again: the row the caller holds may predate the submit, and so miss the credits BFL
     # reported. A row still polling has them (they are set by the move into polling).
     polling = (
-        Image.objects.select_related("provider_key")
+        Image.objects.select_related("provider_key", "job")  # the job: the creator's keys
         .filter(pk=image.pk, status=Status.POLLING)
         .first()
     )
     if polling is None:
         return False
+    if _dropped_at_provider(polling):
+        if not Image.objects.move(image.pk, Status.POLLING, Status.CANCELLED, **CANCELLED):
+            return False
+        ledger.release(polling, "cancelled while queued at the provider, which dropped it unbilled")
+        return True
     params = resolve_params(
         polling.model_id, polling.aspect_ratio, polling.resolution, polling.quality
     )
@@ -82,3 +101,18 @@ def _cancel_polling(image: Image) -> bool:
         detail="cancelled after the provider accepted the task",
     )
     return True
+
+
+def _dropped_at_provider(image: Image) -> bool:
+    """Whether the provider dropped the task before it ran (so bills nothing). Any failure to ask
+    counts as not dropped: the cancel then settles what the provider may bill, as it always has."""
+    task = PendingTask(image.provider_request_id, image.polling_url, image.provider_credits)
+    try:
+        return prepare_poll(image).cancel(task)
+    except Exception as error:  # a provider error, timeout or odd answer must not fail Cancel
+        log.warning(
+            "Could not cancel image %s at its provider (%s); settled as billed.",
+            image.pk,
+            type(error).__name__,
+        )
+        return False

@@ -34,7 +34,13 @@ from generation.providers.base import (
     ReferenceImage,
 )
 from generation.providers.redaction import redact
-from generation.providers.registry import REGISTRY, AsyncClient, ProviderEntry, SyncClient
+from generation.providers.registry import (
+    REGISTRY,
+    AsyncClient,
+    Cancellable,
+    ProviderEntry,
+    SyncClient,
+)
 from personas.models import ReferenceImage as PersonaReference
 
 # The request fields the pipeline stores for the built-in renderer, passed on in `extra`.
@@ -60,6 +66,7 @@ class ProviderCall:
     _generate: Callable[[], GenerationResult] | None = None
     _submit: Callable[[], PendingTask] | None = None
     _poll: Callable[[PendingTask], PollOutcome] | None = None
+    _cancel: Callable[[PendingTask], bool] | None = None
 
     def generate(self) -> GenerationResult:
         assert self._generate is not None
@@ -75,6 +82,14 @@ class ProviderCall:
         assert self._poll is not None
         with _scrubbed():
             return self._poll(task)
+
+    def cancel(self, task: PendingTask) -> bool:
+        """Ask the provider to drop `task`: True when it was dropped before it ran (unbilled);
+        False when the provider cannot cancel, or the task ran or had finished."""
+        if self._cancel is None:
+            return False
+        with _scrubbed():
+            return self._cancel(task)
 
 
 def images_for_call() -> QuerySet[Image]:
@@ -148,11 +163,15 @@ def prepare_call(image: Image) -> ProviderCall:
 
 
 def prepare_poll(image: Image) -> ProviderCall:
-    """A poll of an asynchronous provider needs the key and the client, not the request, whose
-    reference images would otherwise be read from storage again on every poll."""
+    """A poll (or a cancel) of an asynchronous provider needs the key and the client, not the
+    request, whose reference images would otherwise be read from storage again on every poll."""
     _, entry = _entry_for(image)
     chosen = choose_key(image, entry.name)
-    polled = cast(AsyncClient, entry.build_client(chosen.secret, chosen.endpoint))
+    client = entry.build_client(chosen.secret, chosen.endpoint)
     return ProviderCall(
-        True, chosen.key_id, workspace_price=chosen.workspace_price, _poll=polled.poll
+        True,
+        chosen.key_id,
+        workspace_price=chosen.workspace_price,
+        _poll=cast(AsyncClient, client).poll,
+        _cancel=cast(Cancellable, client).cancel if entry.cancels else None,
     )

@@ -74,6 +74,8 @@ FIXED_FIELDS: Mapping[str, Mapping[str, object]] = {
 }
 NO_OUTPUT_FORMAT = ("fal-ai/bytedance/seedream/",)  # its schema has no output_format
 EDIT_PROMPT_LIMITS = {"fal-ai/qwen-image-2/": 800}  # characters, on the edit endpoints
+# A cancel runs while a person waits on the Cancel button: well under POLL_TIMEOUT, two calls.
+CANCEL_TIMEOUT = httpx.Timeout(5.0, connect=3.0)
 
 
 def endpoint_id(request: ImageRequest) -> str:
@@ -180,18 +182,24 @@ class FalClient:
         )
 
     def cancel(self, task: PendingTask) -> bool:
-        """Ask fal to drop the request: a queued one is removed (and never billed), a running one
-        is signalled and its runner decides. False when it had already finished or is unknown."""
-        cancel_url = self._queue_url(self._status(task).get("cancel_url"), "cancel")
+        """Ask fal to drop the request; True when it was dropped before it ran. A queued one is
+        removed and never billed; a running one is only signalled (its runner decides, and fal
+        may bill the time it ran); a finished or unknown one cannot be cancelled: False for
+        those. Both calls are short (CANCEL_TIMEOUT): a person is waiting on the Cancel button."""
+        status = self._status(task, timeout=CANCEL_TIMEOUT)
+        cancel_url = self._queue_url(status.get("cancel_url"), "cancel")
         try:
-            response = self._http.put(cancel_url, headers=self._headers(), timeout=POLL_TIMEOUT)
+            response = self._http.put(cancel_url, headers=self._headers(), timeout=CANCEL_TIMEOUT)
         except httpx.TransportError as error:
             raise transport_error(error, provider=NAME, idempotent=True) from None
         if response.status_code in (400, 404):  # ALREADY_COMPLETED, NOT_FOUND
             return False
         if response.status_code not in (200, 202):
             raise _refusal(response, missing=ErrorKind.RESULT_EXPIRED)
-        return True
+        # fal answers a queued and a running request alike [PROVIDERS-2.md 1.6], so the status
+        # read just before says which it was. A request its runner picked up in between may
+        # bill its first moments; that window is a round trip.
+        return status.get("status") == "IN_QUEUE"
 
     def check_key(self) -> KeyCheck:
         """fal's price lookup is free and needs a key."""
@@ -228,10 +236,12 @@ class FalClient:
             )
         return url
 
-    def _status(self, task: PendingTask) -> dict[str, Any]:
+    def _status(
+        self, task: PendingTask, *, timeout: httpx.Timeout = POLL_TIMEOUT
+    ) -> dict[str, Any]:
         url = self._queue_url(task.polling_url, "status")  # checked again before the key goes
         try:
-            response = self._http.get(url, headers=self._headers(), timeout=POLL_TIMEOUT)
+            response = self._http.get(url, headers=self._headers(), timeout=timeout)
         except httpx.TransportError as error:
             raise transport_error(error, provider=NAME, idempotent=True) from None
         if response.status_code not in (200, 202):

@@ -56,6 +56,14 @@ class AsyncClient(Protocol):
     def poll(self, task: PendingTask) -> PollOutcome: ...
 
 
+class Cancellable(Protocol):
+    """An asynchronous client that can ask its provider to drop a submitted task (fal)."""
+
+    def cancel(self, task: PendingTask) -> bool:
+        """True when the provider dropped the task before it ran, so bills nothing for it."""
+        ...
+
+
 @dataclass(frozen=True, kw_only=True)
 class KeyShape:
     """What a provider's API keys look like, and how they are shown and hidden."""
@@ -91,6 +99,9 @@ class ProviderEntry:
     price_entered: bool = False
     # The provider reports the account's credit balance on a key check ("Credits left").
     reports_credits: bool = False
+    # Its client can ask the provider to drop a submitted task (Cancellable): the Cancel button
+    # asks it, and releases the reservation when the task was dropped before it ran.
+    cancels: bool = False
     # The model draws from the persona's reference photos (the built-in renderer draws from its
     # look instead, so the photos are not read from storage for it).
     sends_references: bool = True
@@ -208,6 +219,7 @@ ENTRIES: tuple[ProviderEntry, ...] = (
             ),
             header="authorization",
         ),
+        cancels=True,
         check_key=fal.key_check,
         build_client=fal.client_for,
     ),

@@ -128,6 +128,21 @@ def test_status_result_and_cancel_use_the_urls_fal_returns(
     assert ("cancel", 400) in operations
 
 
+def test_a_cancel_reports_dropped_only_for_a_request_still_in_the_queue(
+    fal: FalClient, emulator: Emulator
+) -> None:
+    """A running request is only signalled (its runner decides, and fal may bill it)."""
+    emulator.configure(latency_seconds=3)  # 0.9 s in the queue, then running
+    task = fal.submit(qwen())
+    headers = {"authorization": "Key fal-test-emulator-id:fal-test-emulator-secret-0000"}
+    deadline = time.monotonic() + 5
+    while httpx.get(task.polling_url, headers=headers).json()["status"] == "IN_QUEUE":
+        assert time.monotonic() < deadline, "the request never started"
+        time.sleep(0.05)
+    assert fal.cancel(task) is False
+    assert [r.status for r in emulator.requests if r.operation == "cancel"] == [202]
+
+
 def test_a_url_rebuilt_with_the_sub_path_finds_nothing(fal: FalClient) -> None:
     task = fal.submit(qwen())
     rebuilt = task.polling_url.replace("/qwen-image-2/", "/qwen-image-2/text-to-image/")

@@ -36,6 +36,7 @@ from generation.key_selection import entered_price
 from generation.models import Image
 from generation.provider_call import prepare_poll
 from generation.providers.base import PendingTask
+from generation.providers.registry import REGISTRY
 
 log = logging.getLogger(__name__)
 
@@ -106,6 +107,9 @@ def _cancel_polling(image: Image) -> bool:
 def _dropped_at_provider(image: Image) -> bool:
     """Whether the provider dropped the task before it ran (so bills nothing). Any failure to ask
     counts as not dropped: the cancel then settles what the provider may bill, as it always has."""
+    known = REGISTRY.get(image.provider)
+    if known is None or not known.cancels:
+        return False  # nothing to ask: no key opened, no client built
     task = PendingTask(image.provider_request_id, image.polling_url, image.provider_credits)
     try:
         return prepare_poll(image).cancel(task)

@@ -92,6 +92,6 @@ def test_walk_favourite_tag_and_reuse(live_server, browser: Browser) -> None:
     expect(page.get_by_role("checkbox", name=walk[0].style_name, exact=True)).to_be_checked()
     expect(page.get_by_role("checkbox", name=re.compile("Built-in"))).to_be_checked()
     expect(page.get_by_label("Aspect ratio")).to_have_value("4:5")
-    expect(page.get_by_label("Seed")).to_have_value(str(walk[0].seed))
+    expect(page.get_by_role("spinbutton", name="Seed")).to_have_value(str(walk[0].seed))
     expect(page.locator("#estimate")).to_contain_text("1 portrait")
     check_page(page, "32-generate-reused")

@@ -149,7 +149,7 @@ def test_every_provider_fault_ends_in_a_clear_state_within_the_deadline(
         jobs.append(job.pk)
         image_ids.extend(ids)
     stack.start_beat()
-    stack.start_worker(concurrency=6)
+    stack.start_worker(concurrency=12)  # 105 images (7 providers x 15 faults), as 6 did for 45
     hurried = list(
         Image.objects.filter(job__in=jobs, persona_name="past deadline", provider__in=POLLED)
     )

@@ -59,8 +59,13 @@ def resolve(data: QueryDict, membership: Membership) -> Selection:
     return Selection(ids)
 
 
+def posted_ids(data: QueryDict) -> list[str]:
+    """The ticked ids as posted, unchecked: one `image` field each, or gallery.js's `images`."""
+    return data.getlist("image") + [i for i in data.get("images", "").split(",") if i]
+
+
 def _ids(data: QueryDict) -> list[uuid.UUID]:
-    posted = data.getlist("image") + [i for i in data.get("images", "").split(",") if i]
+    posted = posted_ids(data)
     if len(posted) > SELECTION_LIMIT:
         raise _too_many()
     found = []

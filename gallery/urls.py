@@ -1,6 +1,6 @@
 from django.urls import path
 
-from gallery.views import browse, bulk, cover, image_tags, jobs, lightbox
+from gallery.views import browse, bulk, compare, cover, image_tags, jobs, lightbox
 
 app_name = "gallery"
 
@@ -21,6 +21,14 @@ urlpatterns = [
     # --- end of the lightbox
     # Batches: the history of every batch
     path("jobs/", jobs.history, name="jobs"),
+    # Compare: a batch's models side by side, one row large, or 2-4 portraits from a gallery.
+    path("jobs/<uuid:job_id>/compare/", compare.job_compare, name="job_compare"),
+    path(
+        "jobs/<uuid:job_id>/compare/rows/<int:number>/",
+        compare.job_compare_row,
+        name="job_compare_row",
+    ),
+    path("gallery/compare/", compare.chosen_compare, name="chosen_compare"),
     # Galleries: the workspace's, a persona's (shown on its page), filters, bulk actions, covers.
     path("gallery/", browse.gallery, name="gallery"),
     path("gallery/filters/", browse.filters, name="filters"),

@@ -52,6 +52,8 @@ MEMBER_PAGES: list[Page] = [
     ("gallery:gallery",),
     ("gallery:filters",),
     ("gallery:jobs",),
+    ("gallery:job_compare", "job"),
+    ("gallery:job_compare_row", "job", "first_row"),
     ("generation:costs",),
     ("keys:list",),
     ("keys:workspace", "team"),
@@ -87,6 +89,7 @@ class Site:
     job: Job
     image: Image
     invitation_token: str
+    first_row: int = 1  # the compare view's row page
 
     def url(self, page: Page) -> str:
         name, *fields = page

@@ -2,12 +2,12 @@
 
 The selection (gallery.selection) is resolved here, on the server, inside the workspace named by
 the form and the member's role in it; then the action runs on it. Who may do what:
-- favourite, unfavourite, download a ZIP: every member, viewers included (a favourite is the
-  member's own; downloading is looking);
+- favourite, unfavourite, download a ZIP, compare: every member, viewers included (a favourite
+  is the member's own; downloading and comparing are looking);
 - add or remove a tag, delete: editors and above (tags are the workspace's shared vocabulary,
   and deleting is an editor's decision, like every other change to the workspace's work).
-Every answer but the ZIP returns to the gallery page it came from, with a sentence saying what
-happened (or why nothing did).
+Every answer but the ZIP and a comparison (gallery.views.compare) returns to the gallery page it
+came from, with a sentence saying what happened (or why nothing did).
 """
 
 from __future__ import annotations
@@ -21,6 +21,7 @@ from django.http import Http404, HttpResponse, HttpResponseBase
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.http import urlencode
 from django.utils.text import slugify
 from django.views.decorators.http import require_POST
 
@@ -29,9 +30,10 @@ from avatarapp.workspaces.access import get_membership, require_role
 from avatarapp.workspaces.models import Membership
 from avatarapp.workspaces.roles import Role
 from gallery import services
+from gallery.compare import CompareError, compare_chosen
 from gallery.deletion import StillBeingMade, image_delete
 from gallery.models import Tag
-from gallery.selection import Selection, SelectionError, resolve
+from gallery.selection import Selection, SelectionError, posted_ids, resolve
 from gallery.views.common import back_to
 from gallery.zipstream import zip_response
 
@@ -122,6 +124,21 @@ def _zip(request: WorkspaceRequest, m: Membership, s: Selection, back: str) -> H
     return zip_response(s.images.iterator(chunk_size=200), name)
 
 
+def _compare(request: WorkspaceRequest, m: Membership, s: Selection, back: str) -> HttpResponse:
+    """Checked here, so a refusal shows on the gallery page it came from; the ids ticked as
+    posted, not the resolved selection, so one that names nothing is refused, not dropped."""
+    chosen = (
+        [str(pk) for pk in s.ids] if request.POST.get("all") == "1" else posted_ids(request.POST)
+    )
+    try:
+        compare_chosen(m, chosen)
+    except CompareError as error:
+        messages.error(request, str(error))
+        return redirect(back)
+    query = urlencode({"workspace": str(m.workspace_id), "images": ",".join(chosen)})
+    return redirect(f"{reverse('gallery:chosen_compare')}?{query}")
+
+
 ACTIONS: dict[str, Action] = {
     "favourite": _favourite,
     "unfavourite": _unfavourite,
@@ -129,6 +146,7 @@ ACTIONS: dict[str, Action] = {
     "untag": _untag,
     "delete": _delete,
     "zip": _zip,
+    "compare": _compare,
 }
 
 

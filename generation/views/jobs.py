@@ -25,7 +25,14 @@ def _job_context(
     request: WorkspaceRequest, job: Job, can_edit: bool, *, with_images: bool = True
 ) -> dict[str, object]:
     images = list(job.images.filter(deleted_at=None)) if with_images else []
-    return {"job": job, "images": images, "summary": summarize(job), "can_edit": can_edit}
+    return {
+        "job": job,
+        "images": images,
+        "summary": summarize(job),
+        "can_edit": can_edit,
+        # Two models or more: the page links to their comparison (gallery.compare).
+        "comparable": len({image.model_id for image in images}) >= 2,
+    }
 
 
 @require_GET

@@ -1,6 +1,8 @@
 /* The image page (lightbox): the left and right arrow keys go to the previous and next image in
    the gallery's selection, by following the page's own Previous/Next links (rel="prev"/"next"),
-   which carry the filter. Arrows typed into a field, or with a modifier key, are left alone. */
+   which carry the filter. The compare view's row page (templates/gallery/compare_row.html) uses
+   it the same way, between rows. Arrows typed into a field, or with a modifier key, are left
+   alone. */
 (function () {
   "use strict";
 

@@ -1,0 +1,79 @@
+"""Compare models (issue 17, item 1) in Debian's Chromium, against a real worker, Redis, PostgreSQL,
+the S3 server and the emulator: generate one persona in two styles with the built-in renderer,
+GPT Image 2 and FLUX.2 [pro], open the batch's comparison from its page, then one row large, and
+move between the rows with the arrow keys. Two styles, because the arrow keys need a second row."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+from playwright.sync_api import Browser, expect
+
+from avatarapp.workspaces.models import Membership
+from tests.browser.support import check_page, log_in, wait_for_images
+from tests.conftest import PASSWORD, make_user
+from tests.generation.conftest import add_keys, make_persona, providers, worker  # noqa: F401
+
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+
+MODELS = ["Built-in renderer", "GPT Image 2", "FLUX.2 [pro]"]
+
+
+def test_compare_a_batch_and_walk_its_rows_with_the_keyboard(
+    live_server,
+    browser: Browser,
+    providers,  # noqa: F811
+    worker,  # noqa: F811
+) -> None:
+    membership = Membership.objects.get(user=make_user("mia@example.com"))
+    add_keys(membership)
+    make_persona(membership, name="Maya Costa")
+    page = browser.new_context().new_page()
+    log_in(page, live_server.url, "mia@example.com", PASSWORD)
+
+    page.get_by_role("navigation", name="Main").get_by_role("link", name="Generate").click()
+    page.get_by_role("checkbox", name="Maya Costa").check()
+    page.get_by_role("checkbox", name="Professional headshot").check()
+    page.get_by_role("checkbox", name="Editorial").check()
+    page.get_by_role("checkbox", name=re.compile("^Built-in")).check()
+    page.get_by_role("checkbox", name="GPT Image 2", exact=True).check()
+    page.get_by_role("checkbox", name="FLUX.2 [pro]", exact=True).check()
+    page.get_by_text("Settings:").click()
+    page.get_by_label("Quality").select_option("low")
+    page.get_by_role("button", name="Generate", exact=True).click()
+    expect(page.locator(".image-card.status-succeeded")).to_have_count(6, timeout=60_000)
+
+    page.get_by_role("link", name="Compare the models side by side").click()
+    expect(page.get_by_role("heading", name="Compare models")).to_be_visible()
+    totals = page.locator(".compare-total")
+    expect(totals).to_have_count(3)
+    for total in totals.all():
+        expect(total).to_contain_text("2 of 2 ready")
+        expect(total.locator(".total-latency")).to_have_text(re.compile(r"^\d+\.\d s$"))
+    rows = page.locator(".compare-row")
+    expect(rows).to_have_count(2)
+    for row in rows.all():
+        expect(row.locator(".compare-model")).to_have_text(MODELS)
+        expect(row.locator(".compare-image img")).to_have_count(3)
+    wait_for_images(page.locator(".compare-row img"))
+    check_page(page, "170-compare-batch")
+
+    # The first row large, reached from the keyboard alone.
+    first = page.get_by_role("link", name=re.compile("^View large Maya Costa"))
+    first.first.focus()
+    page.keyboard.press("Enter")
+    expect(page.get_by_text("row 1 of 2")).to_be_visible()
+    wait_for_images(page.locator(".compare-large img"))
+    check_page(page, "171-compare-row")
+    title = page.get_by_role("heading", level=1).inner_text()
+
+    page.keyboard.press("ArrowRight")
+    expect(page.get_by_text("row 2 of 2")).to_be_visible()
+    expect(page.get_by_role("heading", level=1)).not_to_have_text(title)
+    expect(page.locator(".compare-large .compare-model")).to_have_text(MODELS)
+    page.keyboard.press("ArrowRight")  # the last row: nothing further
+    expect(page.get_by_text("row 2 of 2")).to_be_visible()
+    page.keyboard.press("ArrowLeft")
+    expect(page.get_by_text("row 1 of 2")).to_be_visible()
+    expect(page.get_by_role("heading", level=1)).to_have_text(title)

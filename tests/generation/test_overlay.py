@@ -13,7 +13,7 @@ from PIL import ImageChops
 
 from avatarapp.workspaces.models import Membership
 from generation import storage
-from generation.models import Image, Job, LedgerEntry, Origin
+from generation.models import Budget, BudgetPeriod, Image, Job, LedgerEntry, Origin
 from generation.overlay import OverlayError, overlay_add
 from painter.overlay import TextOverlay
 from tests.conftest import World
@@ -142,3 +142,19 @@ def test_an_unfinished_image_or_a_viewer_is_refused(world: World, editor: Member
     with pytest.raises(OverlayError, match="needs the editor role"):
         overlay_add(membership=world.membership("viewer"), image=done, overlay=TextOverlay("Hi"))
     assert not Image.objects.filter(parent__isnull=False).exists()
+
+
+def test_a_budget_lowered_below_this_months_spend_does_not_stop_a_free_overlay(
+    editor: Membership,
+) -> None:
+    parent = finished_image(editor)
+    BudgetPeriod.objects.filter(workspace_id=editor.workspace_id).update(spent_usd=Decimal(5))
+    Budget.objects.create(workspace_id=editor.workspace_id, monthly_cap_usd=Decimal(1))
+
+    child = overlay_add(membership=editor, image=parent, overlay=TextOverlay("Hi"))
+
+    child.refresh_from_db()
+    assert child.status == Image.Status.SUCCEEDED
+    assert not LedgerEntry.objects.filter(image=child).exists()
+    period = BudgetPeriod.objects.get(workspace_id=editor.workspace_id)
+    assert (period.reserved_usd, period.spent_usd) == (Decimal(0), Decimal(5))

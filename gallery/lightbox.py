@@ -4,6 +4,7 @@ current selection, its tags with suggestions for more, and the link that reuses 
 from __future__ import annotations
 
 import uuid
+from dataclasses import dataclass
 from urllib.parse import urlencode
 
 from django.db.models import Q, QuerySet
@@ -15,6 +16,25 @@ from gallery.models import TAG_MAX_LENGTH, Tag
 from generation.models import Image
 
 SUGGESTIONS_SHOWN = 8
+CHILDREN_SHOWN = 8  # the newest; the gallery's "edits of this image" filter lists them all
+
+
+@dataclass(frozen=True)
+class Lineage:
+    parent: Image | None  # None: made from a prompt, or its parent was deleted
+    children: list[Image]  # the newest CHILDREN_SHOWN still shown
+    child_count: int
+
+
+def lineage(image: Image) -> Lineage:
+    """What `image` was made from and what was made from it, deleted images left out. Both stay
+    within its workspace (a child is always made in its parent's), checked again all the same."""
+    shown = Image.objects.filter(workspace_id=image.workspace_id, deleted_at=None)
+    parent = shown.filter(pk=image.parent_id).first() if image.parent_id else None
+    children = shown.filter(parent_id=image.pk).order_by("-created_at", "-id")
+    found = list(children[:CHILDREN_SHOWN])
+    count = len(found) if len(found) < CHILDREN_SHOWN else children.count()
+    return Lineage(parent, found, count)
 
 
 def neighbours(

@@ -58,6 +58,9 @@ class GalleryFilter:
     created_by: tuple[int, ...] = ()
     tags: tuple[int, ...] = ()
     jobs: tuple[uuid.UUID, ...] = ()  # one batch's images (the batches history links here)
+    # The images made from this one (text added, edits): its page links here. Kept even when no
+    # image of this workspace has that id, so another workspace's id selects nothing.
+    parent: uuid.UUID | None = None
     date_from: date | None = None
     date_to: date | None = None
     favourites: bool = False
@@ -82,6 +85,8 @@ class GalleryFilter:
         people = Membership.objects.filter(workspace_id=workspace_id, user_id__in=wanted_people)
         wanted_jobs = _uuids(query.getlist("job"), "batch", problems)
         jobs = Job.objects.filter(workspace_id=workspace_id, pk__in=wanted_jobs)
+        parents = _uuids(query.getlist("parent")[:1], "“made from”", problems)
+        parent = parents[0] if parents else None
         statuses = []
         for status in query.getlist("status"):
             if status in STATUSES:
@@ -104,6 +109,7 @@ class GalleryFilter:
             "persona": {str(pk): name for pk, name in personas.values_list("pk", "name")},
             "tag": {str(pk): name for pk, name in tags.values_list("pk", "name")},
             "by": {str(pk): email for pk, email in people.values_list("user_id", "user__email")},
+            "parent": _parent_name(workspace_id, parent),
         }
         return cls(
             personas=tuple(sorted((uuid.UUID(pk) for pk in names["persona"]), key=str)),
@@ -114,6 +120,7 @@ class GalleryFilter:
             created_by=tuple(sorted(int(pk) for pk in names["by"])),
             tags=tuple(sorted(int(pk) for pk in names["tag"])),
             jobs=tuple(sorted(jobs.values_list("pk", flat=True), key=str)),
+            parent=parent,
             date_from=date_from,
             date_to=date_to,
             favourites=query.get("fav") == "1",
@@ -133,6 +140,8 @@ class GalleryFilter:
         pairs += [("by", b) for b in current.created_by]
         pairs += [("tag", t) for t in current.tags]
         pairs += [("job", j) for j in current.jobs]
+        if current.parent:
+            pairs.append(("parent", current.parent))
         if current.date_from:
             pairs.append(("from", current.date_from.isoformat()))
         if current.date_to:
@@ -173,6 +182,8 @@ class GalleryFilter:
             images = images.filter(pk__in=tagged)
         if self.jobs:
             images = images.filter(job_id__in=self.jobs)
+        if self.parent:
+            images = images.filter(parent_id=self.parent)
         if self.date_from:
             images = images.filter(created_at__gte=_start_of(self.date_from))
         if self.date_to:
@@ -223,6 +234,18 @@ def decode_cursor(cursor: str) -> tuple[datetime, uuid.UUID] | None:
         return created_at, uuid.UUID(image_id)
     except (binascii.Error, UnicodeDecodeError, ValueError):
         return None
+
+
+def _parent_name(workspace_id: uuid.UUID, parent: uuid.UUID | None) -> dict[str, str]:
+    """{id: "Maya Costa · Corporate"} for a parent in this workspace (deleted or not); empty for
+    an id it does not have, which the chip then calls an image that is not here."""
+    if parent is None:
+        return {}
+    found = Image.objects.filter(workspace_id=workspace_id, pk=parent)
+    return {
+        str(pk): f"{persona} · {style}"
+        for pk, persona, style in found.values_list("pk", "persona_name", "style_name")
+    }
 
 
 def _start_of(day: date) -> datetime:

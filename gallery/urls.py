@@ -1,6 +1,6 @@
 from django.urls import path
 
-from gallery.views import browse, bulk, compare, cover, image_tags, jobs, lightbox
+from gallery.views import browse, bulk, compare, cover, image_tags, jobs, lightbox, overlay
 
 app_name = "gallery"
 
@@ -18,6 +18,7 @@ urlpatterns = [
         image_tags.remove,
         name="image_tag_remove",
     ),
+    path("images/<uuid:image_id>/text/", overlay.add_text, name="image_add_text"),
     # --- end of the lightbox
     # Batches: the history of every batch
     path("jobs/", jobs.history, name="jobs"),

@@ -31,6 +31,15 @@ class CostBasis(models.TextChoices):
     WORKSPACE_PRICE = "workspace_price", "price you entered"
 
 
+class Origin(models.TextChoices):
+    """How an image came to be: made by a model from a prompt, or made from another image (its
+    `parent`). Lists of "what a model did" (latency, cost per image) count generated ones only."""
+
+    GENERATED = "generated", "generated"
+    OVERLAY = "overlay", "text added"
+    EDIT = "edit", "edited"
+
+
 class Budget(models.Model):
     """A workspace's monthly hard cap. No row, or no cap, means unlimited."""
 
@@ -133,6 +142,11 @@ class Image(models.Model):
     retry_of = models.ForeignKey(
         "self", null=True, blank=True, on_delete=models.SET_NULL, related_name="retries"
     )
+    # The image this one was made from (text added, or an edit); its page shows both ways.
+    parent = models.ForeignKey(
+        "self", null=True, blank=True, on_delete=models.SET_NULL, related_name="children"
+    )
+    origin = models.CharField(max_length=12, choices=Origin.choices, default=Origin.GENERATED)
 
     status = models.CharField(max_length=24, choices=Status.choices, default=Status.QUEUED)
     error_message = models.TextField(blank=True)
@@ -236,6 +250,22 @@ class Image(models.Model):
     def went_wrong(self) -> bool:
         """Failed, or flagged because the provider may have billed it: shown as an error."""
         return self.status in (ImageStatus.FAILED, ImageStatus.NEEDS_RECONCILIATION)
+
+
+# What an image portrays and with what: kept by a retry and by an image made from it.
+PORTRAIT_FIELDS = (
+    "workspace_id",
+    "persona",
+    "persona_name",
+    "style_key",
+    "style_name",
+    "model_id",
+    "provider",
+    "aspect_ratio",
+    "resolution",
+    "quality",
+    "seed",
+)
 
 
 class LedgerEntry(models.Model):

@@ -256,12 +256,7 @@ def _finish(image: Image, from_status: str, result: GenerationResult, call: Prov
             image.pk,
             Status.STORING,
             Status.SUCCEEDED,
-            original=stored.original_name,
-            thumbnail=stored.thumbnail_name,
-            sha256=stored.original.sha256,
-            width=stored.original.width,
-            height=stored.original.height,
-            format=stored.original.format.lower(),
+            **stored.row_fields(),
             error_message="",
             error_kind="",
         )

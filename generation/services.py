@@ -28,7 +28,7 @@ from generation import ledger, queue
 from generation.batch_wording import batch_name
 from generation.catalog_watch import check_offered
 from generation.key_selection import KeyUnavailableError, key_for_batch
-from generation.models import Image, Job
+from generation.models import PORTRAIT_FIELDS, Image, Job
 from generation.providers.registry import entry
 from painter.scene import scene_for
 from personas.models import LOOK_FIELDS, Persona, Style
@@ -289,22 +289,7 @@ def _enqueue_all(image_ids: list[uuid.UUID]) -> None:
 
 
 # What a retry keeps of the image it follows; price, key and deadline are today's.
-_COPIED_ON_RETRY = (
-    "job_id",
-    "workspace_id",
-    "persona",
-    "persona_name",
-    "style_key",
-    "style_name",
-    "model_id",
-    "provider",
-    "aspect_ratio",
-    "resolution",
-    "quality",
-    "request_fields",
-    "seed",
-    "prompt",
-)
+_COPIED_ON_RETRY = ("job_id", *PORTRAIT_FIELDS, "request_fields", "prompt")
 
 
 def image_retry(*, membership: Membership, image: Image) -> Image:

@@ -38,6 +38,17 @@ class StoredImage:
     thumbnail_name: str
     original: SafeImage
 
+    def row_fields(self) -> dict[str, Any]:
+        """What an Image row records of its stored files."""
+        return {
+            "original": self.original_name,
+            "thumbnail": self.thumbnail_name,
+            "sha256": self.original.sha256,
+            "width": self.original.width,
+            "height": self.original.height,
+            "format": self.original.format.lower(),
+        }
+
 
 def _folder(workspace_id: object, image_id: object) -> str:
     return f"images/{workspace_id}/{image_id}"

@@ -101,11 +101,25 @@ class Grid:
     def hidden_choices(self) -> list[tuple[str, str]]:
         """The choices made in the filter panel, as (name, value), for the form to carry until
         the panel itself arrives (and for good without JavaScript)."""
-        rest = self.chosen.to_query(search="", date_from=None, date_to=None, favourites=False)
+        # The "made from" filter rides in a field of its own (_filter_fields.html): the panel
+        # that replaces these has no choice for it.
+        rest = self.chosen.to_query(
+            search="", date_from=None, date_to=None, favourites=False, parent=None
+        )
         return [(name, value) for name, value in parse_qsl(rest) if not self._fixed(name)]
 
     def _fixed(self, name: str) -> bool:
         return self.persona is not None and name == "persona"
+
+    @property
+    def parent_name(self) -> str:
+        """The "made from" filter's image in words, or "" when it is not this workspace's."""
+        return self.chosen.names.get("parent", {}).get(str(self.chosen.parent), "")
+
+    @property
+    def without_parent_url(self) -> str:
+        query = self.chosen.to_query(parent=None, **({"personas": ()} if self.persona else {}))
+        return f"{self.url}?{query}" if query else self.url
 
     @property
     def is_filtered(self) -> bool:

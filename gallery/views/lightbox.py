@@ -81,6 +81,8 @@ def page(
         "can_be_cover": can_edit and done and image.persona_id is not None,
         "is_cover": PersonaCover.objects.filter(image=image).exists(),
         "here": request.get_full_path(),
+        "lineage": lightbox.lineage(image),
+        "can_add_text": can_edit and done,
     }
     return render(request, PAGE, context)
 

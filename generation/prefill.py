@@ -12,12 +12,14 @@ opens anyway with the rest chosen.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from typing import Any
 
 from django.http import QueryDict
 
 from catalog import get_model
 from generation.forms import BatchForm, unavailable_reason
+from generation.preselect import preselect
 from generation.services import MAX_SEED, SEED_RANGE
 
 # Long enough for any key or id we make; a longer value is not ours and is not echoed back whole.
@@ -25,9 +27,11 @@ _VALUE_MAX = 80
 SETTINGS = ("aspect_ratio", "resolution", "quality")
 
 
-def prefill(form: BatchForm, query: QueryDict) -> list[str]:
+def prefill(form: BatchForm, query: QueryDict, not_offered: Mapping[str, str]) -> list[str]:
     """Set the unbound `form`'s initial values from `query`; return a sentence for each value
-    that was left out."""
+    that was left out. Chosen personas bring their defaults (generation.preselect) for what the
+    link does not name: its models and settings win. `not_offered`: model id -> why its
+    provider no longer offers it."""
     notes: list[str] = []
     initial: dict[str, Any] = {}
     for name, param, refusal in (
@@ -57,6 +61,12 @@ def prefill(form: BatchForm, query: QueryDict) -> list[str]:
     models = [model_id for model_id in models if not keyless[model_id]]
     if models:
         initial["models"] = models
+    if initial.get("personas"):
+        defaults = preselect(form, initial["personas"], initial.get("styles", []), not_offered)
+        if "model" not in query:
+            initial["models"] = defaults.models
+            notes += defaults.notes
+        initial.update(defaults.settings)
     for name in SETTINGS:
         value = query.get(name)
         if value is None:
@@ -67,7 +77,7 @@ def prefill(form: BatchForm, query: QueryDict) -> list[str]:
             field = form.fields[name]
             notes.append(
                 f"{field.label} “{value[:20]}” is not on offer here, "
-                f"so {_label_of(form, name, str(field.initial))} is chosen."
+                f"so {_label_of(form, name, str(initial.get(name, field.initial)))} is chosen."
             )
     if "seed" in query:
         seed, note = _seed(query.get("seed", ""), models)

@@ -13,10 +13,15 @@ from avatarapp.workspaces.models import Workspace
 from catalog import CatalogError, check_available, resolve_params
 from personas.chip_fields import PERSONA_PICKS, STYLE_PICKS, Chips, Pick, chips_field
 from personas.choices import HEX_COLOUR_PATTERN
+from personas.defaults import Defaults, DefaultsError, check_defaults
 from personas.models import (
+    ASPECT_CHOICES,
     BRIEF_FIELDS,
+    DEFAULT_FIELDS,
     LOOK_FIELDS,
     MAX_STYLE_REFERENCES,
+    QUALITY_CHOICES,
+    RESOLUTION_CHOICES,
     Persona,
     Style,
     StyleReference,
@@ -88,7 +93,7 @@ class PersonaForm(PicksForm):
 
     class Meta:
         model = Persona
-        fields = (*BRIEF_FIELDS, *LOOK_FIELDS, "default_model")
+        fields = (*BRIEF_FIELDS, *LOOK_FIELDS, *DEFAULT_FIELDS)
         widgets = {
             "personality": forms.TextInput(attrs={"placeholder": "e.g. warm, analytical, direct"}),
             "goals": forms.Textarea(attrs={"rows": 3}),
@@ -103,6 +108,9 @@ class PersonaForm(PicksForm):
             "garment": "Outfit",
             "garment_colour": "Outfit colour",
             "wardrobe": "Wardrobe details",
+            "default_aspect": "Default aspect ratio",
+            "default_resolution": "Default resolution",
+            "default_quality": "Default quality",
         }
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
@@ -110,8 +118,17 @@ class PersonaForm(PicksForm):
         self.fields["default_model"] = _model_field(
             "Default model",
             "None: use each style's recommendation",
-            "Used for this persona's prompt previews and as the first choice when generating.",
+            "Used for this persona's prompt previews and ticked on Generate when you pick "
+            "this persona.",
         )
+        for name, choices in (
+            ("default_aspect", ASPECT_CHOICES),
+            ("default_resolution", RESOLUTION_CHOICES),
+            ("default_quality", QUALITY_CHOICES),
+        ):
+            field = self.fields[name]
+            assert isinstance(field, forms.ChoiceField)
+            field.choices = [("", "None: the page's own"), *choices]
         if self.instance.pk and not self.is_bound:
             self.initial["tags"] = ", ".join(self.instance.tags)
 
@@ -135,6 +152,15 @@ class PersonaForm(PicksForm):
         if len(tags) > MAX_TAGS:
             raise forms.ValidationError(f"Use at most {MAX_TAGS} tags.")
         return list(tags.values())
+
+    def clean(self) -> dict[str, Any]:
+        cleaned = super().clean()
+        if not any(name in self.errors for name in DEFAULT_FIELDS):
+            try:
+                check_defaults(Defaults(*(cleaned.get(name, "") for name in DEFAULT_FIELDS)))
+            except DefaultsError as error:
+                self.add_error(error.field, str(error))
+        return cleaned
 
     def clean_default_model(self) -> str:
         return _clean_model(self.cleaned_data["default_model"])

@@ -11,12 +11,13 @@ from django.urls import reverse
 from django.utils import timezone
 
 from avatarapp.workspaces.models import Workspace
-from catalog import ASPECT_RATIOS
+from catalog import ASPECT_RATIOS, RESOLUTIONS
 from personas.choices import Backdrop, Framing, Garment, Glasses, HairLength, Lighting, Mood
 
 MAX_REFERENCES = 8
 MAX_STYLE_REFERENCES = 4
 ASPECT_CHOICES = [(a, a) for a in ASPECT_RATIOS]
+RESOLUTION_CHOICES = [(r, r) for r in RESOLUTIONS]
 QUALITY_CHOICES = [("low", "Low"), ("medium", "Medium"), ("high", "High")]
 # Bumped when the built-in renderer's drawing changes, so cached renders and ETags move on.
 RENDER_VERSION = "2"
@@ -61,6 +62,8 @@ LOOK_FIELDS = (
     "garment_colour",
 )
 
+DEFAULT_FIELDS = ("default_model", "default_aspect", "default_resolution", "default_quality")
+
 
 class Persona(models.Model):
     # UUIDs keep persona URLs from being enumerable across tenants.
@@ -95,7 +98,12 @@ class Persona(models.Model):
     garment = models.CharField(max_length=24, choices=Garment.choices, blank=True)
     garment_colour = models.CharField(max_length=40, blank=True)  # a colour word or #rrggbb
 
-    default_model = models.CharField(max_length=64, blank=True)  # a catalog id, or empty
+    # What Generate starts with when this persona is chosen (personas.defaults): a catalog id, or
+    # empty (each style's recommendation); the settings all three, or none (the page's own).
+    default_model = models.CharField(max_length=64, blank=True)
+    default_aspect = models.CharField(max_length=5, choices=ASPECT_CHOICES, blank=True)
+    default_resolution = models.CharField(max_length=2, choices=RESOLUTION_CHOICES, blank=True)
+    default_quality = models.CharField(max_length=6, choices=QUALITY_CHOICES, blank=True)
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )

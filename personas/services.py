@@ -11,10 +11,13 @@ from django.contrib.auth.models import User
 from django.db import transaction
 from django.utils import timezone
 
-from avatarapp.workspaces.models import Workspace
+from avatarapp.workspaces.models import Membership, Workspace
 from personas import busy, reference_files
+from personas.defaults import Defaults, check_defaults
+from personas.errors import PersonaError
 from personas.models import (
     BRIEF_FIELDS,
+    DEFAULT_FIELDS,
     LOOK_FIELDS,
     MAX_REFERENCES,
     Persona,
@@ -30,10 +33,6 @@ from personas.style_specs import (
     spec_from_style,
     workspace_style_id,
 )
-
-
-class PersonaError(Exception):
-    """A refused change. The message is a sentence a user can act on."""
 
 
 def persona_has_running_jobs(*, persona: Persona) -> bool:
@@ -66,6 +65,34 @@ def persona_delete(*, persona: Persona) -> None:
         persona.delete()
 
 
+def persona_default_set(
+    *,
+    membership: Membership,
+    persona: Persona,
+    model_id: str,
+    aspect_ratio: str,
+    resolution: str,
+    quality: str,
+) -> Persona:
+    """Make these the persona's defaults for generating (personas.defaults). Raises
+    PersonaError, changing nothing, for a member below editor, a persona of another workspace,
+    or defaults the catalog refuses (a DefaultsError, whose `field` says which)."""
+    if persona.workspace_id != membership.workspace_id:
+        raise PersonaError("That persona is not in this workspace.")
+    if not membership.can_edit:
+        raise PersonaError("Changing a persona's defaults needs the editor role.")
+    defaults = Defaults(model_id.strip(), aspect_ratio, resolution, quality)
+    check_defaults(defaults)
+    persona.default_model = defaults.model_id
+    persona.default_aspect, persona.default_resolution, persona.default_quality = (
+        aspect_ratio,
+        resolution,
+        quality,
+    )
+    persona.save(update_fields=[*DEFAULT_FIELDS, "updated_at"])
+    return persona
+
+
 def persona_duplicate(*, persona: Persona, user: User) -> Persona:
     """A copy with "(copy)" in its name, the same brief and look, and copies of its references."""
     return persona_clone(
@@ -77,7 +104,7 @@ def persona_clone(*, persona: Persona, user: User, workspace: Workspace, name: s
     """A new persona in `workspace` named `name`, with `persona`'s brief, look and copies of its
     reference images (its generated portraits stay with the original)."""
     fields = {field: getattr(persona, field) for field in (*BRIEF_FIELDS, *LOOK_FIELDS)}
-    fields.update(name=name, default_model=persona.default_model)
+    fields.update({field: getattr(persona, field) for field in DEFAULT_FIELDS}, name=name)
     with reference_files.removed_on_failure() as written, transaction.atomic():
         copy = Persona.objects.create(workspace=workspace, created_by=user, **fields)
         for ref in persona.references.all():

@@ -21,6 +21,7 @@ from generation.forms import BatchForm
 from generation.latency import typical_seconds
 from generation.offer import model_groups, seconds_for
 from generation.prefill import prefill
+from generation.preselect import newly_ticked, with_defaults
 from generation.tile_pictures import persona_tiles, style_tiles
 
 PAGE = "generation/generate.html"
@@ -70,6 +71,8 @@ def _estimate_context(
     groups = model_groups(usable, form.chosen_settings(), medians, not_offered)
     return {
         "form": form,
+        # Whose defaults are applied (generation.preselect): ticking another applies its own.
+        "defaults_applied": ",".join(map(str, form["personas"].value() or ())),
         "estimate": estimate,
         "model_groups": groups,
         "needs_key": any(not group.usable for group in groups),
@@ -121,7 +124,8 @@ def generate(request: WorkspaceRequest) -> HttpResponse:
         # One note and the way to what a viewer can do, not a form they cannot submit.
         return render(request, VIEWER_PAGE, {"workspace": request.workspace})
     form = BatchForm(membership=request.membership)
-    notes = prefill(form, request.GET)  # a link's choices ("Reuse these settings")
+    # A link's choices ("Reuse these settings", a persona's Generate button with its defaults).
+    notes = prefill(form, request.GET, not_offered_models(request.workspace.pk))
     return _page(request, form, priced=False, notes=notes, prefilled=bool(form.initial))
 
 
@@ -131,9 +135,16 @@ def estimate(request: WorkspaceRequest) -> HttpResponse:
     verdict = _hit(request, "estimate")
     form = BatchForm(request.POST, membership=request.membership)
     medians = typical_seconds(request.workspace.pk)
+    notes: list[str] = []
+    if newly_ticked(request.POST):
+        # A persona was ticked: its defaults join the choices, and the page's models and
+        # settings are redrawn with them (out of band, beside the estimate).
+        data, notes = with_defaults(form, request.POST, not_offered_models(request.workspace.pk))
+        form = BatchForm(data, membership=request.membership)
     if not verdict.allowed:
         refused = {"problem": ratelimit.refusal("pricing batches", verdict)}
         context = _estimate_context(request, form, refused, medians)
         return ratelimit.limited(render(request, f"{PAGE}#estimate", context), verdict)
     context = _estimate_context(request, form, _estimate(request, form, medians), medians)
-    return render(request, f"{PAGE}#estimate", {**context, "fragment": True})
+    redrawn = {"refreshed": True, "notes": notes} if newly_ticked(request.POST) else {}
+    return render(request, f"{PAGE}#estimate", {**context, "fragment": True, **redrawn})

@@ -52,7 +52,11 @@
     }
   });
 
+  // `root` may be a group itself: the Models group is redrawn whole when a persona is ticked.
   function setUp(root) {
+    if (root.matches && root.matches("[data-tile-group]")) {
+      rove(root);
+    }
     root.querySelectorAll("[data-tile-group]").forEach(function (group) { rove(group); });
   }
 

@@ -26,6 +26,7 @@ from personas.style_specs import BUILTIN_BY_KEY, StyleSpec, spec_from_style
 
 # The hidden field that says which chosen personas' defaults the page has applied already.
 APPLIED = "defaults_applied"
+SETTINGS = ("aspect_ratio", "resolution", "quality")  # the form fields defaults may set
 
 
 @dataclass
@@ -126,3 +127,10 @@ def with_defaults(
     if everyone.settings_from in fresh:
         data.update(everyone.settings)
     return data, notes
+
+
+def changes_choices(before: QueryDict, after: QueryDict) -> bool:
+    """Whether applying defaults ticked a model or changed a setting."""
+    return before.getlist("models") != after.getlist("models") or any(
+        before.get(name) != after.get(name) for name in SETTINGS
+    )

@@ -21,7 +21,7 @@ from generation.forms import BatchForm
 from generation.latency import typical_seconds
 from generation.offer import model_groups, seconds_for
 from generation.prefill import prefill
-from generation.preselect import newly_ticked, with_defaults
+from generation.preselect import changes_choices, newly_ticked, with_defaults
 from generation.tile_pictures import persona_tiles, style_tiles
 
 PAGE = "generation/generate.html"
@@ -136,15 +136,19 @@ def estimate(request: WorkspaceRequest) -> HttpResponse:
     form = BatchForm(request.POST, membership=request.membership)
     medians = typical_seconds(request.workspace.pk)
     notes: list[str] = []
+    redraw = False
     if newly_ticked(request.POST):
         # A persona was ticked: its defaults join the choices, and the page's models and
-        # settings are redrawn with them (out of band, beside the estimate).
+        # settings are redrawn with them (out of band, beside the estimate). Only when they
+        # changed something: a redraw replaces the tiles, and with them any tick made while
+        # this request was on its way.
         data, notes = with_defaults(form, request.POST, not_offered_models(request.workspace.pk))
+        redraw = bool(notes) or changes_choices(request.POST, data)
         form = BatchForm(data, membership=request.membership)
     if not verdict.allowed:
         refused = {"problem": ratelimit.refusal("pricing batches", verdict)}
         context = _estimate_context(request, form, refused, medians)
         return ratelimit.limited(render(request, f"{PAGE}#estimate", context), verdict)
     context = _estimate_context(request, form, _estimate(request, form, medians), medians)
-    redrawn = {"refreshed": True, "notes": notes} if newly_ticked(request.POST) else {}
+    redrawn = {"refreshed": True, "notes": notes} if redraw else {}
     return render(request, f"{PAGE}#estimate", {**context, "fragment": True, **redrawn})

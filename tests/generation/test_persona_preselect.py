@@ -177,6 +177,18 @@ def test_a_persona_whose_defaults_are_applied_is_not_applied_again(world: World,
     assert find_all(fragment, "select", name="quality") == []
 
 
+def test_ticking_a_persona_without_defaults_leaves_the_tiles_alone(world: World, editor: Client):
+    """Nothing to apply, nothing redrawn: a redraw would replace the tiles, and with them a tick
+    the person made while this request was on its way (the model ticked here stays as sent)."""
+    plain = make_persona(world.membership("editor"), name="Leo Park")
+    fragment = ticked(editor, personas=[str(plain.pk)], models=["builtin"])
+    assert find_all(fragment, "fieldset", id="model-choices") == []
+    assert find_all(fragment, "select", name="quality") == []
+    applied = find(fragment, "input", name="defaults_applied")
+    assert dict(applied.attributes)["value"] == str(plain.pk)
+    assert "1 portrait, free" in fragment
+
+
 def test_ticking_a_second_persona_adds_its_model_and_keeps_the_settings(
     world: World, editor: Client
 ):

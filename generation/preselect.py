@@ -113,7 +113,9 @@ def with_defaults(
     data[APPLIED] = ",".join(data.getlist("personas"))
     if not fresh:
         return data, []
-    styles = data.getlist("styles")
+    # Only personas' own defaults on a tick: a style's recommendation would redraw the tiles for
+    # every persona ticked after a style, racing the person's next ticks (the link path keeps it).
+    styles: list[str] = []
     added = preselect(form, fresh, styles, not_offered)
     ticked = data.getlist("models")
     room = max(MAX_MODELS - len(ticked), 0)

@@ -36,6 +36,15 @@ def wait_for_images(images: Locator, timeout_ms: int = 30_000) -> None:
     images.evaluate_all(_DECODE_ALL, timeout_ms)
 
 
+def press_page_key(page: Page, key: str) -> None:
+    """Press `key` on the page's document once its deferred scripts have run. Right after a
+    navigation the new URL is there before the scripts that listen for keys (loaded with `defer`,
+    run just before DOMContentLoaded); a key pressed in between is lost, as it would be for a
+    person typing faster than the page loads."""
+    page.wait_for_load_state("domcontentloaded")
+    page.keyboard.press(key)
+
+
 def post_with_own_token(
     page: Page, url: str, form: dict[str, str | float | bool] | None = None
 ) -> APIResponse:

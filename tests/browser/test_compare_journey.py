@@ -11,7 +11,7 @@ import pytest
 from playwright.sync_api import Browser, expect
 
 from avatarapp.workspaces.models import Membership
-from tests.browser.support import check_page, log_in, wait_for_images
+from tests.browser.support import check_page, log_in, press_page_key, wait_for_images
 from tests.conftest import PASSWORD, make_user
 from tests.generation.conftest import add_keys, make_persona, providers, worker  # noqa: F401
 
@@ -68,12 +68,12 @@ def test_compare_a_batch_and_walk_its_rows_with_the_keyboard(
     check_page(page, "171-compare-row")
     title = page.get_by_role("heading", level=1).inner_text()
 
-    page.keyboard.press("ArrowRight")
+    press_page_key(page, "ArrowRight")
     expect(page.get_by_text("row 2 of 2")).to_be_visible()
     expect(page.get_by_role("heading", level=1)).not_to_have_text(title)
     expect(page.locator(".compare-large .compare-model")).to_have_text(MODELS)
-    page.keyboard.press("ArrowRight")  # the last row: nothing further
+    press_page_key(page, "ArrowRight")  # the last row: nothing further
     expect(page.get_by_text("row 2 of 2")).to_be_visible()
-    page.keyboard.press("ArrowLeft")
+    press_page_key(page, "ArrowLeft")
     expect(page.get_by_text("row 1 of 2")).to_be_visible()
     expect(page.get_by_role("heading", level=1)).to_have_text(title)

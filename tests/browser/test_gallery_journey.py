@@ -20,7 +20,7 @@ from playwright.sync_api import Browser, Page, expect
 from gallery.download_names import download_name
 from gallery.models import Favourite, ImageTag
 from generation.models import Image
-from tests.browser.support import check_page, log_in, wait_for_images
+from tests.browser.support import check_page, log_in, press_page_key, wait_for_images
 from tests.conftest import PASSWORD, make_user
 from tests.generation.conftest import make_persona, worker  # noqa: F401 - a fixture
 
@@ -119,11 +119,11 @@ def test_generate_find_curate_download_and_delete(
         made[0].pk
     ]
     check_page(page, "62-lightbox")
-    page.keyboard.press("ArrowRight")
+    press_page_key(page, "ArrowRight")
     expect(page).to_have_url(re.compile(rf"/images/{made[1].pk}/"))
-    page.keyboard.press("ArrowRight")
+    press_page_key(page, "ArrowRight")
     expect(page).to_have_url(re.compile(rf"/images/{made[2].pk}/"))
-    page.keyboard.press("ArrowLeft")
+    press_page_key(page, "ArrowLeft")
     expect(page).to_have_url(re.compile(rf"/images/{made[1].pk}/"))
     reused = made[1]
     page.get_by_role("link", name="Reuse these settings").click()

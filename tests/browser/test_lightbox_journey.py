@@ -15,7 +15,7 @@ from avatarapp.workspaces.models import Membership
 from gallery.models import Favourite, ImageTag, Tag
 from generation.models import Image
 from tests.browser.portraits import draw_portraits
-from tests.browser.support import check_page, wait_for_images
+from tests.browser.support import check_page, press_page_key, wait_for_images
 from tests.conftest import make_user
 from tests.gallery.lightbox_support import image_url
 from tests.generation.conftest import make_persona
@@ -58,11 +58,11 @@ def test_walk_favourite_tag_and_reuse(live_server, browser: Browser) -> None:
     check_page(page, "30-lightbox")
 
     # The arrow keys walk Maya's portraits only (the filter), and come back.
-    page.keyboard.press("ArrowRight")
+    press_page_key(page, "ArrowRight")
     expect(page).to_have_url(base + image_url(walk[1], query))
     expect(page.get_by_text("Oldest in this selection")).to_be_visible()
-    page.keyboard.press("ArrowRight")  # the end of the selection: nowhere further
-    page.keyboard.press("ArrowLeft")
+    press_page_key(page, "ArrowRight")  # the end of the selection: nowhere further
+    press_page_key(page, "ArrowLeft")
     expect(page).to_have_url(base + image_url(walk[0], query))
 
     # Favourite, in place.

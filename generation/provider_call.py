@@ -20,8 +20,9 @@ from django.core.files.storage import default_storage
 from django.db.models import Exists, OuterRef, QuerySet
 
 from catalog import CatalogModel, get_model
+from generation import storage
 from generation.key_selection import choose_key
-from generation.models import Image
+from generation.models import Image, Origin
 from generation.providers.base import (
     Endpoint,
     ErrorKind,
@@ -43,8 +44,9 @@ from generation.providers.registry import (
 )
 from personas.models import ReferenceImage as PersonaReference
 
-# The request fields the pipeline stores for the built-in renderer, passed on in `extra`.
-_RENDERER_FIELDS = ("look", "scene")
+# Request fields that are not ImageRequest's own, passed on in `extra`: the built-in renderer's
+# look and scene, and an edit's input_fidelity (generation.edits).
+_EXTRA_FIELDS = ("look", "scene", "input_fidelity")
 
 
 @contextmanager
@@ -110,10 +112,12 @@ def build_request(image: Image, max_references: int) -> ImageRequest:
     (the first ones, as the estimate and the prompt counted them: a model that takes fewer, or
     none, is never sent more than it was priced for)."""
     fields = dict(image.request_fields)
-    extra = {name: fields.pop(name) for name in _RENDERER_FIELDS if name in fields}
+    extra = {name: fields.pop(name) for name in _EXTRA_FIELDS if name in fields}
     references: tuple[ReferenceImage, ...] = ()
+    if image.origin == Origin.EDIT:
+        references = (_edited_portrait(image),)
     # A row not read through images_for_call looks its references up.
-    if max_references > 0 and image.persona_id and getattr(image, "has_references", True):
+    elif max_references > 0 and image.persona_id and getattr(image, "has_references", True):
         stored = PersonaReference.objects.filter(persona_id=image.persona_id)[:max_references]
         references = tuple(
             ReferenceImage(default_storage.open(ref.storage_name).read(), ref.content_type)
@@ -122,6 +126,22 @@ def build_request(image: Image, max_references: int) -> ImageRequest:
     return ImageRequest(
         prompt=image.prompt, seed=image.seed, references=references, extra=extra, **fields
     )
+
+
+def _edited_portrait(image: Image) -> ReferenceImage:
+    """An edit's one input image: the stored original of the portrait it edits."""
+    parents = Image.objects.filter(deleted_at=None).only("original", "format")
+    parent = parents.filter(pk=image.parent_id).first() if image.parent_id else None
+    try:
+        if parent is None or not parent.original.name:
+            raise FileNotFoundError
+        data = b"".join(storage.open_chunks(parent.original.name))
+    except FileNotFoundError:
+        raise PermanentError(
+            "The portrait this edit starts from was deleted, so there is nothing to edit.",
+            kind=ErrorKind.INVALID,
+        ) from None
+    return ReferenceImage(data, f"image/{parent.format or 'png'}")
 
 
 def _entry_for(image: Image) -> tuple[CatalogModel, ProviderEntry]:

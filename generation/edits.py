@@ -29,6 +29,7 @@ from catalog import (
     CatalogError,
     CatalogModel,
     CostEstimate,
+    ResolvedParams,
     UnknownModelError,
     check_available,
     estimate,
@@ -126,6 +127,15 @@ def cannot_edit(model_name: str) -> str:
     return f"{model_name} cannot edit a portrait; these can: {names}."
 
 
+def edit_fields(model: CatalogModel, params: ResolvedParams) -> dict[str, object]:
+    """The request fields an edit image stores: the model's size and quality, and "high" input
+    fidelity (keep the face) where the model's edit endpoint takes it."""
+    fields: dict[str, object] = dict(params.request_fields())
+    if model.capabilities.input_fidelity:
+        fields["input_fidelity"] = "high"
+    return fields
+
+
 @dataclass
 class _Planned:
     model: CatalogModel
@@ -155,10 +165,7 @@ def _plan_model(membership: Membership, parent: Image, model_id: str, prompt: st
     cost = estimate(
         model_id, params, 1, 1, prompt=prompt, workspace_price=batch_key.workspace_price
     )
-    fields: dict[str, object] = dict(params.request_fields())
-    if model.capabilities.input_fidelity:
-        fields["input_fidelity"] = "high"
-    return _Planned(model, cost, fields, batch_key.key_id, batch_key.shown)
+    return _Planned(model, cost, edit_fields(model, params), batch_key.key_id, batch_key.shown)
 
 
 def edit_submit(

@@ -10,7 +10,7 @@ text here too, as they come in (the adapters pass them on as written).
 from __future__ import annotations
 
 import uuid
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Mapping
 from contextlib import contextmanager
 from dataclasses import dataclass
 from decimal import Decimal
@@ -110,9 +110,7 @@ def reference_limit(model: CatalogModel, entry: ProviderEntry) -> int:
 def build_request(image: Image, max_references: int) -> ImageRequest:
     """The request for `image`, with at most `max_references` of its persona's reference images
     (the first ones, as the estimate and the prompt counted them: a model that takes fewer, or
-    none, is never sent more than it was priced for)."""
-    fields = dict(image.request_fields)
-    extra = {name: fields.pop(name) for name in _EXTRA_FIELDS if name in fields}
+    none, is never sent more than it was priced for). An edit sends the portrait it edits."""
     references: tuple[ReferenceImage, ...] = ()
     if image.origin == Origin.EDIT:
         references = (_edited_portrait(image),)
@@ -123,8 +121,25 @@ def build_request(image: Image, max_references: int) -> ImageRequest:
             ReferenceImage(default_storage.open(ref.storage_name).read(), ref.content_type)
             for ref in stored
         )
+    return image_request(image.request_fields, image.prompt, image.seed, references)
+
+
+def image_request(
+    request_fields: Mapping[str, object],
+    prompt: str,
+    seed: int | None,
+    references: tuple[ReferenceImage, ...],
+) -> ImageRequest:
+    """An ImageRequest from a row's stored request fields (plain: the contract tests build edit
+    requests with it as the pipeline does)."""
+    fields = dict(request_fields)
+    extra = {name: fields.pop(name) for name in _EXTRA_FIELDS if name in fields}
     return ImageRequest(
-        prompt=image.prompt, seed=image.seed, references=references, extra=extra, **fields
+        prompt=prompt,
+        seed=seed,
+        references=references,
+        extra=extra,
+        **fields,  # type: ignore[arg-type]
     )
 
 

@@ -148,6 +148,9 @@ class Capabilities:
     quality_map: Mapping[str, str] = field(default_factory=dict)
     max_references: int = 0
     edits: bool = False
+    # The edit endpoint takes `input_fidelity` ("high": keep the input's face and features).
+    # OpenAI's spec: gpt-image-1, 1.5 and later; not gpt-image-1-mini (it answers 400), nor DALL-E.
+    input_fidelity: bool = False
     transparent_background: bool = False
     text_rendering: TextRendering = TextRendering.FAIR
     # The API takes a seed: the same seed, prompt and settings make (nearly) the same picture, so

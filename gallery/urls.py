@@ -1,6 +1,6 @@
 from django.urls import path
 
-from gallery.views import browse, bulk, compare, cover, image_tags, jobs, lightbox, overlay
+from gallery.views import browse, bulk, compare, cover, edit, image_tags, jobs, lightbox, overlay
 
 app_name = "gallery"
 
@@ -19,6 +19,7 @@ urlpatterns = [
         name="image_tag_remove",
     ),
     path("images/<uuid:image_id>/text/", overlay.add_text, name="image_add_text"),
+    path("images/<uuid:image_id>/edit/", edit.edit_image, name="image_edit"),
     # --- end of the lightbox
     # Batches: the history of every batch
     path("jobs/", jobs.history, name="jobs"),

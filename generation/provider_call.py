@@ -10,7 +10,7 @@ text here too, as they come in (the adapters pass them on as written).
 from __future__ import annotations
 
 import uuid
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Mapping
 from contextlib import contextmanager
 from dataclasses import dataclass
 from decimal import Decimal
@@ -20,8 +20,9 @@ from django.core.files.storage import default_storage
 from django.db.models import Exists, OuterRef, QuerySet
 
 from catalog import CatalogModel, get_model
+from generation import storage
 from generation.key_selection import choose_key
-from generation.models import Image
+from generation.models import Image, Origin
 from generation.providers.base import (
     Endpoint,
     ErrorKind,
@@ -43,8 +44,9 @@ from generation.providers.registry import (
 )
 from personas.models import ReferenceImage as PersonaReference
 
-# The request fields the pipeline stores for the built-in renderer, passed on in `extra`.
-_RENDERER_FIELDS = ("look", "scene")
+# Request fields that are not ImageRequest's own, passed on in `extra`: the built-in renderer's
+# look and scene, and an edit's input_fidelity (generation.edits).
+_EXTRA_FIELDS = ("look", "scene", "input_fidelity")
 
 
 @contextmanager
@@ -108,20 +110,53 @@ def reference_limit(model: CatalogModel, entry: ProviderEntry) -> int:
 def build_request(image: Image, max_references: int) -> ImageRequest:
     """The request for `image`, with at most `max_references` of its persona's reference images
     (the first ones, as the estimate and the prompt counted them: a model that takes fewer, or
-    none, is never sent more than it was priced for)."""
-    fields = dict(image.request_fields)
-    extra = {name: fields.pop(name) for name in _RENDERER_FIELDS if name in fields}
+    none, is never sent more than it was priced for). An edit sends the portrait it edits."""
     references: tuple[ReferenceImage, ...] = ()
+    if image.origin == Origin.EDIT:
+        references = (_edited_portrait(image),)
     # A row not read through images_for_call looks its references up.
-    if max_references > 0 and image.persona_id and getattr(image, "has_references", True):
+    elif max_references > 0 and image.persona_id and getattr(image, "has_references", True):
         stored = PersonaReference.objects.filter(persona_id=image.persona_id)[:max_references]
         references = tuple(
             ReferenceImage(default_storage.open(ref.storage_name).read(), ref.content_type)
             for ref in stored
         )
+    return image_request(image.request_fields, image.prompt, image.seed, references)
+
+
+def image_request(
+    request_fields: Mapping[str, object],
+    prompt: str,
+    seed: int | None,
+    references: tuple[ReferenceImage, ...],
+) -> ImageRequest:
+    """An ImageRequest from a row's stored request fields (plain: the contract tests build edit
+    requests with it as the pipeline does)."""
+    fields = dict(request_fields)
+    extra = {name: fields.pop(name) for name in _EXTRA_FIELDS if name in fields}
     return ImageRequest(
-        prompt=image.prompt, seed=image.seed, references=references, extra=extra, **fields
+        prompt=prompt,
+        seed=seed,
+        references=references,
+        extra=extra,
+        **fields,  # type: ignore[arg-type]
     )
+
+
+def _edited_portrait(image: Image) -> ReferenceImage:
+    """An edit's one input image: the stored original of the portrait it edits."""
+    parents = Image.objects.filter(deleted_at=None).only("original", "format")
+    parent = parents.filter(pk=image.parent_id).first() if image.parent_id else None
+    try:
+        if parent is None or not parent.original.name:
+            raise FileNotFoundError
+        data = b"".join(storage.open_chunks(parent.original.name))
+    except FileNotFoundError:
+        raise PermanentError(
+            "The portrait this edit starts from was deleted, so there is nothing to edit.",
+            kind=ErrorKind.INVALID,
+        ) from None
+    return ReferenceImage(data, f"image/{parent.format or 'png'}")
 
 
 def _entry_for(image: Image) -> tuple[CatalogModel, ProviderEntry]:

@@ -28,7 +28,7 @@ from generation import ledger, queue
 from generation.batch_wording import batch_name
 from generation.catalog_watch import check_offered
 from generation.key_selection import KeyUnavailableError, key_for_batch
-from generation.models import PORTRAIT_FIELDS, Image, Job
+from generation.models import PORTRAIT_FIELDS, Image, Job, Origin
 from generation.providers.registry import entry
 from painter.scene import scene_for
 from personas.models import LOOK_FIELDS, Persona, Style
@@ -288,8 +288,9 @@ def _enqueue_all(image_ids: list[uuid.UUID]) -> None:
         queue.enqueue_image(image_id)
 
 
-# What a retry keeps of the image it follows; price, key and deadline are today's.
-_COPIED_ON_RETRY = ("job_id", *PORTRAIT_FIELDS, "request_fields", "prompt")
+# What a retry keeps of the image it follows; price, key and deadline are today's. An edit's
+# retry is an edit again: the same parent, sent as its one input image.
+_COPIED_ON_RETRY = ("job_id", *PORTRAIT_FIELDS, "request_fields", "prompt", "parent_id", "origin")
 
 
 def image_retry(*, membership: Membership, image: Image) -> Image:
@@ -304,8 +305,11 @@ def image_retry(*, membership: Membership, image: Image) -> Image:
         params = resolve_params(image.model_id, image.aspect_ratio, image.resolution, image.quality)
     except CatalogError as error:
         raise SubmitError(error.user_message) from None
-    references = len(image.persona.references.all()) if image.persona else 0
-    references = min(references, get_model(image.model_id).capabilities.max_references)
+    if image.origin == Origin.EDIT:
+        references = 1  # the portrait being edited (provider_call.build_request)
+    else:
+        references = len(image.persona.references.all()) if image.persona else 0
+        references = min(references, get_model(image.model_id).capabilities.max_references)
     try:  # today's key: the one that failed may have been revoked or refused since
         batch_key = key_for_batch(membership, image.provider)
     except KeyUnavailableError as error:

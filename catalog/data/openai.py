@@ -87,6 +87,7 @@ def _gpt_image_2_family(
             quality_map=_EXTENDED if extended else _IDENTITY,
             max_references=16,
             edits=True,
+            input_fidelity=True,
             transparent_background=True,  # "in preview" for gpt-image-2 (OpenAPI spec)
             text_rendering=TextRendering.STRONG,
         ),
@@ -111,6 +112,7 @@ def _gpt_image_1_family(
     text: TextRendering,
     good_at: str,
     seconds: int,
+    input_fidelity: bool = True,
 ) -> CatalogModel:
     return CatalogModel(
         id=model_id,
@@ -125,6 +127,7 @@ def _gpt_image_1_family(
             quality_map=_IDENTITY,
             max_references=16,
             edits=True,
+            input_fidelity=input_fidelity,
             transparent_background=True,
             text_rendering=text,
         ),
@@ -210,6 +213,7 @@ MODELS: tuple[CatalogModel, ...] = (
         text=TextRendering.FAIR,
         good_at="Retired: the FLUX.2 [klein] models are the cheap, quick choice now.",
         seconds=15,
+        input_fidelity=False,  # the spec: "unsupported for gpt-image-1-mini"
         rule=OpenAITokenRule(
             name="openai-gpt-image-1-mini-tokens",
             source=_TOKEN_SRC + "; per-image list prices for estimates",

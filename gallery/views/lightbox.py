@@ -83,6 +83,7 @@ def page(
         "here": request.get_full_path(),
         "lineage": lightbox.lineage(image),
         "can_add_text": can_edit and done,
+        "can_edit_portrait": can_edit and done,
     }
     return render(request, PAGE, context)
 

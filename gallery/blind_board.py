@@ -44,11 +44,15 @@ class BoardRow:
         return f"{self.row.persona_name} · {self.row.style_name}"
 
     @property
+    def winner_name(self) -> str:
+        return model_name(self.row.winner_model_id) if self.row.winner_model_id else ""
+
+    @property
     def result(self) -> str:
         """The closed row's outcome in words; "" while the vote is open."""
         row = self.row
         if row.outcome == RowOutcome.WON:
-            return f"Winner: {model_name(row.winner_model_id)}"
+            return f"Winner: {self.winner_name}"
         if row.outcome == RowOutcome.TIED:
             return "Tied: " + " and ".join(model_name(m) for m in row.tied_model_ids)
         if row.outcome == RowOutcome.NO_VOTES:

@@ -1,6 +1,17 @@
 from django.urls import path
 
-from gallery.views import browse, bulk, compare, cover, edit, image_tags, jobs, lightbox, overlay
+from gallery.views import (
+    bakeoff,
+    browse,
+    bulk,
+    compare,
+    cover,
+    edit,
+    image_tags,
+    jobs,
+    lightbox,
+    overlay,
+)
 
 app_name = "gallery"
 
@@ -31,6 +42,20 @@ urlpatterns = [
         name="job_compare_row",
     ),
     path("gallery/compare/", compare.chosen_compare, name="chosen_compare"),
+    # The blind pick on a batch's comparison: start, vote per row, close, winner as default.
+    path("jobs/<uuid:job_id>/compare/blind/", bakeoff.blind, name="job_blind"),
+    path("jobs/<uuid:job_id>/compare/blind/start/", bakeoff.start, name="job_blind_start"),
+    path("jobs/<uuid:job_id>/compare/blind/close/", bakeoff.close, name="job_blind_close"),
+    path(
+        "jobs/<uuid:job_id>/compare/blind/rows/<int:number>/vote/",
+        bakeoff.vote,
+        name="job_blind_vote",
+    ),
+    path(
+        "jobs/<uuid:job_id>/compare/blind/rows/<int:number>/default/",
+        bakeoff.make_default,
+        name="job_blind_default",
+    ),
     # Galleries: the workspace's, a persona's (shown on its page), filters, bulk actions, covers.
     path("gallery/", browse.gallery, name="gallery"),
     path("gallery/filters/", browse.filters, name="filters"),

@@ -16,6 +16,7 @@ from django.views.decorators.http import require_GET
 from avatarapp.http import WorkspaceRequest
 from avatarapp.workspaces.access import get_membership
 from gallery.compare import CompareError, compare_chosen, compare_job
+from gallery.models import BakeOff
 from gallery.selection import posted_ids
 from generation.access import get_job_for_member
 
@@ -23,9 +24,15 @@ from generation.access import get_job_for_member
 @require_GET
 @login_required
 def job_compare(request: WorkspaceRequest, job_id: uuid.UUID) -> HttpResponse:
-    _, job = get_job_for_member(request, job_id)
+    membership, job = get_job_for_member(request, job_id)
     comparison = compare_job(job)
-    context = {"job": job, "comparison": comparison, "comparable": len(comparison.columns) >= 2}
+    context = {
+        "job": job,
+        "comparison": comparison,
+        "comparable": len(comparison.columns) >= 2,
+        "bakeoff": BakeOff.objects.filter(job=job).first(),
+        "can_edit": membership.can_edit,
+    }
     return render(request, "gallery/compare.html", context)
 
 

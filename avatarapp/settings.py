@@ -366,6 +366,9 @@ _RATE_LIMIT_DEFAULTS = {
     # enough to set up a workspace's keys, too few to use the app to test stolen keys or to get
     # the customer's key throttled by the provider.
     "key_check": ("20/minute, 100/hour", "40/minute, 300/hour"),
+    # Add text decodes a whole portrait and encodes a new one inside the web request: a person
+    # tries a few wordings a minute, a script looping on it would tie up the web processes.
+    "add_text": ("20/minute, 200/hour", "60/minute, 1200/hour"),
 }
 
 

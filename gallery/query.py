@@ -84,7 +84,9 @@ class GalleryFilter:
         wanted_people = _ints(query.getlist("by"), "person", problems)
         people = Membership.objects.filter(workspace_id=workspace_id, user_id__in=wanted_people)
         wanted_jobs = _uuids(query.getlist("job"), "batch", problems)
-        jobs = Job.objects.filter(workspace_id=workspace_id, pk__in=wanted_jobs)
+        jobs = Job.objects.filter(workspace_id=workspace_id, pk__in=wanted_jobs).only(
+            "pk", "name", "created_at"
+        )
         parents = _uuids(query.getlist("parent")[:1], "“made from”", problems)
         parent = parents[0] if parents else None
         statuses = []
@@ -110,6 +112,7 @@ class GalleryFilter:
             "tag": {str(pk): name for pk, name in tags.values_list("pk", "name")},
             "by": {str(pk): email for pk, email in people.values_list("user_id", "user__email")},
             "parent": _parent_name(workspace_id, parent),
+            "job": {str(job.pk): job.title for job in jobs},
         }
         return cls(
             personas=tuple(sorted((uuid.UUID(pk) for pk in names["persona"]), key=str)),
@@ -119,7 +122,7 @@ class GalleryFilter:
             statuses=tuple(sorted(set(statuses))),
             created_by=tuple(sorted(int(pk) for pk in names["by"])),
             tags=tuple(sorted(int(pk) for pk in names["tag"])),
-            jobs=tuple(sorted(jobs.values_list("pk", flat=True), key=str)),
+            jobs=tuple(sorted((uuid.UUID(pk) for pk in names["job"]), key=str)),
             parent=parent,
             date_from=date_from,
             date_to=date_to,

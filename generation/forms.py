@@ -214,16 +214,19 @@ class BatchForm(forms.Form):
         field = BATCH_FIELDS.get(error.field, error.field) if error.field else None
         self.add_error(field, str(error))
 
-    def batch(self) -> BatchRequest:
+    def batch(self, *, compare: bool = False) -> BatchRequest:
+        """The batch as chosen; `compare`: the same brief as "Compare these models" makes it,
+        one portrait per persona, style and model, whatever the per-combination setting says."""
         data = self.cleaned_data
         return BatchRequest(
             persona_ids=list(data["personas"]),
             style_keys=list(data["styles"]),
             model_ids=list(data["models"]),
-            per_combination=data["per_combination"],
+            per_combination=1 if compare else data["per_combination"],
             aspect_ratio=data["aspect_ratio"],
             resolution=data["resolution"],
             quality=data["quality"],
             seed=data.get("seed"),
             name=data.get("name", ""),
+            compare=compare,
         )

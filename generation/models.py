@@ -108,6 +108,11 @@ class Job(models.Model):
         started = timezone.localtime(self.created_at)
         return f"Batch of {started.day} {started:%b %Y, %H:%M}"
 
+    @property
+    def is_comparison(self) -> bool:
+        """Made by "Compare these models": its page opens the compare view once it finishes."""
+        return bool(self.parameters.get("compare"))
+
 
 # Deleted from the gallery with a file field still set: its stored objects are still to be
 # removed (generation.removal; the sweeper finds these through the index image_files_to_remove).

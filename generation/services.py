@@ -87,6 +87,9 @@ class BatchRequest:
     # no quality setting), so one batch can still span models.
     seed: int | None = None
     name: str = ""  # empty: named after its personas and styles (words.batch_name)
+    # "Compare these models": one portrait per persona, style and model, for 2-4 models; the
+    # batch page opens the compare view when it finishes (stored in Job.parameters).
+    compare: bool = False
 
 
 @dataclass
@@ -136,6 +139,8 @@ def batch_plan(*, membership: Membership, batch: BatchRequest) -> BatchPlan:
         raise SubmitError("Generating needs the editor role. Ask an admin to change your role.")
     if not batch.persona_ids or not batch.style_keys or not batch.model_ids:
         raise SubmitError(NOTHING_CHOSEN)
+    if batch.compare:
+        _check_comparison(batch)
     if len(set(batch.model_ids)) > MAX_MODELS:
         raise SubmitError(f"Compare at most {MAX_MODELS} models at once.", field="model_ids")
     if not 1 <= batch.per_combination <= MAX_PER_COMBINATION:
@@ -215,6 +220,19 @@ def batch_plan(*, membership: Membership, batch: BatchRequest) -> BatchPlan:
                         )
                     )
     return plan
+
+
+def _check_comparison(batch: BatchRequest) -> None:
+    """A comparison is of 2 to MAX_MODELS models, one portrait each (the form sends 1; a
+    hand-made request that asks for more is refused, not quietly changed)."""
+    models = len(set(batch.model_ids))
+    if not 2 <= models <= MAX_MODELS:
+        raise SubmitError(
+            f"Comparing needs 2 to {MAX_MODELS} models ticked; you ticked {models}. "
+            "Tick more or fewer models, or use Generate."
+        )
+    if batch.per_combination != 1:
+        raise SubmitError("A comparison makes one portrait per model; choose 1 per combination.")
 
 
 def _seed(job_id: object, index: int) -> int:

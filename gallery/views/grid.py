@@ -101,10 +101,10 @@ class Grid:
     def hidden_choices(self) -> list[tuple[str, str]]:
         """The choices made in the filter panel, as (name, value), for the form to carry until
         the panel itself arrives (and for good without JavaScript)."""
-        # The "made from" filter rides in a field of its own (_filter_fields.html): the panel
-        # that replaces these has no choice for it.
+        # The "made from" and batch filters ride in fields of their own (_filter_fields.html):
+        # the panel that replaces these has no choice for them, and would drop them.
         rest = self.chosen.to_query(
-            search="", date_from=None, date_to=None, favourites=False, parent=None
+            search="", date_from=None, date_to=None, favourites=False, parent=None, jobs=()
         )
         return [(name, value) for name, value in parse_qsl(rest) if not self._fixed(name)]
 
@@ -118,7 +118,21 @@ class Grid:
 
     @property
     def without_parent_url(self) -> str:
-        query = self.chosen.to_query(parent=None, **({"personas": ()} if self.persona else {}))
+        return self._without(parent=None)
+
+    @property
+    def job_names(self) -> list[tuple[uuid.UUID, str]]:
+        """The batches the gallery is narrowed to, as (id, title)."""
+        names = self.chosen.names.get("job", {})
+        return [(job, names[str(job)]) for job in self.chosen.jobs]
+
+    @property
+    def without_jobs_url(self) -> str:
+        return self._without(jobs=())
+
+    def _without(self, **changes: object) -> str:
+        """This gallery's URL with `changes` made to its filter (a chip's "Remove" link)."""
+        query = self.chosen.to_query(**changes, **({"personas": ()} if self.persona else {}))
         return f"{self.url}?{query}" if query else self.url
 
     @property

@@ -13,6 +13,7 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_http_methods
 
+from avatarapp import ratelimit
 from avatarapp.http import WorkspaceRequest
 from avatarapp.workspaces.roles import Role
 from generation.access import get_image_for_member
@@ -68,6 +69,12 @@ def add_text(request: WorkspaceRequest, image_id: uuid.UUID) -> HttpResponse:
     if request.method == "GET":
         return _page(request, image, TextOverlay(text=""))
     overlay = _read(request)
+    # Each one decodes the whole portrait and encodes a new one inside this request: limited
+    # like the other actions that make real work (settings.RATE_LIMITS["add_text"]).
+    verdict = ratelimit.hit("add_text", user_id=request.user.pk, workspace_id=image.workspace_id)
+    if not verdict.allowed:
+        refused = {"": ratelimit.refusal("adding text", verdict)}
+        return ratelimit.limited(_page(request, image, overlay, refused), verdict)
     try:
         child = overlay_add(membership=membership, image=image, overlay=overlay)
     except OverlayError as error:

@@ -40,22 +40,41 @@ def _estimate(
         if problems := form.field_problems():
             return {"problems": problems}
         # Only a refusal of the whole batch (shown above the form): price what was chosen.
+    comparison = _comparison(request, form)  # before a refusal below marks the form
     try:
         plan = services.batch_plan(membership=request.membership, batch=form.batch())
     except services.SubmitError as error:
         if error.field:
             form.add_refusal(error)
             return {"problems": form.field_problems()}
-        return {"problem": str(error)}
-    budget = ledger.budget_status(request.workspace)
-    over = budget.left is not None and plan.total > budget.left
+        return {"problem": str(error), **comparison}
+    over = _over_budget(request, plan)
     slowest = max(seconds_for(get_model(image.model_id), medians) for image in plan.images)
     personas = [image.persona.name for image in plan.images]
     return {
         "plan": plan,
         "sentence": estimate_sentence(len(plan.images), plan.total, slowest, personas, plan.keys),
         "problem": "This batch could cost more than the budget left this month." if over else "",
+        **comparison,
     }
+
+
+def _over_budget(request: WorkspaceRequest, plan: services.BatchPlan) -> bool:
+    budget = ledger.budget_status(request.workspace)
+    return budget.left is not None and plan.total > budget.left
+
+
+def _comparison(request: WorkspaceRequest, form: BatchForm) -> dict[str, Any]:
+    """What "Compare these models" would make and cost (one portrait per persona, style and
+    model: fewer than Generate when more than one per combination is chosen), or why it cannot,
+    so the price beside that button is its own."""
+    try:
+        plan = services.batch_plan(membership=request.membership, batch=form.batch(compare=True))
+    except services.SubmitError as error:
+        return {"compare_problem": str(error)}
+    if _over_budget(request, plan):
+        return {"compare_problem": "This comparison could cost more than the budget left."}
+    return {"compare_plan": plan}
 
 
 def _hit(request: WorkspaceRequest, action: str) -> ratelimit.Verdict:
@@ -113,8 +132,10 @@ def generate(request: WorkspaceRequest) -> HttpResponse:
                 form.add_error(None, ratelimit.refusal("generating", verdict))
                 # No estimate here: the page prices the batch itself once it loads.
                 return ratelimit.limited(_page(request, form, priced=False), verdict)
+            # The "Compare these models" button: the same brief, one portrait per model.
+            batch = form.batch(compare=request.POST.get("compare") == "1")
             try:
-                job = services.batch_submit(membership=request.membership, batch=form.batch())
+                job = services.batch_submit(membership=request.membership, batch=batch)
             except services.SubmitError as error:
                 form.add_refusal(error)
             else:

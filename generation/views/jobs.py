@@ -9,7 +9,9 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpResponse, HttpResponseBase
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.views.decorators.http import require_GET, require_POST
+from django_htmx.http import HttpResponseClientRedirect
 
 from avatarapp import ratelimit
 from avatarapp.caching import serve_private_file
@@ -18,17 +20,22 @@ from avatarapp.workspaces.roles import Role
 from generation import cancellation, services
 from generation.access import get_image_for_member, get_job_for_member
 from generation.models import Image, Job
-from generation.progress import summarize
+from generation.progress import JobSummary, summarize
 
 
 def _job_context(
-    request: WorkspaceRequest, job: Job, can_edit: bool, *, with_images: bool = True
+    request: WorkspaceRequest,
+    job: Job,
+    can_edit: bool,
+    *,
+    with_images: bool = True,
+    summary: JobSummary | None = None,
 ) -> dict[str, object]:
     images = list(job.images.filter(deleted_at=None)) if with_images else []
     return {
         "job": job,
         "images": images,
-        "summary": summarize(job),
+        "summary": summary or summarize(job),
         "can_edit": can_edit,
         # Two models or more: the page links to their comparison (gallery.compare).
         "comparable": len({image.model_id for image in images}) >= 2,
@@ -46,8 +53,14 @@ def job_detail(request: WorkspaceRequest, job_id: uuid.UUID) -> HttpResponse:
 @require_GET
 @login_required
 def job_progress(request: WorkspaceRequest, job_id: uuid.UUID) -> HttpResponse:
+    """The progress bar, polled every 2 s while the batch runs. A comparison ("Compare these
+    models") that this poll sees finish takes the person to its compare view: only here, at the
+    moment it finishes, so opening the batch page later shows the batch page (with the link)."""
     membership, job = get_job_for_member(request, job_id)
-    context = _job_context(request, job, membership.can_edit, with_images=False)
+    summary = summarize(job)
+    if job.is_comparison and summary.finished and summary.counts.done:
+        return HttpResponseClientRedirect(reverse("gallery:job_compare", args=[job.pk]))
+    context = _job_context(request, job, membership.can_edit, with_images=False, summary=summary)
     return render(request, "generation/job.html#progress", context)
 
 

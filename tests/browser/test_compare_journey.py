@@ -10,14 +10,11 @@ import re
 import pytest
 from playwright.sync_api import Browser, expect
 
-from avatarapp.workspaces.models import Membership
-from tests.browser.support import check_page, log_in, press_page_key, wait_for_images
-from tests.conftest import PASSWORD, make_user
-from tests.generation.conftest import add_keys, make_persona, providers, worker  # noqa: F401
+from tests.browser.compare_support import MODELS, three_models_ticked
+from tests.browser.support import check_page, press_page_key, wait_for_images
+from tests.generation.conftest import providers, worker  # noqa: F401
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
-
-MODELS = ["Built-in renderer", "GPT Image 2", "FLUX.2 [pro]"]
 
 
 def test_compare_a_batch_and_walk_its_rows_with_the_keyboard(
@@ -26,21 +23,7 @@ def test_compare_a_batch_and_walk_its_rows_with_the_keyboard(
     providers,  # noqa: F811
     worker,  # noqa: F811
 ) -> None:
-    membership = Membership.objects.get(user=make_user("mia@example.com"))
-    add_keys(membership)
-    make_persona(membership, name="Maya Costa")
-    page = browser.new_context().new_page()
-    log_in(page, live_server.url, "mia@example.com", PASSWORD)
-
-    page.get_by_role("navigation", name="Main").get_by_role("link", name="Generate").click()
-    page.get_by_role("checkbox", name="Maya Costa").check()
-    page.get_by_role("checkbox", name="Professional headshot").check()
-    page.get_by_role("checkbox", name="Editorial").check()
-    page.get_by_role("checkbox", name=re.compile("^Built-in")).check()
-    page.get_by_role("checkbox", name="GPT Image 2", exact=True).check()
-    page.get_by_role("checkbox", name="FLUX.2 [pro]", exact=True).check()
-    page.get_by_text("Settings:").click()
-    page.get_by_label("Quality").select_option("low")
+    page = three_models_ticked(live_server.url, browser, ["Professional headshot", "Editorial"])
     page.get_by_role("button", name="Generate", exact=True).click()
     expect(page.locator(".image-card.status-succeeded")).to_have_count(6, timeout=60_000)
 

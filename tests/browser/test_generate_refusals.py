@@ -44,7 +44,7 @@ def test_the_estimate_names_the_field_and_says_when_to_try_again(
     expect(estimate.get_by_role("button", name="Generate")).to_be_disabled()
     check_page(page, "30-generate-field-error")
     # Posted anyway (a page left open, a double click): the page marks the field itself.
-    page.eval_on_selector("#estimate button", "button => { button.disabled = false; }")
+    page.eval_on_selector("#generate-button", "button => { button.disabled = false; }")
     page.get_by_role("button", name="Generate", exact=True).click()
     resolution = page.get_by_label("Resolution")
     expect(resolution).to_have_attribute("aria-invalid", "true")

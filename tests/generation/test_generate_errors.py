@@ -145,7 +145,7 @@ def test_the_live_estimate_shows_the_fields_own_message(
     estimate = find(fragment, id="estimate")
     assert f"{label}: {sentence}" in text(estimate)
     assert NOTHING_CHOSEN not in fragment
-    assert "disabled" in dict(find(fragment, "button", type="submit").attributes)
+    assert "disabled" in dict(find(fragment, "button", id="generate-button").attributes)
     assert_nothing_written()
 
 
@@ -169,7 +169,7 @@ def test_an_unfinished_form_gets_a_hint_not_an_error(editor: Client, persona: Pe
         summary = text(find(fragment, id="estimate"))
         assert "Pick at least one persona, one style and one model" in summary
         assert find_all(fragment, role="alert") == []
-        assert "disabled" not in dict(find(fragment, "button", type="submit").attributes)
+        assert "disabled" not in dict(find(fragment, "button", id="generate-button").attributes)
     page = editor.post(reverse("generation:generate"), generate_form(persona, models=[]))
     assert text(find(page.content.decode(), id="id_models_error")) == "Choose at least one model."
     assert_nothing_written()
@@ -178,7 +178,7 @@ def test_an_unfinished_form_gets_a_hint_not_an_error(editor: Client, persona: Pe
 def test_a_good_batch_still_prices_and_submits(editor: Client, persona: Persona) -> None:
     fragment = editor.post(reverse("generation:estimate"), generate_form(persona)).content.decode()
     assert "1 portrait, free" in text(find(fragment, id="estimate"))
-    assert "disabled" not in dict(find(fragment, "button", type="submit").attributes)
+    assert "disabled" not in dict(find(fragment, "button", id="generate-button").attributes)
     response = editor.post(reverse("generation:generate"), generate_form(persona))
     assert response.status_code == 302
     assert Job.objects.get().images.count() == 1

@@ -96,7 +96,7 @@ def test_estimate_over_its_limit_swaps_a_fragment_that_says_when(
     fragment = refused.content.decode()
     assert fragment.lstrip().startswith('<section class="card estimate" id="estimate"')
     assert PRICING.format(40) in text(find(fragment, id="estimate"))
-    assert "disabled" in dict(find(fragment, "button", type="submit").attributes)
+    assert "disabled" in dict(find(fragment, "button", id="generate-button").attributes)
 
 
 def test_default_estimate_limit_never_meets_a_person_clicking(

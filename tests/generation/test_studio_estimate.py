@@ -83,7 +83,7 @@ def test_a_model_without_a_key_is_refused_beside_models_not_by_collapsing_the_pa
     assert f"Models: {NO_OPENAI_KEY}" in summary
     assert summary.count(NO_OPENAI_KEY) == 1  # one sentence for two models of one provider
     assert "Pick" not in summary
-    assert "disabled" in dict(find(fragment, "button", type="submit").attributes)
+    assert "disabled" in dict(find(fragment, "button", id="generate-button").attributes)
 
     page = editor.post(reverse("generation:generate"), form).content.decode()
     assert text(find(page, id="id_models_error")) == NO_OPENAI_KEY

@@ -1,6 +1,16 @@
 from django.urls import path
 
-from gallery.views import browse, bulk, compare, cover, image_tags, jobs, lightbox, overlay
+from gallery.views import (
+    browse,
+    bulk,
+    compare,
+    cover,
+    image_tags,
+    jobs,
+    lightbox,
+    overlay,
+    scoreboard,
+)
 
 app_name = "gallery"
 
@@ -30,6 +40,8 @@ urlpatterns = [
         name="job_compare_row",
     ),
     path("gallery/compare/", compare.chosen_compare, name="chosen_compare"),
+    # The scoreboard: each model's wins, cost, times and failures in the workspace's history.
+    path("scoreboard/", scoreboard.scoreboard_page, name="scoreboard"),
     # Galleries: the workspace's, a persona's (shown on its page), filters, bulk actions, covers.
     path("gallery/", browse.gallery, name="gallery"),
     path("gallery/filters/", browse.filters, name="filters"),

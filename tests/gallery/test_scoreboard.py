@@ -49,7 +49,7 @@ from avatarapp.workspaces.access import SESSION_KEY
 from avatarapp.workspaces.models import Membership
 from gallery.models import BakeOff, BakeOffRow, RowOutcome
 from gallery.scoreboard import ModelScore, scoreboard
-from generation.latency import nearest_rank
+from generation.latency import Measured, nearest_rank
 from generation.models import Image, Job, Origin
 from personas.models import Persona
 from tests.gallery.factories import make_image, make_job
@@ -259,8 +259,10 @@ def test_nearest_rank_of_twenty_is_the_nineteenth(editor: Membership) -> None:
     for seconds in range(20, 0, -1):
         _image(job, persona, A, seconds, "0.01")
     images = Image.objects.filter(workspace_id=editor.workspace_id)
-    assert nearest_rank(images, 95) == {A: (19000, 20)}
-    assert nearest_rank(images, 50) == {A: (10000, 20)}
+    assert nearest_rank(images, [50, 95]) == {A: Measured(20, {50: 10000, 95: 19000})}
+    assert nearest_rank(images.filter(latency_ms__lte=1000), [50, 95]) == {
+        A: Measured(1, {50: 1000, 95: 1000})  # one time: both percentiles are it
+    }
 
 
 # --- The page -------------------------------------------------------------------------------------

@@ -11,6 +11,7 @@ from gallery.views import (
     jobs,
     lightbox,
     overlay,
+    scoreboard,
 )
 
 app_name = "gallery"
@@ -56,6 +57,8 @@ urlpatterns = [
         bakeoff.make_default,
         name="job_blind_default",
     ),
+    # The scoreboard: each model's wins, cost, times and failures in the workspace's history.
+    path("scoreboard/", scoreboard.scoreboard_page, name="scoreboard"),
     # Galleries: the workspace's, a persona's (shown on its page), filters, bulk actions, covers.
     path("gallery/", browse.gallery, name="gallery"),
     path("gallery/filters/", browse.filters, name="filters"),

@@ -5,9 +5,12 @@ from __future__ import annotations
 import json
 import os
 from pathlib import Path
+from typing import Any
 
 from axe_playwright_python.sync_playwright import Axe
-from playwright.sync_api import APIResponse, Locator, Page, ViewportSize
+from django.conf import settings
+from django.test import Client
+from playwright.sync_api import APIResponse, Browser, Locator, Page, ViewportSize
 
 ARTIFACTS = Path(os.environ.get("TEST_ARTIFACTS_DIR", "test-artifacts"))
 SCREENSHOTS = ARTIFACTS / "screenshots"
@@ -103,6 +106,16 @@ def check_page(page: Page, name: str) -> None:
     assert found == [], f"{name}: " + "; ".join(found)
     refused = csp_violations(page)
     assert refused == [], f"{name}: " + "; ".join(refused)
+
+
+def signed_in(browser: Browser, base: str, user: Any) -> Page:
+    """A page whose browser carries `user`'s session (signing in is other journeys' subject)."""
+    client = Client()
+    client.force_login(user)
+    session = client.cookies[settings.SESSION_COOKIE_NAME].value
+    context = browser.new_context()
+    context.add_cookies([{"name": settings.SESSION_COOKIE_NAME, "value": session, "url": base}])
+    return context.new_page()
 
 
 def log_in(page: Page, base_url: str, email: str, password: str) -> None:

@@ -7,15 +7,13 @@ from __future__ import annotations
 import re
 
 import pytest
-from django.conf import settings
-from django.test import Client
-from playwright.sync_api import Browser, Locator, Page, expect
+from playwright.sync_api import Browser, Locator, expect
 
 from avatarapp.workspaces.models import Membership
 from generation import pipeline, services
 from generation.cancellation import image_cancel
 from generation.models import Image, Job
-from tests.browser.support import check_page, wait_for_images
+from tests.browser.support import check_page, signed_in, wait_for_images
 from tests.conftest import make_user
 from tests.generation.conftest import make_persona
 
@@ -40,15 +38,6 @@ def _batch(membership: Membership) -> Job:
     return job
 
 
-def _signed_in(browser: Browser, base: str, user: object) -> Page:
-    client = Client()
-    client.force_login(user)  # type: ignore[arg-type]
-    session = client.cookies[settings.SESSION_COOKIE_NAME].value
-    context = browser.new_context()
-    context.add_cookies([{"name": settings.SESSION_COOKIE_NAME, "value": session, "url": base}])
-    return context.new_page()
-
-
 def _background(element: Locator) -> str:
     return str(element.evaluate("(e) => getComputedStyle(e).backgroundColor"))
 
@@ -57,7 +46,7 @@ def test_the_job_and_image_pages_read_plainly(live_server, browser: Browser) -> 
     base = live_server.url
     user = make_user("mia@example.com")
     job = _batch(Membership.objects.get(user=user))
-    page = _signed_in(browser, base, user)
+    page = signed_in(browser, base, user)
 
     page.goto(f"{base}/jobs/{job.pk}/")
     expect(page.locator("#job-progress")).to_contain_text("2 of 4 ready, 1 failed, 1 cancelled")

@@ -4,18 +4,15 @@ keys, favourite, add a tag from the suggestions, and reuse the image's settings 
 from __future__ import annotations
 
 import re
-from typing import Any
 
 import pytest
-from django.conf import settings
-from django.test import Client
-from playwright.sync_api import Browser, Page, expect
+from playwright.sync_api import Browser, expect
 
 from avatarapp.workspaces.models import Membership
 from gallery.models import Favourite, ImageTag, Tag
 from generation.models import Image
 from tests.browser.portraits import draw_portraits
-from tests.browser.support import check_page, press_page_key, wait_for_images
+from tests.browser.support import check_page, press_page_key, signed_in, wait_for_images
 from tests.conftest import make_user
 from tests.gallery.lightbox_support import image_url
 from tests.generation.conftest import make_persona
@@ -30,16 +27,6 @@ def _portraits(membership: Membership) -> None:
     draw_portraits(membership, [maya, leo], ["builtin:corporate", "builtin:editorial"], "4:5")
 
 
-def _signed_in(browser: Browser, base: str, user: Any) -> Page:
-    """A page whose browser carries `user`'s session (signing in is other journeys' subject)."""
-    client = Client()
-    client.force_login(user)
-    session = client.cookies[settings.SESSION_COOKIE_NAME].value
-    context = browser.new_context()
-    context.add_cookies([{"name": settings.SESSION_COOKIE_NAME, "value": session, "url": base}])
-    return context.new_page()
-
-
 def test_walk_favourite_tag_and_reuse(live_server, browser: Browser) -> None:
     base = live_server.url
     user = make_user("mia@example.com")
@@ -50,7 +37,7 @@ def test_walk_favourite_tag_and_reuse(live_server, browser: Browser) -> None:
     walk = list(maya)
     query = f"persona={walk[0].persona_id}"
 
-    page = _signed_in(browser, base, user)
+    page = signed_in(browser, base, user)
     page.goto(base + image_url(walk[0], query))
     expect(page.get_by_role("heading", name=re.compile("Maya Costa"))).to_be_visible()
     wait_for_images(page.locator("figure img"))

@@ -55,12 +55,14 @@ KEEP_THE_FACE = (
     "Edit this photo. Keep the same person: the same face, features, skin tone, hair and build."
 )
 
-# The form's short fields: (name, label, how it reads in the instruction).
+# The form's short fields: (name, label, how it reads in the instruction). "New setting: ..."
+# rather than "Change the setting to ...": people write "in a coffee shop" as often as "a coffee
+# shop", and only the first wording reads right with both.
 CHANGES: tuple[tuple[str, str, str], ...] = (
-    ("outfit", "Outfit", "Change the outfit to {}."),
-    ("setting", "Setting", "Change the setting to {}."),
-    ("expression", "Expression", "Change the expression to {}."),
-    ("light", "Light", "Change the light to {}."),
+    ("outfit", "Outfit", "New outfit: {}."),
+    ("setting", "Setting", "New setting: {}."),
+    ("expression", "Expression", "New expression: {}."),
+    ("light", "Light", "New light: {}."),
 )
 
 

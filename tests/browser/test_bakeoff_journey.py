@@ -2,7 +2,9 @@
 PostgreSQL, the S3 server and the emulator: Mia generates one persona in one style with the
 built-in renderer, GPT Image 2 and FLUX.2 [pro], starts a blind pick from the compare view, and
 she and Victor (a viewer) vote in separate browser contexts without seeing model names; Mia
-closes the vote, makes the winner the persona's default, and Generate ticks it."""
+closes the vote, makes the winner the persona's default, and Generate ticks it. Then the
+iteration loop: the winning portrait edited to "in a coffee shop, same face", and a headline put
+on the edit, each a child of the one before (issue 17's must-show journey, end to end)."""
 
 from __future__ import annotations
 
@@ -18,8 +20,10 @@ from avatarapp.workspaces.roles import Role
 from avatarapp.workspaces.services import workspace_create_team
 from gallery.bakeoffs import blind_order
 from gallery.models import BakeOffRow
+from generation.models import Image, Origin
 from tests.browser.support import check_page, log_in, wait_for_images
 from tests.conftest import PASSWORD, make_user
+from tests.gallery.lightbox_support import image_url
 from tests.generation.conftest import add_keys, make_persona, providers, worker  # noqa: F401
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
@@ -44,7 +48,7 @@ def expect_no_model_names(page: Page) -> None:
     expect(main).not_to_contain_text("$")
 
 
-def test_two_members_pick_blind_and_the_winner_becomes_the_default(
+def test_two_members_pick_blind_the_winner_becomes_the_default_and_is_edited(
     live_server,
     browser: Browser,
     providers,  # noqa: F811
@@ -132,3 +136,31 @@ def test_two_members_pick_blind_and_the_winner_becomes_the_default(
         else:
             expect(box).not_to_be_checked()
     check_page(page, "178-generate-preselects-the-winner")
+
+    # Same face, new setting: the winning portrait edited with its own model, then a headline
+    # put on the edit; each new image names the one it was made from.
+    winner = Image.objects.get(job__workspace=team, model_id="gpt-image-2")
+    page.goto(live_server.url + image_url(winner))
+    page.get_by_role("link", name="Edit", exact=True).click()
+    expect(page.get_by_role("checkbox", name=picked, exact=True)).to_be_checked()
+    page.get_by_role("textbox", name="Setting").fill("in a coffee shop, same face")
+    page.get_by_role("button", name="Make the edit").click()
+    expect(page.locator(".image-card.status-succeeded")).to_have_count(1, timeout=60_000)
+    edited = Image.objects.get(parent=winner)
+    assert (edited.origin, edited.model_id, edited.status) == (
+        Origin.EDIT,
+        "gpt-image-2",
+        Image.Status.SUCCEEDED,
+    )
+    page.goto(live_server.url + image_url(edited))
+    expect(page.get_by_role("link", name=re.compile("The original: Maya Costa"))).to_be_visible()
+    expect(page.get_by_text("Edited from this portrait:")).to_be_visible()
+
+    page.get_by_role("link", name="Add text").click()
+    page.get_by_role("textbox", name="Text").fill("Meet Maya, our head of growth")
+    page.get_by_role("button", name="Add text").click()
+    headline = Image.objects.get(parent=edited)
+    expect(page).to_have_url(live_server.url + image_url(headline))
+    expect(page.get_by_role("link", name=re.compile("The original: Maya Costa"))).to_be_visible()
+    wait_for_images(page.locator("figure img"))
+    check_page(page, "179-edited-winner-with-a-headline")

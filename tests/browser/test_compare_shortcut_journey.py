@@ -31,7 +31,7 @@ def test_compare_these_models_opens_the_comparison_when_the_batch_is_done(
     expect(note).to_contain_text("One portrait per model for each persona and style: 3 images")
     button = page.get_by_role("button", name="Compare these models")
     expect(button).to_be_enabled()
-    check_page(page, "175-compare-shortcut-generate")
+    check_page(page, "172-compare-shortcut-generate")
 
     button.click()
     expect(page).to_have_url(re.compile(r"/jobs/[0-9a-f-]+/$"))
@@ -46,7 +46,7 @@ def test_compare_these_models_opens_the_comparison_when_the_batch_is_done(
     expect(row).to_have_count(1)
     expect(row.locator(".compare-model")).to_have_text(MODELS)
     wait_for_images(row.locator("img"))
-    check_page(page, "176-compare-shortcut-result")
+    check_page(page, "173-compare-shortcut-result")
 
     # Back on the batch page later: the page itself, with the way to the comparison.
     page.go_back()

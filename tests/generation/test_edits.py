@@ -40,7 +40,7 @@ def test_the_instruction_keeps_the_face_and_lists_the_changes_in_a_fixed_order()
     )
     assert brief.instruction() == (
         "Edit this photo. Keep the same person: the same face, features, skin tone, hair and "
-        "build. Change the outfit to a red dress. Change the light to golden hour. Add a laptop."
+        "build. New outfit: a red dress. New light: golden hour. Add a laptop."
     )
 
 
@@ -63,7 +63,7 @@ def test_an_edit_is_a_new_job_of_children_priced_and_reserved(
         assert (child.parent, child.origin, child.status) == (portrait, Origin.EDIT, "queued")
         assert (child.persona_id, child.style_name) == (portrait.persona_id, portrait.style_name)
         assert (child.aspect_ratio, child.quality) == (portrait.aspect_ratio, portrait.quality)
-        assert "Change the setting to in a coffee shop, same face." in child.prompt
+        assert "New setting: in a coffee shop, same face." in child.prompt
         assert child.estimated_usd > 0
         reserved = LedgerEntry.objects.get(image=child, kind=LedgerEntry.Kind.RESERVATION)
         assert reserved.amount_usd == child.estimated_usd

@@ -31,7 +31,7 @@ from tests.providers.conftest import (
 )
 
 PORTRAIT = ReferenceImage(render(832, 1024, "png"), "image/png")
-PROMPT = f"{KEEP_THE_FACE} Change the setting to in a coffee shop."
+PROMPT = f"{KEEP_THE_FACE} New setting: in a coffee shop."
 # Where each adapter puts the one input image, as its contract documents it.
 EDIT_PATHS = (Provider.OPENAI, Provider.BFL, Provider.GOOGLE, Provider.FAL, Provider.OPENROUTER)
 MODELS = [model for model in edit_models() if model.provider in EDIT_PATHS]

@@ -165,6 +165,7 @@ def test_close_shows_everything_and_refuses_later_votes(
     assert "The vote is closed." in closed
     assert "Winner: Built-in renderer · 3 votes" in closed
     assert "2 votes: bob@example.com, alice@example.com" in closed  # in the order cast
+    assert "The votes now count on the scoreboard" in closed
     bakeoff.refresh_from_db()
     assert not bakeoff.is_open
     assert bakeoff.rows.get().outcome == RowOutcome.WON

@@ -12,6 +12,9 @@ Settings (environment):
     BENCH_PAGE_REQUESTS=50   timed requests per page (fewer if a page is slow; at least 5)
     BENCH_GALLERY_IMAGES=100000  images in one workspace for the gallery figures (0: none)
     BENCH_ZIP_IMAGES=500     photo-like originals in the ZIP through gunicorn (0: no ZIP)
+    BENCH_PEER_IMAGES=60     images through the peer, a default Celery prefork worker
+                             (bench/peer.py; 0: no peer column). It makes one image per core
+                             at a time, so 60 take about 60 / cores x BENCH_LATENCY seconds.
 """
 
 from __future__ import annotations
@@ -55,6 +58,7 @@ class Options:
     page_requests: int
     gallery_images: int
     zip_images: int
+    peer_images: int
 
     @classmethod
     def from_env(cls) -> Options:
@@ -69,6 +73,7 @@ class Options:
             page_requests=int(env("BENCH_PAGE_REQUESTS", "50")),
             gallery_images=int(env("BENCH_GALLERY_IMAGES", "100000")),
             zip_images=int(env("BENCH_ZIP_IMAGES", "500")),
+            peer_images=int(env("BENCH_PEER_IMAGES", "60")),
         )
 
 
@@ -154,6 +159,7 @@ def run(opts: Options, state: Path, children: Children) -> str:
     from bench.finalise import measure_finalise, photo_like_png
     from bench.gallery import measure_gallery
     from bench.pages import measure_pages
+    from bench.peer_run import run_peer
     from bench.phases import run_bare, run_pipeline
     from bench.report import render
     from bench.zipbench import run_zip
@@ -258,6 +264,27 @@ def run(opts: Options, state: Path, children: Children) -> str:
     for i in range(opts.workers):
         children.stop(f"worker{i}")
     children.stop("web")
+    peer = None
+    if opts.peer_images > 0:
+        step(f"peer: a default Celery prefork worker, {opts.peer_images} images")
+        peer = run_peer(
+            children=children,
+            env=env,
+            state=state,
+            emulator=emulator,
+            others=[group for name, group in groups.items() if name != "web"],
+            prompt=prompt,
+            images=opts.peer_images,
+            latency=opts.latency,
+            ask={
+                "model": SHAPE.model,
+                "size": SIZE,
+                "quality": SHAPE.quality,
+                "bucket": env["S3_BUCKET"],
+                "prefix": "peer",
+            },
+            key=world.OPENAI_KEY,
+        )
 
     step("finalise alone (store_generated), emulator PNG and a photo-like PNG")
     finalise = [
@@ -292,7 +319,7 @@ def run(opts: Options, state: Path, children: Children) -> str:
         f"{SHAPE.model} {SIZE} {SHAPE.quality} PNG ({len(png) / 1024:.1f} KB from the emulator)"
         f" | {os.cpu_count()} cores, Python {platform.python_version()}"
     )
-    return render(header, pipeline, bare, probe, singles, finalise, pages, gallery)
+    return render(header, pipeline, bare, probe, singles, finalise, pages, gallery, peer=peer)
 
 
 def step(text: str) -> None:

@@ -21,6 +21,7 @@ import os
 import threading
 import time
 from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -53,6 +54,67 @@ def parse_args() -> argparse.Namespace:
     return parser.parse_args()
 
 
+@dataclass(frozen=True)
+class Ask:
+    """What every image asks the emulator for, and where it is stored."""
+
+    model: str
+    size: str
+    quality: str
+    bucket: str
+    prefix: str
+
+
+def openai_client(base_url: str, key: str) -> httpx.Client:
+    return httpx.Client(
+        base_url=base_url,
+        headers={"Authorization": f"Bearer {key}"},
+        timeout=httpx.Timeout(connect=5.0, read=200.0, write=30.0, pool=5.0),
+    )
+
+
+def s3_client(connections: int) -> Any:
+    return boto3.client(
+        "s3",
+        endpoint_url=os.environ["S3_ENDPOINT_URL"],
+        aws_access_key_id=os.environ["S3_ACCESS_KEY_ID"],
+        aws_secret_access_key=os.environ["S3_SECRET_ACCESS_KEY"],
+        region_name="us-east-1",
+        config=Config(
+            max_pool_connections=connections,
+            signature_version="s3v4",
+            s3={"addressing_style": "path"},
+        ),
+    )
+
+
+def make_one(http: httpx.Client, s3: Any, ask: Ask, prompt: str, name: str) -> dict[str, float]:
+    """One image, the least way: ask, decode, thumbnail, two PUTs. Returns its moments
+    (wall-clock seconds): started, answered (the client has the answer), stored."""
+    started = time.time()
+    body = {
+        "model": ask.model,
+        "prompt": prompt,
+        "n": 1,
+        "size": ask.size,
+        "output_format": "png",
+        "quality": ask.quality,
+    }
+    response = http.post("/images/generations", json=body)
+    response.raise_for_status()
+    answered = time.time()
+    png = base64.b64decode(response.json()["data"][0]["b64_json"])
+    thumb = thumbnail_webp(png)
+    folder = f"{ask.prefix}/{name}"
+    s3.put_object(
+        Bucket=ask.bucket, Key=f"{folder}/original.png", Body=png, ContentType="image/png"
+    )
+    s3.put_object(
+        Bucket=ask.bucket, Key=f"{folder}/thumbnail.webp", Body=thumb, ContentType="image/webp"
+    )
+    return {"started": started, "answered": answered, "stored": time.time()}
+
+
 def thumbnail_webp(png: bytes) -> bytes:
     with Image.open(io.BytesIO(png)) as image:
         image.load()
@@ -71,57 +133,20 @@ def main() -> int:
 
     def http() -> httpx.Client:
         if not hasattr(local, "client"):
-            local.client = httpx.Client(
-                base_url=args.base_url,
-                headers={"Authorization": f"Bearer {args.key}"},
-                timeout=httpx.Timeout(connect=5.0, read=200.0, write=30.0, pool=5.0),
-            )
+            local.client = openai_client(args.base_url, args.key)
         return local.client
 
-    s3 = boto3.client(
-        "s3",
-        endpoint_url=os.environ["S3_ENDPOINT_URL"],
-        aws_access_key_id=os.environ["S3_ACCESS_KEY_ID"],
-        aws_secret_access_key=os.environ["S3_SECRET_ACCESS_KEY"],
-        region_name="us-east-1",
-        config=Config(
-            max_pool_connections=args.concurrency,
-            signature_version="s3v4",
-            s3={"addressing_style": "path"},
-        ),
-    )
+    s3 = s3_client(args.concurrency)
+    ask = Ask(args.model, args.size, args.quality, args.bucket, args.prefix)
     lock = threading.Lock()
     records: list[dict[str, Any]] = []
 
     def one(index: int, kind: str = "bare") -> None:
-        started = time.time()
-        body = {
-            "model": args.model,
-            "prompt": f"{prompt} ({kind} {index:05d})",
-            "n": 1,
-            "size": args.size,
-            "output_format": "png",
-            "quality": args.quality,
-        }
-        response = http().post("/images/generations", json=body)
-        response.raise_for_status()
-        answered = time.time()
-        png = base64.b64decode(response.json()["data"][0]["b64_json"])
-        thumb = thumbnail_webp(png)
-        name = f"{args.prefix}/{kind}-{index:05d}"
-        s3.put_object(
-            Bucket=args.bucket, Key=f"{name}/original.png", Body=png, ContentType="image/png"
-        )
-        s3.put_object(
-            Bucket=args.bucket, Key=f"{name}/thumbnail.webp", Body=thumb, ContentType="image/webp"
-        )
-        stored = time.time()
+        record = make_one(http(), s3, ask, f"{prompt} ({kind} {index:05d})", f"{kind}-{index:05d}")
         if kind != "bare":
             return
         with lock:
-            records.append(
-                {"index": index, "started": started, "answered": answered, "stored": stored}
-            )
+            records.append({"index": index, **record})
 
     with ThreadPoolExecutor(max_workers=args.concurrency, thread_name_prefix="bare") as pool:
         # Warm-up: every thread and pooled connection exists before the timed round.

@@ -69,7 +69,7 @@ def cpu_delta(before: dict[str, float], after: dict[str, float]) -> dict[str, fl
     return delta
 
 
-def _recv_times(emulator: EmulatorAdmin) -> dict[str, float]:
+def recv_times(emulator: EmulatorAdmin) -> dict[str, float]:
     """Prompt -> wall-clock time the emulator read the request (prompts are unique per image)."""
     out: dict[str, float] = {}
     for record in emulator.generations():
@@ -123,7 +123,6 @@ def run_bare(
         log = (state / "bare.log").read_text()[-2000:]
         raise RuntimeError(f"the bare client failed ({proc.returncode}):\n{log}")
     data = json.loads(out.read_text())
-    received = _recv_times(emulator)
     result = PhaseResult(
         "bare client",
         images,
@@ -137,25 +136,40 @@ def run_bare(
         cpu=cpu_delta(before, after),
         cpu_wall=wall_after - wall_before,
     )
+    client_timings(
+        result, data["records"], recv_times(emulator), f"{prompt} (bare", concurrency, latency
+    )
+    children.stop("bare")
+    return result
+
+
+def client_timings(
+    result: PhaseResult,
+    records: list[dict[str, Any]],
+    received: dict[str, float],
+    prompt_start: str,
+    concurrency: int,
+    latency: float,
+) -> None:
+    """The client-side figures of the bare client or the peer from each image's moments and
+    the emulator's receive times (prompts end in " (<kind> <index>)")."""
     intervals = []
     matched = []
-    for record in data["records"]:
-        recv = received.get(f"{prompt} (bare {record['index']:05d})")
+    for record in records:
+        recv = received.get(f"{prompt_start} {record['index']:05d})")
         if recv is not None:
             matched.append((recv, record))
     for rank, (recv, record) in enumerate(sorted(matched, key=lambda m: m[0])):
         answer = recv + latency
         intervals.append((recv, record["answered"]))
         if rank < concurrency:  # the first wave: from the start of the timed round
-            result.dispatch_first.append(ms(recv - data["began"]))
-        # A thread picks the next image up the moment it is free: `started` is slot-adjusted.
+            result.dispatch_first.append(ms(recv - result.began))
+        # A slot picks the next image up the moment it is free: `started` is slot-adjusted.
         result.dispatch_adjusted.append(ms(recv - record["started"]))
         result.finalise.append(ms(record["stored"] - answer))
         result.transfer.append(ms(record["answered"] - answer))
         result.store.append(ms(record["stored"] - record["answered"]))
     result.peak_in_flight = peak_overlap(intervals)
-    children.stop("bare")
-    return result
 
 
 @dataclass(frozen=True)
@@ -244,7 +258,7 @@ def run_pipeline(
             "image_id", "created_at"
         )
     )
-    received = _recv_times(emulator)
+    received = recv_times(emulator)
     done = [_Timeline.of(r, settled.get(r.pk)) for r in rows if r.status == Image.Status.SUCCEEDED]
     result = PhaseResult(
         "pipeline",

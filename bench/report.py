@@ -30,8 +30,8 @@ def _verdict(ok: bool) -> str:
     return "met" if ok else "MISSED"
 
 
-def _row(label: str, pipeline: str, bare: str, target: str = "") -> str:
-    return f"  {label:<44}{pipeline:>22}{bare:>18}   {target}"
+def _row(label: str, pipeline: str, bare: str, target: str = "", peer: str = "") -> str:
+    return f"  {label:<44}{pipeline:>22}{bare:>18}{peer:>18}   {target}"
 
 
 def render(
@@ -44,7 +44,9 @@ def render(
     pages: list[PageResult],
     gallery: GalleryResult | None = None,
     in_flight_target: int = 100,
+    peer: PhaseResult | None = None,
 ) -> str:
+    """`peer`: bench/peer.py's default prefork worker, a third column where it was run."""
     ratio = pipeline.rate / bare.rate if bare.rate else 0.0
     in_flight_ok = pipeline.peak_in_flight >= in_flight_target
     dispatch_p95 = p50_p95(pipeline.dispatch_first)[1]
@@ -59,34 +61,39 @@ def render(
     lines = [
         header,
         "",
-        _row("", "pipeline", "bare client", "target"),
+        _row("", "pipeline", "bare client", "target", "peer (prefork)" if peer else ""),
         _row(
             "images succeeded / asked",
             f"{pipeline.succeeded} / {pipeline.images}",
             f"{bare.succeeded} / {bare.images}",
+            peer=f"{peer.succeeded} / {peer.images}" if peer else "",
         ),
         _row(
             "wall time, first submit -> last settled (s)",
             f"{pipeline.seconds:.2f}",
             f"{bare.seconds:.2f}",
+            peer=f"{peer.seconds:.2f}" if peer else "",
         ),
         _row(
             "throughput (images/s)",
             f"{pipeline.rate:.1f}",
             f"{bare.rate:.1f}",
             f"ratio {ratio:.2f} >= 0.90: {_verdict(ratio >= 0.9 and in_flight_ok)}",
+            peer=f"{peer.rate:.1f}" if peer else "",
         ),
         _row(
             "peak requests in flight at the emulator",
             str(pipeline.peak_in_flight),
             str(bare.peak_in_flight),
             f">= {in_flight_target}: {_verdict(in_flight_ok)}",
+            peer=str(peer.peak_in_flight) if peer else "",
         ),
         _row(
             "dispatch p50 / p95 (ms), first wave",
             _pp(pipeline.dispatch_first),
             _pp(bare.dispatch_first),
             f"p95 <= 100: {_verdict(dispatch_p95 <= 100)}",
+            peer=_pp(peer.dispatch_first) if peer else "",
         ),
         _row("  created -> claimed by a worker thread", _pp(pipeline.to_claim), ""),
         _row("  claimed -> provider call starts", _pp(pipeline.to_call), ""),
@@ -96,12 +103,14 @@ def render(
             _pp(pipeline.dispatch_adjusted),
             _pp(bare.dispatch_adjusted),
             f"p95 <= 100: {_verdict(adjusted_p95 <= 100)}",
+            peer=_pp(peer.dispatch_adjusted) if peer else "",
         ),
         _row(
             "finalise p50 / p95 (ms)",
             _pp(pipeline.finalise),
             _pp(bare.finalise),
             f"p95 <= 300: {_verdict(finalise_p95 <= 300)}",
+            peer=_pp(peer.finalise) if peer else "",
         ),
         _row("  answer -> client has the image", _pp(pipeline.transfer), _pp(bare.transfer)),
         _row("  client has it -> stored (+ settled)", _pp(pipeline.store), _pp(bare.store)),
@@ -116,6 +125,7 @@ def render(
             "process RSS idle -> peak (MB)",
             f"{pipeline.rss_idle_kb / MB:.0f} -> {pipeline.rss_peak_kb / MB:.0f}",
             f"{bare.rss_idle_kb / MB:.0f} -> {bare.rss_peak_kb / MB:.0f}",
+            peer=f"{peer.rss_idle_kb / MB:.0f} -> {peer.rss_peak_kb / MB:.0f}" if peer else "",
         ),
         _row(
             "RSS per image in flight (MB), (peak-idle)/n",
@@ -128,30 +138,59 @@ def render(
             "CPU s per image, worker / bare process",
             f"{worker_cpu * 1000:.1f} ms",
             f"{bare.cpu.get('client', 0.0) / nb * 1000:.1f} ms",
+            peer=f"{peer.cpu.get('peer', 0.0) / max(peer.succeeded, 1) * 1000:.1f} ms"
+            if peer
+            else "",
         ),
     ]
+
+    def cpu_ms(phase: PhaseResult | None, names: Sequence[str]) -> str:
+        if phase is None:
+            return ""
+        return f"{sum(phase.cpu.get(k, 0.0) for k in names) / max(phase.succeeded, 1) * 1000:.1f}"
+
     for name in ("web", "emulator", "s3 (moto)", "postgres", "redis"):
         if name in pipeline.cpu or name in bare.cpu:
             lines.append(
                 _row(
                     f"  CPU ms per image, {name}",
-                    f"{pipeline.cpu.get(name, 0.0) / n * 1000:.1f}",
-                    f"{bare.cpu.get(name, 0.0) / nb * 1000:.1f}",
+                    cpu_ms(pipeline, [name]),
+                    cpu_ms(bare, [name]),
+                    peer=cpu_ms(peer, [name]),
                 )
             )
-    mine = ("worker", "client", "web", "emulator", "s3 (moto)", "postgres", "redis")
-    total_pipeline = sum(pipeline.cpu.get(k, 0.0) for k in mine) / n * 1000
-    total_bare = sum(bare.cpu.get(k, 0.0) for k in mine) / nb * 1000
-    lines.append(_row("  CPU ms per image, all bench processes", f"{total_pipeline:.1f}",
-                      f"{total_bare:.1f}"))  # fmt: skip
+    mine = ("worker", "client", "peer", "web", "emulator", "s3 (moto)", "postgres", "redis")
+    lines.append(
+        _row(
+            "  CPU ms per image, all bench processes",
+            cpu_ms(pipeline, mine),
+            cpu_ms(bare, mine),
+            peer=cpu_ms(peer, mine),
+        )
+    )
+
+    def other_load(phase: PhaseResult | None) -> str:
+        return (
+            ""
+            if phase is None
+            else f"{phase.cpu.get('other', 0.0) / max(phase.cpu_wall, 1e-9):.2f}"
+        )
+
     lines.append(
         _row(
             "other load on the machine (cores busy)",
-            f"{pipeline.cpu.get('other', 0.0) / max(pipeline.cpu_wall, 1e-9):.2f}",
-            f"{bare.cpu.get('other', 0.0) / max(bare.cpu_wall, 1e-9):.2f}",
+            other_load(pipeline),
+            other_load(bare),
             "should be ~0 for a clean run",
+            peer=other_load(peer),
         )
     )
+    if peer is not None:
+        lines.append(
+            f"  the pipeline makes {pipeline.rate / max(peer.rate, 1e-9):.1f}x the peer's images"
+            f" per second (peer: a default Celery prefork worker, {peer.images} images, one"
+            " blocking provider call per task)"
+        )
     if pipeline.submit_ms:
         lines.append(_row("Generate POST, 64 images (ms) p50 / p95", _pp(pipeline.submit_ms), ""))
     if pipeline.unfinished:

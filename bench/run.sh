@@ -3,7 +3,7 @@
 # server on free loopback ports, run the benchmark (python -m bench starts the emulator, gunicorn,
 # the Celery worker and the bare client itself), then stop every process it started, also on
 # failure or Ctrl-C. Settings: BENCH_LATENCY, BENCH_IMAGES, BENCH_CONCURRENCY, BENCH_POOL,
-# BENCH_PAGE_IMAGES, BENCH_PAGE_REQUESTS, BENCH_GALLERY_IMAGES, BENCH_ZIP_IMAGES (see
+# BENCH_PAGE_IMAGES, BENCH_PAGE_REQUESTS, BENCH_GALLERY_IMAGES, BENCH_ZIP_IMAGES, BENCH_PEER_IMAGES (see
 # bench/__main__.py). Not part of `make test`.
 set -euo pipefail
 cd "$(dirname "$0")/.."

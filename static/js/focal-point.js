@@ -26,7 +26,7 @@
       event.preventDefault();
       var numbers = picker.closest(".focal-point").querySelector("details.focal-numbers");
       numbers.open = true;
-      numbers.querySelector("input").focus();
+      numbers.querySelector("input[type=number]").focus();
       return;
     }
     var box = picker.getBoundingClientRect();

@@ -21,3 +21,10 @@ def download_name(image: Image) -> str:
     ]
     extension = EXTENSIONS.get((image.format or "png").lower(), "png")
     return "-".join(parts) + f".{extension}"
+
+
+def kit_crop_name(image: Image, ratio_label: str) -> str:
+    """A persona kit's crop of `image`: its download name with the ratio before the extension,
+    e.g. "mia-chen-corporate-gpt-image-2-20261206-3f9a1c2b-16x9.png"."""
+    stem, _, extension = download_name(image).rpartition(".")
+    return f"{stem}-{ratio_label}.{extension}"

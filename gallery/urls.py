@@ -7,8 +7,10 @@ from gallery.views import (
     compare,
     cover,
     edit,
+    focal_point,
     image_tags,
     jobs,
+    kit,
     lightbox,
     overlay,
     scoreboard,
@@ -32,6 +34,11 @@ urlpatterns = [
     ),
     path("images/<uuid:image_id>/text/", overlay.add_text, name="image_add_text"),
     path("images/<uuid:image_id>/edit/", edit.edit_image, name="image_edit"),
+    path(
+        "images/<uuid:image_id>/focal-point/",
+        focal_point.set_focal_point,
+        name="image_focal_point",
+    ),
     # --- end of the lightbox
     # Batches: the history of every batch
     path("jobs/", jobs.history, name="jobs"),
@@ -66,4 +73,6 @@ urlpatterns = [
     path("personas/<uuid:pk>/portraits/", browse.persona_gallery, name="persona_gallery"),
     path("personas/<uuid:pk>/portraits/filters/", browse.persona_filters, name="persona_filters"),
     path("personas/<uuid:pk>/cover/", cover.set_cover, name="persona_cover"),
+    # A persona kit: chosen portraits cropped around their focal points, the card, a disclosure.
+    path("personas/<uuid:pk>/kit/", kit.persona_kit, name="persona_kit"),
 ]

@@ -41,13 +41,19 @@ FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 
 
 def zip_response(images: Iterable[Image], filename: str) -> StreamingHttpResponse:
-    response = StreamingHttpResponse(_stream(images), content_type="application/zip")
+    return zip_attachment(_stream(images), filename)
+
+
+def zip_attachment(chunks: Iterator[bytes], filename: str) -> StreamingHttpResponse:
+    """A ZIP streamed as it is written (by a ZipPipe's reader), saved by the browser as
+    `filename`."""
+    response = StreamingHttpResponse(chunks, content_type="application/zip")
     response["Content-Disposition"] = content_disposition_header(True, filename) or "attachment"
     response["X-Accel-Buffering"] = "no"  # a proxy (nginx) passes it on as it comes
     return response
 
 
-class _Pipe(io.RawIOBase):
+class ZipPipe(io.RawIOBase):
     """What zipfile writes into; the generator takes out what has been written so far. Not
     seekable, so zipfile writes sizes after each entry instead of seeking back."""
 
@@ -86,7 +92,7 @@ class _Contents:
 
 
 def _stream(images: Iterable[Image]) -> Iterator[bytes]:
-    pipe = _Pipe()
+    pipe = ZipPipe()
     contents = _Contents(rows=[], missing=[], no_picture=[], names=set())
     with zipfile.ZipFile(pipe, "w", compression=zipfile.ZIP_STORED) as archive:
         for image in images:
@@ -102,18 +108,18 @@ def _stream(images: Iterable[Image]) -> Iterator[bytes]:
                 contents.rows.append(_row(image, "", MISSING_NOTE))
                 continue
             name = contents.unique(name)
-            with closing(chunks), archive.open(_entry(name, image.created_at), "w") as entry:
+            with closing(chunks), archive.open(zip_entry(name, image.created_at), "w") as entry:
                 for chunk in chunks:
                     entry.write(chunk)
                     yield pipe.take()
             contents.rows.append(_row(image, name, ""))
-        archive.writestr(_entry("manifest.csv", timezone.now()), _manifest(contents.rows))
+        archive.writestr(zip_entry("manifest.csv", timezone.now()), _manifest(contents.rows))
         if contents.missing or contents.no_picture:
-            archive.writestr(_entry("MISSING.txt", timezone.now()), _missing_text(contents))
+            archive.writestr(zip_entry("MISSING.txt", timezone.now()), _missing_text(contents))
     yield pipe.take()
 
 
-def _entry(name: str, moment: datetime) -> zipfile.ZipInfo:
+def zip_entry(name: str, moment: datetime) -> zipfile.ZipInfo:
     entry = zipfile.ZipInfo(name, date_time=timezone.localtime(moment).timetuple()[:6])
     entry.compress_type = zipfile.ZIP_STORED
     entry.external_attr = 0o644 << 16  # readable once unzipped

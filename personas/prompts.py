@@ -266,3 +266,11 @@ def compose_for_model(
     model = get_model(model_id)
     usable = min(references, model.capabilities.max_references)
     return compose(persona, style, model.family, references=usable)
+
+
+def look_in_words(persona: PersonaLike) -> str:
+    """The look as the gpt-image prompt says it, for people to read (the persona kit's card):
+    "Light skin, wavy dark brown hair, brown eyes. Distinctive features: freckles. Wardrobe: a
+    sage green blazer." Empty when no part of the look is filled in."""
+    appearance = fill(_look(persona, labelled=True), "{}.")
+    return joined([appearance[:1].upper() + appearance[1:], _wardrobe(persona, labelled=True)], " ")

@@ -2,7 +2,7 @@
 (bakeoffs) and sharing outside the workspace (sharing)."""
 
 from .bakeoffs import BakeOff, BakeOffRow, RowOutcome, Vote
-from .curation import TAG_MAX_LENGTH, Favourite, ImageTag, PersonaCover, Tag
+from .curation import TAG_MAX_LENGTH, Favourite, FocalPoint, ImageTag, PersonaCover, Tag
 from .sharing import (
     ImageReview,
     Review,
@@ -18,6 +18,7 @@ __all__ = [
     "BakeOff",
     "BakeOffRow",
     "Favourite",
+    "FocalPoint",
     "ImageReview",
     "ImageTag",
     "PersonaCover",

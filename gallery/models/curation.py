@@ -77,3 +77,34 @@ class PersonaCover(models.Model):
 
     def __str__(self) -> str:
         return f"cover of {self.persona_id}: {self.image_id}"
+
+
+class FocalPoint(models.Model):
+    """Where the subject of a portrait is, set by an editor clicking the image: the persona
+    kit's crops centre on it. x and y are fractions of the width and height (0 to 1 from the top
+    left), so they hold for the image at any size. An image without a row uses the upper-third
+    centre (gallery.focal_points.DEFAULT), where a portrait's face usually is.
+
+    A table here rather than two columns on generation's Image: the focal point is something a
+    team adds after the image is made, like a cover or a tag, and most images never get one."""
+
+    image = models.OneToOneField(
+        Image, on_delete=models.CASCADE, primary_key=True, related_name="focal_point"
+    )
+    x = models.FloatField()
+    y = models.FloatField()
+    set_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    set_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(x__gte=0, x__lte=1, y__gte=0, y__lte=1),
+                name="focal_point_inside_image",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"focal point of {self.image_id}: {self.x:.3f}, {self.y:.3f}"

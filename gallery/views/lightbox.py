@@ -29,6 +29,7 @@ from gallery.download_names import download_name
 from gallery.models import Favourite, PersonaCover
 from gallery.query import GalleryFilter
 from gallery.services import image_set_favourite
+from gallery.views.focal_point import focal_context
 from generation.access import get_image_for_member
 from generation.models import Image
 
@@ -84,7 +85,10 @@ def page(
         "lineage": lightbox.lineage(image),
         "can_add_text": can_edit and done,
         "can_edit_portrait": can_edit and done,
+        "can_set_focal": can_edit and done,
     }
+    if can_edit and done:
+        context |= focal_context(image, query)
     return render(request, PAGE, context)
 
 

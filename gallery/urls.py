@@ -12,6 +12,8 @@ from gallery.views import (
     lightbox,
     overlay,
     scoreboard,
+    share,
+    shared,
 )
 
 app_name = "gallery"
@@ -66,4 +68,12 @@ urlpatterns = [
     path("personas/<uuid:pk>/portraits/", browse.persona_gallery, name="persona_gallery"),
     path("personas/<uuid:pk>/portraits/filters/", browse.persona_filters, name="persona_filters"),
     path("personas/<uuid:pk>/cover/", cover.set_cover, name="persona_cover"),
+    # Share links: the team's side (make, list, revoke) and the page a link opens, without an
+    # account (its paths name the token and positions, never an image, batch or workspace).
+    path("share-links/", share.share_list, name="share_links"),
+    path("share-links/new/", share.share_new, name="share_new"),
+    path("share-links/<uuid:link_id>/revoke/", share.share_revoke, name="share_revoke"),
+    path("s/<str:token>/", shared.shared, name="shared"),
+    path("s/<str:token>/unlock/", shared.unlock, name="shared_unlock"),
+    path("s/<str:token>/images/<str:ticket>/", shared.shared_image, name="shared_image"),
 ]

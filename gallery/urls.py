@@ -7,6 +7,7 @@ from gallery.views import (
     compare,
     cover,
     edit,
+    image_review,
     image_tags,
     jobs,
     lightbox,
@@ -14,6 +15,7 @@ from gallery.views import (
     scoreboard,
     share,
     shared,
+    shared_review,
 )
 
 app_name = "gallery"
@@ -34,6 +36,7 @@ urlpatterns = [
     ),
     path("images/<uuid:image_id>/text/", overlay.add_text, name="image_add_text"),
     path("images/<uuid:image_id>/edit/", edit.edit_image, name="image_edit"),
+    path("images/<uuid:image_id>/lock/", image_review.lock, name="image_lock"),
     # --- end of the lightbox
     # Batches: the history of every batch
     path("jobs/", jobs.history, name="jobs"),
@@ -76,4 +79,6 @@ urlpatterns = [
     path("s/<str:token>/", shared.shared, name="shared"),
     path("s/<str:token>/unlock/", shared.unlock, name="shared_unlock"),
     path("s/<str:token>/images/<str:ticket>/", shared.shared_image, name="shared_image"),
+    path("s/<str:token>/name/", shared_review.give_name, name="shared_name"),
+    path("s/<str:token>/<int:position>/review/", shared_review.review, name="shared_review"),
 ]

@@ -32,7 +32,7 @@ from avatarapp.workspaces.models import Membership
 from avatarapp.workspaces.roles import Role
 from gallery import services
 from gallery.compare import CompareError, compare_chosen
-from gallery.deletion import StillBeingMade, image_delete
+from gallery.deletion import DeleteRefused, image_delete
 from gallery.models import Tag
 from gallery.selection import Selection, SelectionError, posted_ids, resolve
 from gallery.views.common import back_to
@@ -113,7 +113,7 @@ def _untag(request: WorkspaceRequest, m: Membership, s: Selection, back: str) ->
 def _delete(request: WorkspaceRequest, m: Membership, s: Selection, back: str) -> HttpResponse:
     try:
         deleted = image_delete(membership=m, images=s.images)
-    except StillBeingMade as refusal:  # nothing changed: say why, on the page it came from
+    except DeleteRefused as refusal:  # nothing changed: say why, on the page it came from
         messages.error(request, str(refusal))
     else:
         messages.success(request, f"Deleted {_count(deleted)}.")

@@ -194,3 +194,26 @@ def test_an_approved_portrait_can_be_locked_against_deletion(
     team_client_.post(reverse("gallery:image_delete", args=[team.mia_done.pk]))
     team.mia_done.refresh_from_db()
     assert team.mia_done.deleted_at is not None
+
+
+def test_another_workspace_cannot_lock_or_read_our_reviews(
+    team: Team, editor: Membership, team_client: TeamClient
+) -> None:
+    _, token = make_link(editor, [team.mia_done], allow_review=True)
+    _review(_reviewer(token), token, 1, decision="approved", comment="Lovely.")
+    outsider = team_client("outsider")
+    lock = reverse("gallery:image_lock", args=[team.mia_done.pk])
+    assert outsider.post(lock, {"locked": "1"}).status_code == 404
+    assert outsider.get(reverse("gallery:image", args=[team.mia_done.pk])).status_code == 404
+    assert not ImageReview.objects.get(image=team.mia_done).locked
+
+
+def test_a_portrait_deleted_after_sharing_leaves_the_page_and_takes_no_review(
+    team: Team, editor: Membership
+) -> None:
+    _, token = make_link(editor, [team.mia_done, team.leo_done], allow_review=True)
+    client = _reviewer(token)
+    Image.objects.filter(pk=team.leo_done.pk).update(deleted_at=team.leo_done.created_at)
+    assert "Portrait 2" not in open_page(client, token)
+    assert _review(client, token, 2, decision="approved").status_code == 404
+    assert not Review.objects.exists()

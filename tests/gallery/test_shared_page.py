@@ -19,6 +19,7 @@ from avatarapp.workspaces.models import Membership
 from gallery.models import ShareLink
 from generation import storage
 from generation.models import Image
+from tests.conftest import World
 from tests.gallery.lightbox_support import finished_image
 from tests.gallery.share_support import make_link, open_page, shared_url
 from tests.generation.conftest import make_persona
@@ -212,3 +213,23 @@ def test_guessing_passwords_is_rate_limited_per_link_and_address(
     assert client.post(other_url, {"password": "open sesame"}).status_code == 302
     elsewhere = Client(REMOTE_ADDR="10.0.0.9")
     assert elsewhere.post(url, {"password": "open sesame"}).status_code == 302
+
+
+def test_a_member_without_two_factor_still_opens_a_share_link(
+    world: World, editor: Membership, portraits: list[Image]
+) -> None:
+    """Share pages are for people without an account: a signed-in member whose workspace
+    requires two-factor sign-in they have not set up is not sent to set it up."""
+    _, token = make_link(editor, portraits)
+    world.team.require_two_factor = True
+    world.team.save()
+    member = Client()
+    member.force_login(world.viewer)
+    session = member.session
+    session["workspace_id"] = str(world.team.pk)
+    session.save()
+    assert (
+        member.get(reverse("gallery:persona_gallery", args=[portraits[0].persona_id])).status_code
+        == 302
+    )
+    assert member.get(shared_url(token)).status_code == 200

@@ -136,11 +136,11 @@ def _wait_words(seconds: int) -> str:
     return f"{minutes} minutes"
 
 
-def refusal(doing: str, verdict: Verdict) -> str:
+def refusal(doing: str, verdict: Verdict, *, allowed_by: str = "this workspace") -> str:
     """The sentence for a refused request: refusal("generating", v) -> "You are generating
     faster than this workspace allows. Try again in 40 seconds." """
     return (
-        f"You are {doing} faster than this workspace allows. "
+        f"You are {doing} faster than {allowed_by} allows. "
         f"Try again in {_wait_words(verdict.retry_after)}."
     )
 

@@ -286,6 +286,11 @@ SILENCED_SYSTEM_CHECKS: list[str] = []
 
 INVITATION_TTL_DAYS = env_int("INVITATION_TTL_DAYS", 7, minimum=1)
 
+# Share links (gallery/share_links.py): how long a new link works unless its maker picks another
+# length, and how long the signed image URLs on a shared page work (the page makes new ones).
+SHARE_LINK_DEFAULT_DAYS = env_int("SHARE_LINK_DEFAULT_DAYS", 14, minimum=1)
+SHARE_IMAGE_URL_SECONDS = env_int("SHARE_IMAGE_URL_SECONDS", 600, minimum=60)
+
 # Provider keys, AES-256-GCM at rest. "2:<base64 32 bytes>,1:<base64>": the highest version
 # encrypts, every listed one decrypts. Parsed here so a malformed value stops start-up.
 KEY_ENCRYPTION_KEYS = env_str("KEY_ENCRYPTION_KEYS") or ""
@@ -369,6 +374,9 @@ _RATE_LIMIT_DEFAULTS = {
     # Add text decodes a whole portrait and encodes a new one inside the web request: a person
     # tries a few wordings a minute, a script looping on it would tie up the web processes.
     "add_text": ("20/minute, 200/hour", "60/minute, 1200/hour"),
+    # Passwords typed on a share link: "user" is one client address on one link, "workspace" the
+    # link from everywhere. A person mistyping a few times passes; guessing stops at once.
+    "share_password": ("5/minute, 20/hour", "20/minute, 100/hour"),
 }
 
 

@@ -5,6 +5,9 @@ keep their history, and the costs page's totals do not move. Its stored objects 
 worker task enqueued after the transaction commits (ids only); the sweeper enqueues it again if
 that message is lost (generation.removal, generation.sweeper).
 
+Locked images (approved by a client and locked by an editor, gallery.reviews) are never deleted:
+a delete that includes one is refused whole, with a sentence.
+
 Images still being made: a queued one is cancelled first (its reservation is released, nothing
 was spent), and so is one waiting on an asynchronous provider, as the Cancel button does (settled
 as billed, or released when a provider that can cancel dropped it unbilled from its queue). One
@@ -29,15 +32,24 @@ from generation.models import Image
 from generation.queue import enqueue_removal
 
 
-class StillBeingMade(PermissionDenied):
-    """Some of the images are in a worker's hands right now. A PermissionDenied, so a view that
+class DeleteRefused(PermissionDenied):
+    """Nothing was deleted, for a reason the message gives. A PermissionDenied, so a view that
     shows the role sentence shows this one too (and an unhandled one is the 403 page with it)."""
+
+
+class StillBeingMade(DeleteRefused):
+    """Some of the images are in a worker's hands right now."""
+
+
+class Locked(DeleteRefused):
+    """Some of the images were approved by a reviewer and locked (gallery.reviews)."""
 
 
 def image_delete(*, membership: Membership, images: QuerySet[Image]) -> int:
     """Delete the images of `images` that are in the member's workspace and not deleted yet;
     returns how many were deleted. Raises PermissionDenied (with a sentence) for a role below
-    editor, or StillBeingMade when any of them is being made right now."""
+    editor, StillBeingMade when any of them is being made right now, or Locked when any of them
+    is locked."""
     require_role(membership, Role.EDITOR)
     chosen = Image.objects.filter(
         pk__in=images.values("pk"), workspace_id=membership.workspace_id, deleted_at=None
@@ -45,6 +57,9 @@ def image_delete(*, membership: Membership, images: QuerySet[Image]) -> int:
     busy = chosen.being_made().count()
     if busy:
         raise StillBeingMade(_being_made(busy))
+    locked = chosen.filter(review__locked=True).count()
+    if locked:
+        raise Locked(_locked(locked, alone=chosen.count() == 1))
     now = timezone.now()
     with transaction.atomic():
         for image in chosen.cancellable():
@@ -59,6 +74,20 @@ def image_delete(*, membership: Membership, images: QuerySet[Image]) -> int:
         PersonaCover.objects.filter(image_id__in=image_ids).delete()
         transaction.on_commit(lambda: enqueue_removal(image_ids))
     return len(image_ids)
+
+
+def _locked(count: int, *, alone: bool) -> str:
+    if alone:
+        return "This portrait is approved and locked, so it was not deleted. Unlock it first."
+    if count == 1:
+        return (
+            "One of these portraits is approved and locked, so nothing was deleted. "
+            "Unlock it on its page first, or leave it out."
+        )
+    return (
+        f"{count} of these portraits are approved and locked, so nothing was deleted. "
+        "Unlock them on their pages first, or leave them out."
+    )
 
 
 def _being_made(count: int) -> str:

@@ -1,7 +1,7 @@
 """How many images each filter value would show: the counts beside every choice in the gallery's
 filter panel. Each dimension is counted with every other filter applied but not its own, so a
 person sees what choosing another persona (or a second one) would give. One grouped query per
-dimension, whatever the number of images or values: seven queries in all.
+dimension, whatever the number of images or values: eight queries in all.
 """
 
 from __future__ import annotations
@@ -13,7 +13,7 @@ from django.db.models import Count, Max
 
 from avatarapp.workspaces.models import Membership
 from catalog import model_name
-from gallery.models import ImageTag
+from gallery.models import ImageTag, ReviewState
 from gallery.query import STATUSES, GalleryFilter
 from generation.providers.registry import display_name as provider_name
 from personas.style_specs import BUILTIN_BY_KEY
@@ -36,6 +36,7 @@ def facets(chosen: GalleryFilter, membership: Membership) -> dict[str, list[Face
         "status": _statuses(chosen, membership),
         "by": _grouped(chosen, membership, "by", "job__created_by_id", "job__created_by__email"),
         "tag": _tags(chosen, membership),
+        "review": _reviews(chosen, membership),
     }
     for dimension, values in counted.items():
         values += _chosen_but_unmatched(chosen, dimension, values)
@@ -77,6 +78,7 @@ def _selected(chosen: GalleryFilter, dimension: str) -> set[str]:
         "status": chosen.statuses,
         "by": chosen.created_by,
         "tag": chosen.tags,
+        "review": chosen.reviews,
     }[dimension]
     return {str(value) for value in values}
 
@@ -143,6 +145,28 @@ def _tags(chosen: GalleryFilter, membership: Membership) -> list[FacetValue]:
     return [
         FacetValue(str(row["tag_id"]), row["tag__name"], row["n"], str(row["tag_id"]) in selected)
         for row in rows
+    ]
+
+
+def _reviews(chosen: GalleryFilter, membership: Membership) -> list[FacetValue]:
+    """Review states, once any image has been shared for review (before that, every image is
+    "not submitted" and the choice would say nothing)."""
+    rows = (
+        chosen.images(membership, without="review")
+        .values("review__state")
+        .annotate(n=Count("pk"))
+        .order_by()
+    )
+    counts: Counter[str] = Counter()
+    for row in rows:
+        counts[row["review__state"] or ReviewState.NOT_SUBMITTED] += row["n"]
+    selected = _selected(chosen, "review")
+    if set(counts) <= {ReviewState.NOT_SUBMITTED} and not selected:
+        return []
+    return [
+        FacetValue(state, label, counts[state], state in selected)
+        for state, label in ReviewState.choices
+        if counts[state] or state in selected
     ]
 
 

@@ -28,7 +28,8 @@ from django.utils import timezone
 
 from avatarapp.workspaces.models import Membership
 from gallery import search
-from gallery.models import Favourite, ImageTag, Tag
+from gallery.models import Favourite, ImageTag, ReviewState, Tag
+from gallery.reviews import in_review_states
 from generation.models import Image, Job
 from generation.progress import STATUS_GROUPS
 from personas.models import Persona
@@ -64,6 +65,7 @@ class GalleryFilter:
     date_from: date | None = None
     date_to: date | None = None
     favourites: bool = False
+    reviews: tuple[str, ...] = ()  # review states (gallery.reviews)
     search: str = ""
     problems: tuple[str, ...] = field(default=(), compare=False)
     # What a person reads for each chosen persona, tag and person, by dimension and value: read
@@ -95,6 +97,12 @@ class GalleryFilter:
                 statuses.append(status)
             else:
                 problems.append(f"“{status[:40]}” is not a status; showing every status.")
+        review_states = []
+        for state in query.getlist("review"):
+            if state in ReviewState.values:
+                review_states.append(state)
+            else:
+                problems.append(f"“{state[:40]}” is not a review state; showing every state.")
         date_from = _date(query.get("from", ""), "From", problems)
         date_to = _date(query.get("to", ""), "To", problems)
         if date_from and date_to and date_from > date_to:
@@ -127,6 +135,7 @@ class GalleryFilter:
             date_from=date_from,
             date_to=date_to,
             favourites=query.get("fav") == "1",
+            reviews=tuple(sorted(set(review_states))),
             search=text,
             problems=tuple(problems),
             names=names,
@@ -143,6 +152,7 @@ class GalleryFilter:
         pairs += [("by", b) for b in current.created_by]
         pairs += [("tag", t) for t in current.tags]
         pairs += [("job", j) for j in current.jobs]
+        pairs += [("review", r) for r in current.reviews]
         if current.parent:
             pairs.append(("parent", current.parent))
         if current.date_from:
@@ -185,6 +195,8 @@ class GalleryFilter:
             images = images.filter(pk__in=tagged)
         if self.jobs:
             images = images.filter(job_id__in=self.jobs)
+        if self.reviews and without != "review":
+            images = images.filter(in_review_states(self.reviews))
         if self.parent:
             images = images.filter(parent_id=self.parent)
         if self.date_from:

@@ -8,12 +8,16 @@ from gallery.views import (
     cover,
     edit,
     focal_point,
+    image_review,
     image_tags,
     jobs,
     kit,
     lightbox,
     overlay,
     scoreboard,
+    share,
+    shared,
+    shared_review,
 )
 
 app_name = "gallery"
@@ -39,6 +43,7 @@ urlpatterns = [
         focal_point.set_focal_point,
         name="image_focal_point",
     ),
+    path("images/<uuid:image_id>/lock/", image_review.lock, name="image_lock"),
     # --- end of the lightbox
     # Batches: the history of every batch
     path("jobs/", jobs.history, name="jobs"),
@@ -75,4 +80,14 @@ urlpatterns = [
     path("personas/<uuid:pk>/cover/", cover.set_cover, name="persona_cover"),
     # A persona kit: chosen portraits cropped around their focal points, the card, a disclosure.
     path("personas/<uuid:pk>/kit/", kit.persona_kit, name="persona_kit"),
+    # Share links: the team's side (make, list, revoke) and the page a link opens, without an
+    # account (its paths name the token and positions, never an image, batch or workspace).
+    path("share-links/", share.share_list, name="share_links"),
+    path("share-links/new/", share.share_new, name="share_new"),
+    path("share-links/<uuid:link_id>/revoke/", share.share_revoke, name="share_revoke"),
+    path("s/<str:token>/", shared.shared, name="shared"),
+    path("s/<str:token>/unlock/", shared.unlock, name="shared_unlock"),
+    path("s/<str:token>/images/<str:ticket>/", shared.shared_image, name="shared_image"),
+    path("s/<str:token>/name/", shared_review.give_name, name="shared_name"),
+    path("s/<str:token>/<int:position>/review/", shared_review.review, name="shared_review"),
 ]

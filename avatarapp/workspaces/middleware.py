@@ -22,6 +22,9 @@ from avatarapp.workspaces.services import workspace_ensure_personal
 # everything under accounts/ (sign-in, the 2FA setup itself, email, password, log out), the
 # workspace list and switcher (to go elsewhere), and invitations (switch checks its target).
 ACCOUNT_PAGES = "accounts/"
+# A share link's pages (gallery.views.shared) are for people without an account: being signed in
+# to a workspace that wants two-factor sign-in has nothing to do with them.
+SHARE_PAGES = "s/"
 OPEN_WITHOUT_TWO_FACTOR = {
     "healthz",
     "workspaces:list",
@@ -56,7 +59,7 @@ def current_membership(request: HttpRequest) -> Membership | None:
 
 def _open_without_two_factor(match: ResolverMatch) -> bool:
     return (
-        match.route.startswith(ACCOUNT_PAGES)
+        match.route.startswith((ACCOUNT_PAGES, SHARE_PAGES))
         or match.view_name in OPEN_WITHOUT_TWO_FACTOR
         or "admin" in match.namespaces
     )

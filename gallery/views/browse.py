@@ -7,7 +7,7 @@ One URL serves a gallery and its htmx pieces (Vary: HX-Request):
   and asking the filter panel to recount (the `gallery-filtered` event);
 - the next page of cards (`HX-Target: gallery-more`, with a `cursor`), fetched when the end of
   the grid scrolls into view.
-The filter panel's counts (gallery.facets: seven grouped queries) have their own URL, fetched
+The filter panel's counts (gallery.facets: eight grouped queries) have their own URL, fetched
 once the grid is on screen: over a large workspace they cost more than the page of thumbnails,
 and the thumbnails are what a person came for. Without JavaScript the panel is a page of its own.
 
@@ -43,6 +43,7 @@ TITLES = {
     "status": "Status",
     "by": "Created by",
     "tag": "Tag",
+    "review": "Review",
 }
 
 

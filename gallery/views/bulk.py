@@ -4,10 +4,11 @@ The selection (gallery.selection) is resolved here, on the server, inside the wo
 the form and the member's role in it; then the action runs on it. Who may do what:
 - favourite, unfavourite, download a ZIP, compare: every member, viewers included (a favourite
   is the member's own; downloading and comparing are looking);
-- add or remove a tag, delete: editors and above (tags are the workspace's shared vocabulary,
-  and deleting is an editor's decision, like every other change to the workspace's work).
-Every answer but the ZIP and a comparison (gallery.views.compare) returns to the gallery page it
-came from, with a sentence saying what happened (or why nothing did).
+- add or remove a tag, delete, share with people outside (gallery.views.share): editors and
+  above (tags are the workspace's shared vocabulary, and deleting and sharing are an editor's
+  decisions, like every other change to the workspace's work).
+Every answer but the ZIP, a comparison (gallery.views.compare) and the share form returns to the
+gallery page it came from, with a sentence saying what happened (or why nothing did).
 """
 
 from __future__ import annotations
@@ -31,13 +32,14 @@ from avatarapp.workspaces.models import Membership
 from avatarapp.workspaces.roles import Role
 from gallery import services
 from gallery.compare import CompareError, compare_chosen
-from gallery.deletion import StillBeingMade, image_delete
+from gallery.deletion import DeleteRefused, image_delete
 from gallery.models import Tag
 from gallery.selection import Selection, SelectionError, posted_ids, resolve
 from gallery.views.common import back_to
+from gallery.views.share import share_selection
 from gallery.zipstream import zip_response
 
-EDITOR_ACTIONS = {"tag", "untag", "delete"}
+EDITOR_ACTIONS = {"tag", "untag", "delete", "share"}
 
 
 @require_POST
@@ -111,7 +113,7 @@ def _untag(request: WorkspaceRequest, m: Membership, s: Selection, back: str) ->
 def _delete(request: WorkspaceRequest, m: Membership, s: Selection, back: str) -> HttpResponse:
     try:
         deleted = image_delete(membership=m, images=s.images)
-    except StillBeingMade as refusal:  # nothing changed: say why, on the page it came from
+    except DeleteRefused as refusal:  # nothing changed: say why, on the page it came from
         messages.error(request, str(refusal))
     else:
         messages.success(request, f"Deleted {_count(deleted)}.")
@@ -139,6 +141,10 @@ def _compare(request: WorkspaceRequest, m: Membership, s: Selection, back: str) 
     return redirect(f"{reverse('gallery:chosen_compare')}?{query}")
 
 
+def _share(request: WorkspaceRequest, m: Membership, s: Selection, back: str) -> HttpResponse:
+    return share_selection(request, m, s)
+
+
 ACTIONS: dict[str, Action] = {
     "favourite": _favourite,
     "unfavourite": _unfavourite,
@@ -147,6 +153,7 @@ ACTIONS: dict[str, Action] = {
     "delete": _delete,
     "zip": _zip,
     "compare": _compare,
+    "share": _share,
 }
 
 

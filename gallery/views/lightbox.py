@@ -24,12 +24,13 @@ from avatarapp.workspaces.models import Membership
 from avatarapp.workspaces.roles import Role
 from catalog import model_name
 from gallery import lightbox
-from gallery.deletion import image_delete
+from gallery.deletion import Locked, image_delete
 from gallery.download_names import download_name
 from gallery.models import Favourite, PersonaCover
 from gallery.query import GalleryFilter
 from gallery.services import image_set_favourite
 from gallery.views.focal_point import focal_context
+from gallery.views.image_review import review_context
 from generation.access import get_image_for_member
 from generation.models import Image
 
@@ -86,6 +87,7 @@ def page(
         "can_add_text": can_edit and done,
         "can_edit_portrait": can_edit and done,
         "can_set_focal": can_edit and done,
+        **review_context(image),
     }
     if can_edit and done:
         context |= focal_context(image, query)
@@ -130,7 +132,11 @@ def delete(request: WorkspaceRequest, image_id: uuid.UUID) -> HttpResponse:
     membership, image = get_image_for_member(request, image_id, Role.EDITOR)
     chosen = GalleryFilter.from_query(request.GET, membership)
     newer, older = lightbox.neighbours(chosen.images(membership), image)
-    image_delete(membership=membership, images=Image.objects.filter(pk=image.pk))
+    try:
+        image_delete(membership=membership, images=Image.objects.filter(pk=image.pk))
+    except Locked as refusal:  # nothing changed: say why, on the image's own page
+        messages.error(request, str(refusal))
+        return redirect(image_url(image.pk, chosen.to_query()))
     messages.success(request, "The image was deleted.")
     following = older or newer
     query = chosen.to_query()

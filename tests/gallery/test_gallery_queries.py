@@ -1,6 +1,6 @@
 """Every gallery list costs the same number of queries at 1 image as at 25, with no filter and
 with every filter at once: the grid's pages, the results of new filters, a persona's gallery
-and the filter panel (whose counts are seven grouped queries)."""
+and the filter panel (whose counts are eight grouped queries)."""
 
 from __future__ import annotations
 

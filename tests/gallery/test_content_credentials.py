@@ -16,11 +16,12 @@ from PIL import Image as PILImage
 from avatarapp.content_credentials import MARKING_ONLY_NOTE
 from avatarapp.workspaces.models import Membership
 from gallery.credentials import Crop, exported
-from generation.models import Image
+from generation.models import Image, Origin
 from generation.overlay import overlay_add
 from painter.overlay import TextOverlay
 from provenance.devchain import new_chain
 from tests.conftest import World
+from tests.gallery.factories import make_image
 from tests.gallery.lightbox_support import action_url, finished_image
 from tests.provenance.support import (
     TRAINED,
@@ -145,3 +146,25 @@ def test_a_crop_for_a_kit_says_so_with_the_full_portrait_as_ingredient(
     ]
     assert [i["title"] for i in store.active["ingredients"]] == ["The full portrait"]
     assert TRAINED in xmp_of(data)
+
+
+def test_an_edit_names_the_model_for_both_steps_with_the_parent_as_ingredient(
+    dev_signing: None, editor: Membership, client_as: Any
+) -> None:
+    parent = finished_image(editor)
+    edit = make_image(
+        parent.job,
+        parent.persona,
+        origin=Origin.EDIT,
+        parent=parent,
+        original=parent.original.name,  # any stored picture will do for the export
+        format="png",
+        credentials={"has_manifest": False},
+    )
+    store = manifest_store(downloaded(client_as, edit))
+    assert store.problems == []
+    assert [(a["action"], a["softwareAgent"]["name"]) for a in store.actions()] == [
+        ("c2pa.created", "GPT Image 2"),
+        ("c2pa.edited", "GPT Image 2"),
+    ]
+    assert [i["title"] for i in store.active["ingredients"]] == ["The image it was made from"]

@@ -23,6 +23,7 @@ from provenance.devchain import new_chain
 from tests.conftest import World
 from tests.gallery.factories import make_image
 from tests.gallery.lightbox_support import action_url, finished_image
+from tests.generation.conftest import make_persona
 from tests.provenance.support import (
     TRAINED,
     has_manifest,
@@ -151,10 +152,11 @@ def test_a_crop_for_a_kit_says_so_with_the_full_portrait_as_ingredient(
 def test_an_edit_names_the_model_for_both_steps_with_the_parent_as_ingredient(
     dev_signing: None, editor: Membership, client_as: Any
 ) -> None:
-    parent = finished_image(editor)
+    persona = make_persona(editor)
+    parent = finished_image(editor, persona)
     edit = make_image(
         parent.job,
-        parent.persona,
+        persona,
         origin=Origin.EDIT,
         parent=parent,
         original=parent.original.name,  # any stored picture will do for the export

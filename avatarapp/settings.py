@@ -20,6 +20,7 @@ from avatarapp.csp import NONE, SELF, s3_image_origins
 from avatarapp.env import env_bool, env_int, env_list, env_str
 from avatarapp.keys.keyring import check_fingerprint_secret, parse_keyring
 from avatarapp.ratelimit import Rate, parse_rates
+from provenance.certificates import SigningChain, SigningChainError, algorithm
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 # Everything the app writes locally with embedded defaults (SQLite, media, broker folders).
@@ -307,6 +308,26 @@ if not DEBUG and not (KEY_ENCRYPTION_KEYS and KEY_FINGERPRINT_SECRET):
     )
 # Development only: whatever is missing above comes from this ignored file, made on first use.
 KEY_DEV_SECRETS_FILE = VAR_DIR / "dev-keyring.json" if DEBUG else None
+# Content Credentials (C2PA) on exported images: the installation's signing certificate chain
+# (PEM, signing certificate first) and its private key. Without them in production, exports carry
+# the IPTC "made by AI" marking only; in development a test chain is made in var/ on first use.
+C2PA_SIGNING_CERT = (env_str("C2PA_SIGNING_CERT") or "").replace("\\n", "\n")
+C2PA_SIGNING_KEY = (env_str("C2PA_SIGNING_KEY") or "").replace("\\n", "\n")
+if bool(C2PA_SIGNING_CERT) != bool(C2PA_SIGNING_KEY):
+    raise ImproperlyConfigured("Set both C2PA_SIGNING_CERT and C2PA_SIGNING_KEY, or neither.")
+if C2PA_SIGNING_CERT:
+    try:
+        algorithm(C2PA_SIGNING_KEY)
+        _is_development_chain = SigningChain(C2PA_SIGNING_CERT, C2PA_SIGNING_KEY).is_development
+    except SigningChainError as error:
+        raise ImproperlyConfigured(str(error)) from None
+    if _is_development_chain and not DEBUG:
+        raise ImproperlyConfigured(
+            "C2PA_SIGNING_CERT is the development-only test chain; it is refused when DEBUG is "
+            "false. Configure the installation's own certificate."
+        )
+# Development only: the test chain, made on first use; never read when DEBUG is off.
+C2PA_DEV_CHAIN_FILE = VAR_DIR / "dev-c2pa-chain.json" if DEBUG else None
 # Live key checks run while a person waits: the whole check ends within this many seconds.
 KEY_CHECK_TIMEOUT_SECONDS = env_int("KEY_CHECK_TIMEOUT_SECONDS", 6, minimum=1)
 # OpenAI-compatible base URLs, and the result URLs gateways (hiapi, APIMart) name, on loopback /

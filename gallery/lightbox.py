@@ -13,7 +13,7 @@ from django.urls import reverse
 from avatarapp.workspaces.models import Membership
 from catalog import CatalogError, get_model
 from gallery.models import TAG_MAX_LENGTH, Tag
-from generation.models import Image
+from generation.models import Image, Origin
 
 SUGGESTIONS_SHOWN = 8
 CHILDREN_SHOWN = 8  # the newest; the gallery's "edits of this image" filter lists them all
@@ -98,3 +98,31 @@ def _takes_seed(model_id: str) -> bool:
         return get_model(model_id).capabilities.seed
     except CatalogError:  # a model the catalog no longer has; Generate will say so
         return False
+
+
+def credentials_sentence(image: Image) -> str:
+    """What the provider's file said about itself (Image.credentials, read when it was stored),
+    in one sentence; "" when there is nothing to say (stored before they were read, or text we
+    drew, which came from no provider)."""
+    summary = image.credentials
+    if summary is None or image.origin == Origin.OVERLAY:
+        return ""
+    if not summary.get("has_manifest"):
+        return "The provider's file carried no Content Credentials."
+    if summary.get("unreadable"):
+        return "The provider's file carried Content Credentials that could not be read."
+    issuer = summary.get("issuer") or "an unnamed issuer"
+    software = ", ".join(summary.get("software") or []) or summary.get("claim_generator") or ""
+    steps = ", ".join(_step(action) for action in summary.get("actions") or [])
+    sentence = f"Content Credentials from {issuer}"
+    sentence += f": created by {software}" if software else ""
+    sentence += f"; steps recorded: {steps}." if steps else "."
+    if summary.get("validation_state") == "Invalid":
+        sentence += " They do not check out: the file was changed after they were signed."
+    return sentence
+
+
+def _step(action: str) -> str:
+    """c2pa.color_adjustments -> colour adjustments: the action's name in words."""
+    words = action.removeprefix("c2pa.").replace("_", " ").replace(".", " ")
+    return words.replace("color", "colour")

@@ -1,13 +1,15 @@
 """A ZIP of chosen portraits, streamed while it is built.
 
 Python's zipfile writes into a pipe that the response's generator empties after every chunk, so
-the first bytes leave before the second image is read and memory holds one chunk at a time,
+the first bytes leave before the second image is read and memory holds one image at a time,
 whatever the number or size of the images. Chosen over a streaming-ZIP library: the standard
 library's writer handles unseekable output (data descriptors after each entry) and ZIP64 when the
 archive passes 4 GB, and it is one dependency fewer to keep patched. Entries are STORED: PNG,
 JPEG and WebP are compressed already, so deflating them would cost CPU for nothing.
 
-Each original is read from storage in chunks (generation.storage.open_chunks). One that is
+Each entry is the image's exported copy (gallery.credentials: the "made by AI" marking and our
+Content Credentials), made as the entry is written: signing hashes the whole image, so one image
+at a time is held (at most the 10 MB the safety checks allow), never the archive. One that is
 missing does not break the download: it is left out, listed in MISSING.txt, and its manifest
 row says so. Images without a picture (failed, cancelled, still being made) are listed the same
 way. manifest.csv describes every image asked for.
@@ -28,6 +30,7 @@ from django.utils import timezone
 from django.utils.http import content_disposition_header
 
 from catalog import model_name
+from gallery import credentials
 from gallery.download_names import download_name
 from generation import storage
 from generation.models import Image
@@ -108,9 +111,11 @@ def _stream(images: Iterable[Image]) -> Iterator[bytes]:
                 contents.rows.append(_row(image, "", MISSING_NOTE))
                 continue
             name = contents.unique(name)
-            with closing(chunks), archive.open(zip_entry(name, image.created_at), "w") as entry:
-                for chunk in chunks:
-                    entry.write(chunk)
+            with closing(chunks):
+                signed = credentials.exported(image, b"".join(chunks))
+            with archive.open(zip_entry(name, image.created_at), "w") as entry:
+                for start in range(0, len(signed), storage.READ_CHUNK):
+                    entry.write(signed[start : start + storage.READ_CHUNK])
                     yield pipe.take()
             contents.rows.append(_row(image, name, ""))
         archive.writestr(zip_entry("manifest.csv", timezone.now()), _manifest(contents.rows))

@@ -15,8 +15,9 @@ work takes, and a decoder that crashes on a hostile file takes down one child, n
 with a hundred calls in flight: that image fails as unsafe and a fresh pool serves the rest.
 
 Children are started by a fork server (never forked from the threaded worker), preload only
-avatarapp.imagesafety (no Django in it) and exit on their own when the worker is gone, even when it
-was killed and could not stop them (Linux: they watch the worker in /proc).
+generation.provider_images (the checks and the C2PA reader; no Django in it) and exit on their
+own when the worker is gone, even when it was killed and could not stop them (Linux: they watch
+the worker in /proc).
 """
 
 from __future__ import annotations
@@ -32,7 +33,8 @@ from concurrent.futures.process import BrokenProcessPool
 
 from django.conf import settings
 
-from avatarapp.imagesafety import SafeImage, UnsafeImageError, check_with_thumbnail
+from avatarapp.imagesafety import UnsafeImageError
+from generation.provider_images import Prepared, check_and_read
 
 log = logging.getLogger(__name__)
 
@@ -84,7 +86,7 @@ def _current_pool() -> ProcessPoolExecutor:
     with _lock:
         if _pool is None or _pool_pid != os.getpid():  # none yet, or inherited through a fork
             context = multiprocessing.get_context("forkserver")
-            context.set_forkserver_preload(["avatarapp.imagesafety"])
+            context.set_forkserver_preload(["generation.provider_images"])
             _pool = ProcessPoolExecutor(
                 max_workers=int(settings.GENERATION_IMAGE_PROCESSES),
                 mp_context=context,
@@ -106,16 +108,16 @@ def _discard(pool: ProcessPoolExecutor) -> None:
     pool.shutdown(wait=False, cancel_futures=True)
 
 
-def prepare(data: bytes, thumbnail_side: int) -> tuple[SafeImage, SafeImage]:
-    """The checked original (the provider's bytes) and its WebP thumbnail, made in a child
-    process. Raises UnsafeImageError as sanitize_image does, also when the bytes crash or hang
-    the decoder."""
+def prepare(data: bytes, thumbnail_side: int) -> Prepared:
+    """The checked original (the provider's bytes), its WebP thumbnail and what its Content
+    Credentials say, made in a child process. Raises UnsafeImageError as sanitize_image does,
+    also when the bytes crash or hang the decoder."""
     if not settings.GENERATION_IMAGE_PROCESSES:
-        return check_with_thumbnail(data, thumbnail_side)
+        return check_and_read(data, thumbnail_side)
     for attempt in (1, 2):
         pool = _current_pool()
         try:
-            return _result(pool.submit(check_with_thumbnail, data, thumbnail_side))
+            return _result(pool.submit(check_and_read, data, thumbnail_side))
         except BrokenProcessPool:
             # One child died, and with it every job in the pool: maybe this image's, maybe
             # another's. Once more in a fresh pool tells them apart.
@@ -129,7 +131,7 @@ def prepare(data: bytes, thumbnail_side: int) -> tuple[SafeImage, SafeImage]:
     raise AssertionError("unreachable")
 
 
-def _result(future: Future[tuple[SafeImage, SafeImage]]) -> tuple[SafeImage, SafeImage]:
+def _result(future: Future[Prepared]) -> Prepared:
     """The future's result, allowing WORK_TIMEOUT_SECONDS from when it left the queue: under a
     burst an image may wait a while behind others, which says nothing about its bytes. (The pool
     marks a job running when it hands it to the children's queue, at most one ahead of them.)"""

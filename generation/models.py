@@ -180,6 +180,10 @@ class Image(models.Model):
     width = models.PositiveIntegerField(null=True, blank=True)
     height = models.PositiveIntegerField(null=True, blank=True)
     format = models.CharField(max_length=10, blank=True)
+    # What the stored original's Content Credentials (C2PA) say, read when it was stored
+    # (provenance.reading.summarise): {"has_manifest": false} or issuer, software, actions and
+    # validation state. None: stored before they were read.
+    credentials = models.JSONField(null=True, blank=True)
 
     created_at = models.DateTimeField(default=timezone.now)
     started_at = models.DateTimeField(null=True, blank=True)

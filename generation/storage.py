@@ -25,6 +25,7 @@ from storages.utils import clean_name
 from avatarapp.imagesafety import SafeImage
 from generation import image_processes
 from generation.crashpoints import crash_point  # test-only hook, inert unless configured
+from provenance.reading import Summary
 
 THUMBNAIL_SIDE = 384
 READ_CHUNK = 64 * 1024  # what open_chunks hands out at a time: an image is never read whole
@@ -37,6 +38,7 @@ class StoredImage:
     original_name: str
     thumbnail_name: str
     original: SafeImage
+    credentials: Summary  # what the original's Content Credentials say (provenance.reading)
 
     def row_fields(self) -> dict[str, Any]:
         """What an Image row records of its stored files."""
@@ -47,6 +49,7 @@ class StoredImage:
             "width": self.original.width,
             "height": self.original.height,
             "format": self.original.format.lower(),
+            "credentials": self.credentials,
         }
 
 
@@ -70,7 +73,7 @@ def _put(name: str, data: bytes) -> str:
 def store_generated(workspace_id: object, image_id: object, data: bytes) -> StoredImage:
     """Check and store a provider's image and its thumbnail; raises UnsafeImageError if it is not
     one."""
-    original, thumb = image_processes.prepare(data, THUMBNAIL_SIDE)
+    original, thumb, credentials = image_processes.prepare(data, THUMBNAIL_SIDE)
     folder = _folder(workspace_id, image_id)
     original_name = _put(f"{folder}/original.{original.extension}", original.data)
     crash_point("during_upload")
@@ -78,6 +81,7 @@ def store_generated(workspace_id: object, image_id: object, data: bytes) -> Stor
         original_name=original_name,
         thumbnail_name=_put(f"{folder}/thumbnail.{thumb.extension}", thumb.data),
         original=original,
+        credentials=credentials,
     )
 
 

@@ -3,9 +3,10 @@
     gallery -> generation -> personas -> avatarapp (workspaces, keys)
 
 A module may import its own layer and the layers below it, never one above. `catalog` (the model
-catalog) and `painter` (the built-in renderer's drawing) are libraries: any layer may use them and
-they import no app. The project's composition root (avatarapp's settings, urls, celery and server
-entry points) names every app and is outside the rule. Two more rules keep the graph honest: no
+catalog), `painter` (the built-in renderer's drawing) and `provenance` (Content Credentials) are
+libraries: any layer may use them and they import no app. The project's composition root
+(avatarapp's settings, urls, celery and server entry points) names every app and is outside the
+rule. Two more rules keep the graph honest: no
 module-level import cycle inside the project, and no project import inside a function (a function
 import is how a cycle hides), except in an `AppConfig.ready`, where Django wants model imports.
 
@@ -21,7 +22,7 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 LAYERS = ("avatarapp", "personas", "generation", "gallery")  # lowest first
-LIBRARIES = ("catalog", "painter")
+LIBRARIES = ("catalog", "painter", "provenance")
 COMPOSITION_ROOT = frozenset(
     {"avatarapp.settings", "avatarapp.urls", "avatarapp.celery", "avatarapp.wsgi", "avatarapp.asgi"}
 )

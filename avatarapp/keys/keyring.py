@@ -22,6 +22,8 @@ from pathlib import Path
 
 from django.core.exceptions import ImproperlyConfigured
 
+from avatarapp.devfiles import create_once
+
 log = logging.getLogger(__name__)
 
 KEY_BYTES = 32  # AES-256
@@ -111,26 +113,15 @@ class DevSecrets:
 
 @lru_cache(maxsize=4)
 def dev_secrets(path: Path) -> DevSecrets:
-    """Read, or create on first use, the development keyring file. Created with os.link from a
-    private temporary file, so two processes starting at once agree on one keyring."""
+    """Read, or create on first use, the development keyring file (avatarapp.devfiles)."""
     if not path.exists():
-        path.parent.mkdir(parents=True, exist_ok=True)
         content = {
             "WARNING": DEV_FILE_WARNING,
             "KEY_ENCRYPTION_KEYS": f"1:{new_key_material()}",
             "KEY_FINGERPRINT_SECRET": secrets.token_urlsafe(48),
         }
-        temporary = path.with_name(f".{path.name}.{os.getpid()}.{secrets.token_hex(4)}")
-        fd = os.open(temporary, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
-        with os.fdopen(fd, "w") as handle:
-            json.dump(content, handle, indent=2)
-        try:
-            os.link(temporary, path)
+        if create_once(path, content):
             log.warning("Created a DEVELOPMENT-ONLY key-encryption keyring in %s.", path)
-        except FileExistsError:
-            pass  # another process won the race; use its file
-        finally:
-            temporary.unlink()
     try:
         data = json.loads(path.read_text())
         raw, secret = data["KEY_ENCRYPTION_KEYS"], data["KEY_FINGERPRINT_SECRET"]

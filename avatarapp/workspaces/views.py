@@ -14,6 +14,7 @@ from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_GET, require_POST
 
+from avatarapp.content_credentials import marking_only_note
 from avatarapp.http import WorkspaceRequest
 from avatarapp.workspaces import services, two_factor
 from avatarapp.workspaces.access import (
@@ -75,6 +76,7 @@ def _members_context(
         "invitation_form": InvitationForm(actor_role=membership.role) if is_admin else None,
         "rename_form": WorkspaceNameForm(initial={"name": workspace.name}) if is_admin else None,
         "two_factor": two_factor.policy(membership),
+        "export_note": marking_only_note(),
     }
     context.update(extra)
     return context

@@ -18,12 +18,11 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_GET, require_POST
 
-from avatarapp.caching import serve_private_file
 from avatarapp.http import WorkspaceRequest
 from avatarapp.workspaces.models import Membership
 from avatarapp.workspaces.roles import Role
 from catalog import model_name
-from gallery import lightbox
+from gallery import credentials, lightbox
 from gallery.deletion import Locked, image_delete
 from gallery.download_names import download_name
 from gallery.models import Favourite, PersonaCover
@@ -84,6 +83,7 @@ def page(
         "is_cover": PersonaCover.objects.filter(image=image).exists(),
         "here": request.get_full_path(),
         "lineage": lightbox.lineage(image),
+        "credentials": lightbox.credentials_sentence(image),
         "can_add_text": can_edit and done,
         "can_edit_portrait": can_edit and done,
         "can_set_focal": can_edit and done,
@@ -104,11 +104,15 @@ def image_page(request: WorkspaceRequest, image_id: uuid.UUID) -> HttpResponse:
 @require_GET
 @login_required
 def download(request: WorkspaceRequest, image_id: uuid.UUID) -> HttpResponseBase:
-    """The original, saved by the browser as persona-style-model-YYYYMMDD-shortid.png."""
+    """The original with our Content Credentials (gallery.credentials), saved by the browser as
+    persona-style-model-YYYYMMDD-shortid.png."""
     _, image = get_image_for_member(request, image_id)
     if not image.is_done or not image.original.name:
         raise Http404("This image has no file to download.")
-    return serve_private_file(image.original.name, download_as=download_name(image))
+    try:
+        return credentials.download_response(image, download_name(image))
+    except FileNotFoundError:
+        raise Http404("This image's file is missing from storage.") from None
 
 
 @require_POST

@@ -1,14 +1,13 @@
-"""Downloading the original under its readable name: on S3 a presigned URL that makes S3 itself
-send the attachment header (the suite runs against an S3 server), on a local folder the file
-streamed as an attachment. Viewers download too; another workspace's image is 404."""
+"""Downloading the original under its readable name, as an attachment the app sends itself: the
+exported copy (the stored pixels, marked and signed: gallery.credentials), from S3 (the suite
+runs against an S3 server) or a local folder alike. Viewers download too; another workspace's
+image is 404."""
 
 from __future__ import annotations
 
 import copy
 from typing import Any
-from urllib.parse import parse_qs, urlparse
 
-import httpx
 import pytest
 from django.core.files.storage import default_storage
 from django.urls import reverse
@@ -18,6 +17,7 @@ from gallery.download_names import download_name
 from generation.models import Image
 from tests.conftest import ROLES, World
 from tests.gallery.lightbox_support import action_url, finished_image
+from tests.provenance.support import TRAINED, has_manifest, pixels, xmp_of
 
 pytestmark = pytest.mark.django_db
 
@@ -49,16 +49,11 @@ def test_every_member_downloads_the_original_under_its_name(
     if role not in MEMBERS:
         assert response.status_code == 404
         return
-    assert response.status_code == 302
-    signed = response["Location"]
-    disposition = parse_qs(urlparse(signed).query)["response-content-disposition"]
-    assert disposition == [f'attachment; filename="{name}"']
-    assert response["Cache-Control"].startswith("private")
-    # What the browser then gets from S3: the original's bytes, to be saved under that name.
-    stored = httpx.get(signed)
-    assert stored.status_code == 200
-    assert stored.headers["content-disposition"] == f'attachment; filename="{name}"'
-    assert stored.content == _stored_bytes(image)
+    assert response.status_code == 200
+    assert response["Content-Disposition"] == f'attachment; filename="{name}"'
+    assert response["Content-Type"] == "image/png"
+    assert pixels(response.content) == pixels(_stored_bytes(image))
+    assert has_manifest(response.content)
 
 
 def test_on_a_local_folder_the_file_comes_as_an_attachment(
@@ -76,7 +71,8 @@ def test_on_a_local_folder_the_file_comes_as_an_attachment(
     assert response.status_code == 200
     assert response["Content-Disposition"] == f'attachment; filename="{download_name(image)}"'
     assert response["Content-Type"] == "image/png"
-    assert b"".join(response.streaming_content) == _stored_bytes(image)
+    assert pixels(response.content) == pixels(_stored_bytes(image))
+    assert TRAINED in xmp_of(response.content)
     # The image itself is still shown in the page, not downloaded.
     shown = client_as("viewer").get(reverse("generation:image_file", args=[image.pk, "original"]))
     assert shown.status_code == 200

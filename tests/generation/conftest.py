@@ -13,6 +13,7 @@ import pytest
 from celery.contrib.testing.worker import start_worker
 from django.test import Client
 from django.urls import reverse
+from django.utils import timezone
 
 from avatarapp.celery import app
 from avatarapp.workspaces.models import Membership
@@ -207,3 +208,23 @@ def generate_form(persona: Persona, **changes: Any) -> dict[str, Any]:
         "quality": "low",
     }
     return {**data, **changes}
+
+
+def provider_called(world: World) -> Image:
+    """An editor's GPT Image 2 portrait, submitted and now waiting on the provider (running), so
+    a test can hand `pipeline._finish` the provider's answer it wants."""
+    add_keys(world.membership("owner"))
+    editor = world.membership("editor")
+    batch = services.BatchRequest(
+        [str(make_persona(editor).pk)],
+        ["builtin:corporate"],
+        ["gpt-image-2"],
+        1,
+        "1:1",
+        "1K",
+        "low",
+    )
+    image = services.batch_submit(membership=editor, batch=batch).images.get()
+    Image.objects.filter(pk=image.pk).update(status="running", provider_call_at=timezone.now())
+    image.refresh_from_db()
+    return image

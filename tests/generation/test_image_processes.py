@@ -59,8 +59,9 @@ def slowly(data: bytes, side: int) -> int:
 
 def test_children_make_what_the_calling_thread_would(fresh_pool: None) -> None:
     data = images.png(1024, 1024)
-    original, small = image_processes.prepare(data, 384)
+    original, small, credentials = image_processes.prepare(data, 384)
     assert (original, small) == check_with_thumbnail(data, 384)
+    assert credentials == {"has_manifest": False}
     assert original.data == data  # the provider's bytes, kept as they came
     assert small.format == "WEBP"
     assert (small.width, small.height) == (384, 384)
@@ -72,7 +73,7 @@ def test_children_make_what_the_calling_thread_would(fresh_pool: None) -> None:
 def test_the_work_runs_in_another_process(
     fresh_pool: None, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    monkeypatch.setattr(image_processes, "check_with_thumbnail", child_pid)
+    monkeypatch.setattr(image_processes, "check_and_read", child_pid)
     assert image_processes.prepare(b"", 384) != os.getpid()
 
 
@@ -80,7 +81,7 @@ def test_inline_when_no_processes_are_configured(
     settings: Any, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     settings.GENERATION_IMAGE_PROCESSES = 0
-    monkeypatch.setattr(image_processes, "check_with_thumbnail", child_pid)
+    monkeypatch.setattr(image_processes, "check_and_read", child_pid)
     assert image_processes.prepare(b"", 384) == os.getpid()
 
 
@@ -93,10 +94,10 @@ def test_a_crashing_decoder_fails_that_image_and_the_pool_recovers(
     fresh_pool: None, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     with monkeypatch.context() as patched:
-        patched.setattr(image_processes, "check_with_thumbnail", crash_the_child)
+        patched.setattr(image_processes, "check_and_read", crash_the_child)
         with pytest.raises(UnsafeImageError, match="crashed the image decoder"):
             image_processes.prepare(images.png(64, 64), 32)
-    original, _ = image_processes.prepare(images.png(64, 64), 32)
+    original, _, _ = image_processes.prepare(images.png(64, 64), 32)
     assert (original.width, original.height) == (64, 64)
 
 
@@ -107,7 +108,7 @@ def test_a_stuck_decoder_fails_that_image_and_the_pool_recovers(
     monkeypatch.setattr(image_processes, "WAIT_STEP_SECONDS", 0.1)
     with monkeypatch.context() as patched:
         patched.setattr(image_processes, "WORK_TIMEOUT_SECONDS", 1.0)
-        patched.setattr(image_processes, "check_with_thumbnail", hang_the_child)
+        patched.setattr(image_processes, "check_and_read", hang_the_child)
         started = time.monotonic()
         with pytest.raises(UnsafeImageError, match="took too long"):
             image_processes.prepare(images.png(64, 64), 32)
@@ -116,7 +117,7 @@ def test_a_stuck_decoder_fails_that_image_and_the_pool_recovers(
         assert time.monotonic() - started < HANG_SECONDS / 2
     # A fresh pool makes the next image, with the usual time allowed: on a busy machine its
     # child's start alone can take longer than the 1 s above.
-    original, _ = image_processes.prepare(images.png(64, 64), 32)
+    original, _, _ = image_processes.prepare(images.png(64, 64), 32)
     assert original.width == 64
 
 
@@ -129,7 +130,7 @@ def test_waiting_behind_other_images_does_not_count_as_too_long(
     image_processes.shutdown()
     image_processes.warm()  # the child's start-up is not what this is about
     monkeypatch.setattr(image_processes, "WAIT_STEP_SECONDS", 0.1)
-    monkeypatch.setattr(image_processes, "check_with_thumbnail", slowly)
+    monkeypatch.setattr(image_processes, "check_and_read", slowly)
     try:
         image_processes.prepare(b"", 32)  # the child imports this module to find `slowly`
         started = time.monotonic()

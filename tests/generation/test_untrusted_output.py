@@ -8,30 +8,20 @@ import hashlib
 
 import pytest
 from django.core.files.storage import default_storage
-from django.utils import timezone
 
-from generation import pipeline, services
+from generation import pipeline
 from generation.models import Image, LedgerEntry
 from generation.provider_call import ProviderCall
 from generation.providers.base import GeneratedImage, GenerationResult, Usage
 from tests.conftest import World
 from tests.emulator import Emulator
-from tests.generation.conftest import add_keys, make_persona
+from tests.generation.conftest import provider_called
 from tests.personas import images
 
 
 @pytest.fixture
 def running_image(world: World, providers: Emulator) -> Image:
-    add_keys(world.membership("owner"))
-    editor = world.membership("editor")
-    persona = make_persona(editor)
-    batch = services.BatchRequest(
-        [str(persona.pk)], ["builtin:corporate"], ["gpt-image-2"], 1, "1:1", "1K", "low"
-    )
-    image = services.batch_submit(membership=editor, batch=batch).images.get()
-    Image.objects.filter(pk=image.pk).update(status="running", provider_call_at=timezone.now())
-    image.refresh_from_db()
-    return image
+    return provider_called(world)
 
 
 @pytest.mark.parametrize(

@@ -28,6 +28,7 @@ from django.utils import timezone
 from django.utils.text import slugify
 from PIL import Image as Picture
 
+from gallery import credentials
 from gallery.download_names import kit_crop_name
 from gallery.focal_points import DEFAULT, Point, focal_points
 from gallery.kit_texts import disclosure
@@ -145,17 +146,20 @@ def _crops(image: Image, source: bytes, focal: Point) -> Iterator[tuple[str, byt
         picture.load()
         for label, ratio in RATIOS:
             box = crop_box(picture.width, picture.height, focal, ratio)
-            yield label, kit_image_bytes(image, picture.crop(box.corners))
+            yield label, kit_image_bytes(image, source, picture.crop(box.corners), ratio)
 
 
-def kit_image_bytes(image: Image, crop: Picture.Image) -> bytes:
-    """A kit image's final bytes, in its original's format. Every image a kit carries is made
-    here and only here: the one place to add Content Credentials (issue 18, item 2: sign with the
-    workspace's certificate, the original as ingredient) before it goes into the ZIP."""
+def kit_image_bytes(
+    image: Image, source: bytes, crop: Picture.Image, ratio: tuple[int, int]
+) -> bytes:
+    """A kit image's final bytes, in its original's format, marked as AI-made and signed like
+    every export (gallery.credentials): c2pa.cropped, with the full original (and so any
+    provider manifest in it) as the ingredient. Every image a kit carries is made here."""
     save_as = SAVE_AS.get(image.format.lower(), "PNG")
     out = io.BytesIO()
     if save_as == "PNG":
         crop.save(out, format="PNG")
     else:  # JPEG has no alpha; WebP keeps it, but portraits have none to keep
         crop.convert("RGB").save(out, format=save_as, quality=95)
-    return out.getvalue()
+    cut = credentials.Crop(out.getvalue(), save_as, f"{ratio[0]}:{ratio[1]}")
+    return credentials.exported(image, source, crop=cut)

@@ -23,6 +23,7 @@ from personas.models import Persona
 from tests.conftest import ROLES, World
 from tests.gallery.kit_support import stored_portrait, unzipped, where
 from tests.generation.conftest import LOOK, make_persona
+from tests.provenance.support import TRAINED, manifest_store, signing_with_dev_chain, xmp_of
 
 pytestmark = pytest.mark.django_db
 
@@ -131,6 +132,20 @@ def test_the_kit_holds_four_crops_of_each_portrait_the_card_and_the_disclosure(
     )
     assert f"on {timezone.localdate():%Y-%m-%d}." in disclosure
     assert kit_crop_name(tall, "*") in disclosure
+
+
+def test_every_crop_carries_our_content_credentials_with_the_original_as_ingredient(
+    client_as, maya: Persona, tall: Image, settings, tmp_path
+) -> None:
+    signing_with_dev_chain(settings, tmp_path)
+    files = _export(client_as("viewer"), maya, [tall])
+    for label in TALL:
+        store = manifest_store(files[kit_crop_name(tall, label)])
+        assert store.problems == [], label
+        actions = [(a["action"], a.get("description", "")) for a in store.actions()]
+        ratio = label.replace("x", ":")
+        assert ("c2pa.cropped", f"Cropped to {ratio}") in actions, label
+        assert TRAINED in xmp_of(files[kit_crop_name(tall, label)])
 
 
 def test_a_card_with_nothing_filled_in_says_not_set(client_as, editor: Membership) -> None:

@@ -24,6 +24,14 @@ from tests.gallery.lightbox_support import finished_image
 from tests.gallery.share_support import make_link, open_page, shared_url
 from tests.generation.conftest import make_persona
 from tests.markup import attribute, find_all
+from tests.provenance.support import (
+    TRAINED,
+    has_manifest,
+    manifest_store,
+    pixels,
+    signing_with_dev_chain,
+    xmp_of,
+)
 from tests.ratelimits import Limits
 
 pytestmark = pytest.mark.django_db
@@ -149,7 +157,36 @@ def test_a_download_is_named_after_the_persona_and_position(
     served = Client().get(download)
     assert served.status_code == 200
     assert served["Content-Disposition"] == 'attachment; filename="maya-costa-1.png"'
-    assert served.getvalue() == b"".join(storage.open_chunks(portraits[0].original.name))
+    # The exported copy every download is: the stored pixels, marked as made by a model.
+    stored = b"".join(storage.open_chunks(portraits[0].original.name))
+    assert pixels(served.getvalue()) == pixels(stored)
+    assert TRAINED in xmp_of(served.getvalue())
+
+
+def test_a_download_carries_our_content_credentials(
+    editor: Membership, portraits: list[Image], settings, tmp_path
+) -> None:
+    signing_with_dev_chain(settings, tmp_path)
+    _, token = make_link(editor, portraits)
+    download = re.findall(r'href="([^"]+)">Download portrait 1<', open_page(Client(), token))[0]
+    store = manifest_store(Client().get(download).getvalue())
+    assert store.problems == []
+    assert [(a["action"], a["softwareAgent"]["name"]) for a in store.actions()] == [
+        ("c2pa.created", "Built-in renderer")
+    ]
+
+
+def test_a_watermarked_download_is_marked_but_not_signed(
+    editor: Membership, portraits: list[Image], settings, tmp_path
+) -> None:
+    """A manifest would vouch for pixels the watermark has changed since: the XMP marking only."""
+    signing_with_dev_chain(settings, tmp_path)
+    _, token = make_link(editor, portraits, watermark=True)
+    download = re.findall(r'href="([^"]+)">Download portrait 1<', open_page(Client(), token))[0]
+    served = Client().get(download).getvalue()
+    assert TRAINED in xmp_of(served)
+    assert not has_manifest(served)
+    assert pixels(served) != pixels(b"".join(storage.open_chunks(portraits[0].original.name)))
 
 
 def test_a_watermark_is_drawn_on_what_is_served_never_on_what_is_stored(

@@ -156,7 +156,7 @@ def run(opts: Options, state: Path, children: Children) -> str:
 
     django.setup()
     from bench import world
-    from bench.finalise import measure_finalise, photo_like_png
+    from bench.finalise import measure_finalise, photo_like_png, signed_like_a_provider
     from bench.gallery import measure_gallery
     from bench.pages import measure_pages
     from bench.peer_run import run_peer
@@ -287,9 +287,11 @@ def run(opts: Options, state: Path, children: Children) -> str:
         )
 
     step("finalise alone (store_generated), emulator PNG and a photo-like PNG")
+    photo = photo_like_png()
     finalise = [
         measure_finalise("emulator PNG", png, runs=15),
-        measure_finalise("photo-like PNG", photo_like_png(), runs=15),
+        measure_finalise("photo-like PNG", photo, runs=15),
+        measure_finalise("photo-like PNG with a C2PA manifest", signed_like_a_provider(photo), 15),
     ]
     pages = []
     if opts.page_images > 0:  # BENCH_PAGE_IMAGES=0 skips the pages

@@ -1,6 +1,7 @@
 """The persona kit in Debian's Chromium: set a portrait's focal point by clicking it, export the
 kit from the persona's page, and open the download: four crops of each ticked portrait, each of
-its ratio, as large as fits and holding the focal point, with persona.md and DISCLOSURE.txt.
+its ratio, as large as fits and holding the focal point, signed with Content Credentials that
+say it was cropped from a Built-in renderer portrait, with persona.md and DISCLOSURE.txt.
 Axe-clean at desktop and phone."""
 
 from __future__ import annotations
@@ -26,11 +27,15 @@ from tests.conftest import PASSWORD, make_user
 from tests.gallery.kit_support import unzipped
 from tests.gallery.lightbox_support import image_url
 from tests.generation.conftest import make_persona
+from tests.provenance.support import manifest_store, signing_with_dev_chain
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 
-def test_set_a_focal_point_then_export_the_kit(live_server, browser: Browser) -> None:
+def test_set_a_focal_point_then_export_the_kit(
+    live_server, browser: Browser, settings, tmp_path
+) -> None:
+    signing_with_dev_chain(settings, tmp_path)  # the live server runs in this process
     base = live_server.url
     user = make_user("mia@example.com")
     membership = Membership.objects.get(user=user)
@@ -105,6 +110,11 @@ def test_set_a_focal_point_then_export_the_kit(live_server, browser: Browser) ->
             assert (
                 crop.convert("RGB").tobytes() == original.crop(cut.corners).convert("RGB").tobytes()
             )
+            credentials = manifest_store(files[kit_crop_name(image, label)])
+            assert credentials.problems == [], label
+            steps = {(a["action"], a.get("description", "")) for a in credentials.actions()}
+            assert ("c2pa.cropped", f"Cropped to {ratio_w}:{ratio_h}") in steps, label
+            assert "Built-in renderer" in str(credentials.actions()), label
     assert files["persona.md"].decode().startswith("# Maya Costa\n")
     disclosure = files["DISCLOSURE.txt"].decode()
     assert "The person in these images is AI-generated" in disclosure

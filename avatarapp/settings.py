@@ -398,6 +398,10 @@ _RATE_LIMIT_DEFAULTS = {
     # Passwords typed on a share link: "user" is one client address on one link, "workspace" the
     # link from everywhere. A person mistyping a few times passes; guessing stops at once.
     "share_password": ("5/minute, 20/hour", "20/minute, 100/hour"),
+    # Reviews given through a share link, each one an email to the team: "user" is one client
+    # address on one link, "workspace" the link from everywhere. A client reviewing a few dozen
+    # portraits passes; a script cannot flood the team's inboxes.
+    "share_review": ("30/minute, 200/hour", "60/minute, 500/hour"),
 }
 
 

@@ -4,6 +4,7 @@ share pages' one 404 (gallery.views.shared)."""
 
 from __future__ import annotations
 
+from allauth.account.adapter import get_adapter
 from django.contrib import messages
 from django.http import HttpRequest
 from django.http.response import HttpResponseBase
@@ -11,6 +12,7 @@ from django.shortcuts import redirect
 from django.urls import reverse
 from django.views.decorators.http import require_POST
 
+from avatarapp import ratelimit
 from gallery import reviews, share_access, share_links
 from gallery.models import ShareLink
 from gallery.views.shared import Failed, gone, page, shared_items
@@ -48,6 +50,13 @@ def review(request: HttpRequest, token: str, position: int) -> HttpResponseBase:
     if not name:
         failed = Failed(position, "Give your name first, above.", decision, comment)
         return _refused(request, link, token, failed)
+    # Each review mails the team: limited per link and address, and per link from anywhere.
+    client = get_adapter().get_client_ip(request)
+    verdict = ratelimit.hit("share_review", user_id=f"{link.pk}:{client}", workspace_id=link.pk)
+    if not verdict.allowed:
+        wording = ratelimit.refusal("sending reviews", verdict, allowed_by="this link")
+        response = page(request, link, token, failed=Failed(position, wording, decision, comment))
+        return ratelimit.limited(response, verdict)  # type: ignore[arg-type]
     try:
         made = reviews.review_submit(
             link=link, image=item.image, reviewer_name=name, decision=decision, comment=comment

@@ -18,6 +18,7 @@ from tests.conftest import World
 from tests.gallery.conftest import Team
 from tests.gallery.share_support import make_link, open_page
 from tests.markup import find, text
+from tests.ratelimits import Limits
 
 pytestmark = pytest.mark.django_db
 
@@ -217,3 +218,27 @@ def test_a_portrait_deleted_after_sharing_leaves_the_page_and_takes_no_review(
     assert "Portrait 2" not in open_page(client, token)
     assert _review(client, token, 2, decision="approved").status_code == 404
     assert not Review.objects.exists()
+
+
+def test_reviews_are_rate_limited_so_a_link_cannot_flood_the_teams_inboxes(
+    team: Team, editor: Membership, limits: Limits
+) -> None:
+    limits("share_review", user="2/minute", workspace="50/minute")
+    _, token = make_link(editor, [team.mia_done, team.leo_done], allow_review=True)
+    client = _reviewer(token)
+    for _ in range(2):
+        assert _review(client, token, 1, decision="approved").status_code == 302
+
+    refused = _review(client, token, 2, decision="changes", comment="Warmer light, please.")
+
+    assert refused.status_code == 429
+    assert refused["Retry-After"] == "40"
+    assert "faster than this link allows. Try again in 40 seconds." in refused.content.decode()
+    assert "Warmer light, please." in refused.content.decode()  # kept for the next try
+    assert Review.objects.count() == 2
+    assert len(mail.outbox) == 2
+    assert _state(team.leo_done) == ReviewState.IN_REVIEW
+    # Another address on the same link is not held back by this one's tries.
+    elsewhere = _reviewer(token, "Sam from Brandco")
+    elsewhere.defaults["REMOTE_ADDR"] = "10.0.0.9"
+    assert _review(elsewhere, token, 2, decision="approved").status_code == 302

@@ -8,6 +8,7 @@ from decimal import Decimal
 
 from django.conf import settings
 from django.db import models
+from django.db.models.functions import Lower
 from django.utils import timezone
 
 from avatarapp.workspaces.models import Workspace
@@ -78,6 +79,31 @@ class BudgetPeriod(models.Model):
         return f"{self.month:%Y-%m}: reserved {self.reserved_usd}, spent {self.spent_usd}"
 
 
+class Campaign(models.Model):
+    """A name a workspace gives a set of batches (a launch, a client's project), chosen or made on
+    the Generate page, so that galleries, batches and costs can be read per campaign."""
+
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    workspace = models.ForeignKey(Workspace, on_delete=models.CASCADE, related_name="campaigns")
+    name = models.CharField(max_length=80)
+    client_name = models.CharField(max_length=80, blank=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["name"]
+        constraints = [
+            models.UniqueConstraint(
+                "workspace", Lower("name"), name="one_campaign_name_per_workspace"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+
 class Job(models.Model):
     id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
     workspace = models.ForeignKey(Workspace, on_delete=models.CASCADE, related_name="jobs")
@@ -91,6 +117,10 @@ class Job(models.Model):
     # The batch as the user asked for it: personas, styles, models, count, aspect, resolution...
     parameters = models.JSONField(default=dict)
     estimated_usd = money(default=Decimal(0))
+    # The campaign the batch was made for, if any (a workspace's own; kept when it is renamed).
+    campaign = models.ForeignKey(
+        Campaign, null=True, blank=True, on_delete=models.SET_NULL, related_name="jobs"
+    )
 
     class Meta:
         ordering = ["-created_at"]

@@ -141,6 +141,16 @@ def test_choosing_one_and_typing_another_is_refused(editor: Membership, spring: 
     assert str(refusal(editor, request)) == campaigns.BOTH_CHOSEN
 
 
+def test_a_new_name_taken_meanwhile_uses_the_campaign_that_took_it(
+    editor: Membership, spring: Campaign
+) -> None:
+    """Two batches naming the same new campaign at once: the second to write reads the first's
+    row (the unique index refuses a twin) instead of failing the batch."""
+    choice = campaigns.CampaignChoice(new_name="spring launch")
+    assert campaigns.for_batch(choice, editor) == spring
+    assert Campaign.objects.filter(workspace=spring.workspace).count() == 1
+
+
 def test_a_batch_refused_by_the_budget_leaves_no_new_campaign(
     world: World, editor: Membership
 ) -> None:
@@ -270,6 +280,14 @@ def test_rename_and_refusals(
     )
     theirs.refresh_from_db()
     assert theirs.name == "Their launch"
+
+
+def test_viewers_see_the_list_without_its_forms(
+    in_team: Callable[[str], Client], spring: Campaign
+) -> None:
+    page = in_team("viewer").get(CAMPAIGNS).content.decode()
+    assert "Spring Launch" in page
+    assert not find_all(page, "form", method="post", action=f"{CAMPAIGNS}{spring.pk}/")
 
 
 def test_delete_keeps_the_batches_in_no_campaign(

@@ -1,7 +1,7 @@
 """How many images each filter value would show: the counts beside every choice in the gallery's
 filter panel. Each dimension is counted with every other filter applied but not its own, so a
 person sees what choosing another persona (or a second one) would give. One grouped query per
-dimension, whatever the number of images or values: eight queries in all.
+dimension, whatever the number of images or values: nine queries in all.
 """
 
 from __future__ import annotations
@@ -35,6 +35,9 @@ def facets(chosen: GalleryFilter, membership: Membership) -> dict[str, list[Face
         "provider": _providers(chosen, membership),
         "status": _statuses(chosen, membership),
         "by": _grouped(chosen, membership, "by", "job__created_by_id", "job__created_by__email"),
+        "campaign": _grouped(
+            chosen, membership, "campaign", "job__campaign_id", "job__campaign__name"
+        ),
         "tag": _tags(chosen, membership),
         "review": _reviews(chosen, membership),
     }
@@ -56,7 +59,7 @@ def _chosen_but_unmatched(
 
 
 def _chosen_label(chosen: GalleryFilter, dimension: str, value: str) -> str:
-    if dimension in chosen.names:  # persona, tag, person: named when the filter was read
+    if dimension in chosen.names:  # persona, tag, person, campaign: named when it was read
         return chosen.names[dimension].get(value, value)
     if dimension == "model":
         return model_name(value)
@@ -77,6 +80,7 @@ def _selected(chosen: GalleryFilter, dimension: str) -> set[str]:
         "provider": chosen.providers,
         "status": chosen.statuses,
         "by": chosen.created_by,
+        "campaign": chosen.campaigns,
         "tag": chosen.tags,
         "review": chosen.reviews,
     }[dimension]

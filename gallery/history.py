@@ -24,7 +24,7 @@ from avatarapp.money import price
 from avatarapp.workspaces.models import Membership
 from gallery.links import Links
 from gallery.query import GalleryFilter, decode_cursor, encode_cursor
-from generation.models import Image, Job
+from generation.models import Campaign, Image, Job
 from generation.progress import GROUP_OF, Counts
 
 PAGE_SIZE = 20
@@ -105,10 +105,20 @@ class HistoryPage:
     next_cursor: str  # "" on the last page
 
 
-def history_page(membership: Membership, cursor: str = "", size: int = PAGE_SIZE) -> HistoryPage:
+def history_page(
+    membership: Membership,
+    cursor: str = "",
+    size: int = PAGE_SIZE,
+    campaign: Campaign | None = None,
+) -> HistoryPage:
     """One page of the member's workspace's batches, newest first, after `cursor` (a bad cursor
-    starts from the newest)."""
-    jobs = Job.objects.filter(workspace_id=membership.workspace_id).select_related("created_by")
+    starts from the newest); only `campaign`'s when given (the caller checked it is the
+    workspace's: generation.campaigns.filter_choice)."""
+    jobs = Job.objects.filter(workspace_id=membership.workspace_id).select_related(
+        "created_by", "campaign"
+    )
+    if campaign is not None:
+        jobs = jobs.filter(campaign=campaign)
     position = decode_cursor(cursor)
     if position is not None:
         created_at, job_id = position

@@ -76,8 +76,9 @@ def suggestions(membership: Membership, image: Image, typed: str = "") -> list[T
 
 
 def reuse_url(image: Image) -> str:
-    """The Generate page, prefilled with this image's persona, style, model and settings, and
-    its seed when the model takes one (generation.prefill checks every value again there)."""
+    """The Generate page, prefilled with this image's persona, style, model and settings, its
+    batch's campaign, and its seed when the model takes one (generation.prefill checks every
+    value again there)."""
     params: list[tuple[str, object]] = []
     if image.persona_id:  # a deleted persona: the page says so, Generate opens without one
         params.append(("persona", image.persona_id))
@@ -90,6 +91,8 @@ def reuse_url(image: Image) -> str:
     ]
     if _takes_seed(image.model_id):
         params.append(("seed", image.seed))
+    if image.job.campaign_id:  # the batch's campaign, so the new batch is counted with it
+        params.append(("campaign", image.job.campaign_id))
     return f"{reverse('generation:generate')}?{urlencode(params)}"
 
 

@@ -7,6 +7,9 @@ once, then `images()` gives the queryset and `page()` a keyset page of it.
 Bad input never fails the page: a value that cannot be read (a malformed date, an unknown status,
 a long search) is dropped with a sentence in `problems`; another workspace's persona, tag, batch
 or person is dropped silently, exactly as if it did not exist (it does not, for this workspace).
+A campaign that is not this workspace's is dropped with a sentence: campaign links are passed
+around (a client's report, a bookmark) and outlive deleted campaigns, so the person is told why
+the gallery shows more than the link promised.
 
 Pagination is by keyset, newest first: (created_at, id) of the last image shown, so page 500 costs
 what page 1 costs and images arriving meanwhile never shift a page (no OFFSET).
@@ -30,6 +33,7 @@ from avatarapp.workspaces.models import Membership
 from gallery import search
 from gallery.models import Favourite, ImageTag, ReviewState, Tag
 from gallery.reviews import in_review_states
+from generation import campaigns as workspace_campaigns
 from generation.models import Image, Job
 from generation.progress import STATUS_GROUPS
 from personas.models import Persona
@@ -59,6 +63,7 @@ class GalleryFilter:
     created_by: tuple[int, ...] = ()
     tags: tuple[int, ...] = ()
     jobs: tuple[uuid.UUID, ...] = ()  # one batch's images (the batches history links here)
+    campaigns: tuple[uuid.UUID, ...] = ()  # the images of these campaigns' batches
     # The images made from this one (text added, edits): its page links here. Kept even when no
     # image of this workspace has that id, so another workspace's id selects nothing.
     parent: uuid.UUID | None = None
@@ -89,6 +94,11 @@ class GalleryFilter:
         jobs = Job.objects.filter(workspace_id=workspace_id, pk__in=wanted_jobs).only(
             "pk", "name", "created_at"
         )
+        wanted_campaigns = set(_uuids(query.getlist("campaign"), "campaign", problems))
+        campaigns = workspace_campaigns.of_workspace(workspace_id).filter(pk__in=wanted_campaigns)
+        campaign_names = {str(pk): name for pk, name in campaigns.values_list("pk", "name")}
+        if len(campaign_names) < len(wanted_campaigns):
+            problems.append(workspace_campaigns.LEFT_OUT)
         parents = _uuids(query.getlist("parent")[:1], "“made from”", problems)
         parent = parents[0] if parents else None
         statuses = []
@@ -121,6 +131,7 @@ class GalleryFilter:
             "by": {str(pk): email for pk, email in people.values_list("user_id", "user__email")},
             "parent": _parent_name(workspace_id, parent),
             "job": {str(job.pk): job.title for job in jobs},
+            "campaign": campaign_names,
         }
         return cls(
             personas=tuple(sorted((uuid.UUID(pk) for pk in names["persona"]), key=str)),
@@ -131,6 +142,7 @@ class GalleryFilter:
             created_by=tuple(sorted(int(pk) for pk in names["by"])),
             tags=tuple(sorted(int(pk) for pk in names["tag"])),
             jobs=tuple(sorted((uuid.UUID(pk) for pk in names["job"]), key=str)),
+            campaigns=tuple(sorted((uuid.UUID(pk) for pk in campaign_names), key=str)),
             parent=parent,
             date_from=date_from,
             date_to=date_to,
@@ -152,6 +164,7 @@ class GalleryFilter:
         pairs += [("by", b) for b in current.created_by]
         pairs += [("tag", t) for t in current.tags]
         pairs += [("job", j) for j in current.jobs]
+        pairs += [("campaign", c) for c in current.campaigns]
         pairs += [("review", r) for r in current.reviews]
         if current.parent:
             pairs.append(("parent", current.parent))
@@ -195,6 +208,8 @@ class GalleryFilter:
             images = images.filter(pk__in=tagged)
         if self.jobs:
             images = images.filter(job_id__in=self.jobs)
+        if self.campaigns and without != "campaign":
+            images = images.filter(job__campaign_id__in=self.campaigns)
         if self.reviews and without != "review":
             images = images.filter(in_review_states(self.reviews))
         if self.parent:

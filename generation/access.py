@@ -17,7 +17,9 @@ from generation.models import Image, Job
 def get_job_for_member(
     request: HttpRequest, job_id: uuid.UUID, minimum: str = Role.VIEWER
 ) -> tuple[Membership, Job]:
-    return get_owned(request, Job.objects.select_related("created_by"), pk=job_id, minimum=minimum)
+    return get_owned(
+        request, Job.objects.select_related("created_by", "campaign"), pk=job_id, minimum=minimum
+    )
 
 
 def get_image_for_member(

@@ -14,6 +14,7 @@ from catalog import (
     check_available,
     get_model,
 )
+from generation import campaigns
 from generation.batch_wording import NAME_MAX
 from generation.key_selection import missing_key, usable_providers
 from generation.offer import Settings, generatable_models
@@ -83,7 +84,12 @@ def _choices_sentence(what: str, options: tuple[str, ...]) -> dict[str, str]:
 # unfinished: nothing wrong, just these still empty (see BatchForm.unfinished).
 PICKS = ("personas", "styles", "models")
 # SubmitError.field names a BatchRequest field; these three are named differently here.
-BATCH_FIELDS = {"persona_ids": "personas", "style_keys": "styles", "model_ids": "models"}
+BATCH_FIELDS = {
+    "persona_ids": "personas",
+    "style_keys": "styles",
+    "model_ids": "models",
+    "campaign_id": "campaign",
+}
 
 
 class BatchForm(forms.Form):
@@ -134,6 +140,25 @@ class BatchForm(forms.Form):
         help_text="Leave it empty to name the batch after its personas, styles and the day.",
         error_messages={"max_length": f"A batch name has at most {NAME_MAX} characters."},
     )
+    # A campaign from the workspace's list, or a new one typed here (generation.campaigns).
+    campaign = forms.ChoiceField(
+        label="Campaign",
+        required=False,
+        error_messages={"invalid_choice": campaigns.NOT_HERE},
+    )
+    new_campaign = forms.CharField(
+        label="Or a new campaign",
+        required=False,
+        max_length=campaigns.NAME_MAX,
+        help_text="A name such as “Spring launch”; an existing name is used as it is.",
+        error_messages={"max_length": campaigns.NAME_TOO_LONG},
+    )
+    new_campaign_client = forms.CharField(
+        label="Client (optional)",
+        required=False,
+        max_length=campaigns.CLIENT_MAX,
+        error_messages={"max_length": campaigns.CLIENT_TOO_LONG},
+    )
     # Shown only when a link brought one ("Reuse these settings", see generation.prefill): a
     # blank seed, the usual case, gives every image a new one.
     seed = forms.IntegerField(
@@ -164,6 +189,14 @@ class BatchForm(forms.Form):
             + [(s.key, s.name) for s in BUILTIN_STYLES],
         )
         self._choices("models", model_choices())
+        self._choices(
+            "campaign",
+            [("", "No campaign")]
+            + [
+                (str(c.pk), f"{c.name} · {c.client_name}" if c.client_name else c.name)
+                for c in campaigns.of_workspace(workspace_id)
+            ],
+        )
         self.models_field.usable_providers = usable_providers(membership)
 
     @property
@@ -229,4 +262,7 @@ class BatchForm(forms.Form):
             seed=data.get("seed"),
             name=data.get("name", ""),
             compare=compare,
+            campaign_id=data.get("campaign", ""),
+            new_campaign=data.get("new_campaign", ""),
+            new_campaign_client=data.get("new_campaign_client", ""),
         )

@@ -7,7 +7,7 @@ workspace offers today; what is not offered is left out and a sentence says so, 
 opens anyway with the rest chosen.
 
     /generate/?persona=<uuid>&style=<key>&model=<id>&aspect_ratio=4:5&resolution=1K
-              &quality=medium&seed=123
+              &quality=medium&seed=123&campaign=<uuid>
 """
 
 from __future__ import annotations
@@ -78,6 +78,15 @@ def prefill(form: BatchForm, query: QueryDict, not_offered: Mapping[str, str]) -
             notes.append(
                 f"{field.label} “{value[:20]}” is not on offer here, "
                 f"so {_label_of(form, name, str(initial.get(name, field.initial)))} is chosen."
+            )
+    if "campaign" in query:  # the batch's campaign, if it is still this workspace's
+        campaign, refused_campaign = _offered(form, "campaign", query.getlist("campaign")[:1])
+        if campaign:
+            initial["campaign"] = campaign[0]
+        if refused_campaign:
+            notes.append(
+                "The campaign in that link is not in this workspace (it may have been "
+                "deleted), so no campaign is chosen."
             )
     if "seed" in query:
         seed, note = _seed(query.get("seed", ""), models)

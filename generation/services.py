@@ -24,7 +24,7 @@ from catalog import (
     get_model,
     resolve_params,
 )
-from generation import ledger, queue
+from generation import campaigns, ledger, queue
 from generation.batch_wording import batch_name
 from generation.catalog_watch import check_offered
 from generation.key_selection import KeyUnavailableError, key_for_batch
@@ -90,6 +90,11 @@ class BatchRequest:
     # "Compare these models": one portrait per persona, style and model, for 2-4 models; the
     # batch page opens the compare view when it finishes (stored in Job.parameters).
     compare: bool = False
+    # The campaign (generation.campaigns): one of the workspace's by id, or a new one's name and
+    # optional client, created with the batch. Both empty: no campaign.
+    campaign_id: str = ""
+    new_campaign: str = ""
+    new_campaign_client: str = ""
 
 
 @dataclass
@@ -112,6 +117,7 @@ class BatchPlan:
     keys: dict[str, str] = field(default_factory=dict)  # provider -> the key to use, masked
     key_ids: dict[str, uuid.UUID | None] = field(default_factory=dict)
     name: str = ""
+    campaign: campaigns.CampaignChoice | None = None
 
     @property
     def total(self) -> Decimal:
@@ -141,6 +147,15 @@ def batch_plan(*, membership: Membership, batch: BatchRequest) -> BatchPlan:
         raise SubmitError(NOTHING_CHOSEN)
     if batch.compare:
         _check_comparison(batch)
+    try:
+        campaign = campaigns.choose(
+            membership.workspace_id,
+            campaign_id=batch.campaign_id,
+            new_name=batch.new_campaign,
+            new_client=batch.new_campaign_client,
+        )
+    except campaigns.CampaignError as error:
+        raise SubmitError(str(error), field=error.field) from None
     if len(set(batch.model_ids)) > MAX_MODELS:
         raise SubmitError(f"Compare at most {MAX_MODELS} models at once.", field="model_ids")
     if not 1 <= batch.per_combination <= MAX_PER_COMBINATION:
@@ -165,7 +180,8 @@ def batch_plan(*, membership: Membership, batch: BatchRequest) -> BatchPlan:
     today = timezone.now().date()
     plan = BatchPlan(
         name=batch.name.strip()
-        or batch_name([p.name for p in personas], [s.name for s in styles], timezone.localdate())
+        or batch_name([p.name for p in personas], [s.name for s in styles], timezone.localdate()),
+        campaign=campaign,
     )
     for model_id in dict.fromkeys(batch.model_ids):
         try:
@@ -266,6 +282,7 @@ def batch_create(*, membership: Membership, batch: BatchRequest) -> tuple[Job, l
             workspace_id=membership.workspace_id,
             created_by=membership.user,
             name=plan.name,
+            campaign=campaigns.for_batch(plan.campaign, membership),
             parameters={**batch.__dict__, "keys": plan.keys, "warnings": plan.warnings},
             estimated_usd=plan.total,
         )

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from generation.views import budget, generate, jobs
+from generation.views import budget, campaigns, generate, jobs
 
 app_name = "generation"
 
@@ -18,4 +18,7 @@ urlpatterns = [
         name="image_file",
     ),
     path("costs/", budget.costs, name="costs"),
+    path("campaigns/", campaigns.campaign_list, name="campaigns"),
+    path("campaigns/<uuid:campaign_id>/", campaigns.campaign_edit, name="campaign_edit"),
+    path("campaigns/<uuid:campaign_id>/delete/", campaigns.campaign_delete, name="campaign_delete"),
 ]

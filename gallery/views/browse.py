@@ -7,7 +7,7 @@ One URL serves a gallery and its htmx pieces (Vary: HX-Request):
   and asking the filter panel to recount (the `gallery-filtered` event);
 - the next page of cards (`HX-Target: gallery-more`, with a `cursor`), fetched when the end of
   the grid scrolls into view.
-The filter panel's counts (gallery.facets: eight grouped queries) have their own URL, fetched
+The filter panel's counts (gallery.facets: nine grouped queries) have their own URL, fetched
 once the grid is on screen: over a large workspace they cost more than the page of thumbnails,
 and the thumbnails are what a person came for. Without JavaScript the panel is a page of its own.
 
@@ -42,6 +42,7 @@ TITLES = {
     "provider": "Provider",
     "status": "Status",
     "by": "Created by",
+    "campaign": "Campaign",
     "tag": "Tag",
     "review": "Review",
 }

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from generation.views import budget, generate, jobs
+from generation.views import budget, cost_report, generate, jobs
 
 app_name = "generation"
 
@@ -18,4 +18,5 @@ urlpatterns = [
         name="image_file",
     ),
     path("costs/", budget.costs, name="costs"),
+    path("costs/csv/", cost_report.costs_csv, name="costs_csv"),
 ]

@@ -1,4 +1,5 @@
-"""The Costs page: this month's spend against the budget; owners and admins set the cap."""
+"""The Costs page: where the money went (generation.views.cost_report) and the budget, whose
+cap owners and admins set."""
 
 from __future__ import annotations
 
@@ -8,7 +9,6 @@ from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
-from django.db.models import Count, Sum
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_http_methods
@@ -17,7 +17,8 @@ from avatarapp.http import WorkspaceRequest
 from avatarapp.workspaces.access import role_required_message
 from avatarapp.workspaces.roles import Role, at_least
 from generation import ledger
-from generation.models import Budget, LedgerEntry
+from generation.models import Budget
+from generation.views import cost_report
 
 
 class BudgetForm(forms.Form):
@@ -53,15 +54,7 @@ def costs(request: WorkspaceRequest) -> HttpResponse:
             )
             messages.success(request, "Budget saved.")
             return redirect("generation:costs")
-    month = ledger.month_of()
-    by_model = (
-        LedgerEntry.objects.filter(
-            workspace=workspace, month=month, kind=LedgerEntry.Kind.SETTLEMENT
-        )
-        .values("image__model_id")
-        .annotate(total=Sum("amount_usd"), images=Count("id"))
-        .order_by("-total")
-    )
+    report, status = cost_report.report(request)
     return render(
         request,
         "generation/costs.html",
@@ -70,7 +63,7 @@ def costs(request: WorkspaceRequest) -> HttpResponse:
             "budget": ledger.budget_status(workspace),
             "form": form,
             "can_manage": can_manage,
-            "by_model": by_model,
-            "month": month,
+            **report,
         },
+        status=status,
     )

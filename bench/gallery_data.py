@@ -84,7 +84,7 @@ COLUMNS = (
     "prompt", "status", "error_message", "error_kind", "attempts", "provider_request_id",
     "polling_url", "poll_count", "estimated_usd", "actual_usd", "price_rule", "latency_ms",
     "original", "thumbnail", "sha256", "width", "height", "format", "created_at", "started_at",
-    "provider_call_at", "finished_at", "deadline_at", "updated_at",
+    "provider_call_at", "finished_at", "deadline_at", "updated_at", "cost_basis", "origin",
 )  # fmt: skip
 POSITION = {column: place for place, column in enumerate(COLUMNS)}
 
@@ -220,6 +220,7 @@ def _row(
         "format": "jpeg" if done else "", "created_at": made, "started_at": made,
         "provider_call_at": made, "finished_at": finished, "updated_at": finished,
         "deadline_at": made + timedelta(minutes=30),
+        "cost_basis": "price_table" if done else "", "origin": "generated",
     }  # fmt: skip
     return [values[column] for column in COLUMNS]
 
@@ -243,7 +244,7 @@ def load(archive: Archive, images: Sequence[Planned]) -> None:
     with COPY."""
     wanted = {image.get("job_id") for image in images} - archive.jobs_written
     jobs = [
-        (job_id, at, archive.people[by].pk, archive.workspace.pk, "{}", Decimal(0))
+        (job_id, at, archive.people[by].pk, archive.workspace.pk, "{}", Decimal(0), "")
         for job_id, at, by in archive.jobs
         if job_id in wanted
     ]
@@ -258,7 +259,7 @@ def load(archive: Archive, images: Sequence[Planned]) -> None:
         for image in images
         for person in image.liked_by
     ]
-    job_columns = "id, created_at, created_by_id, workspace_id, parameters, estimated_usd"
+    job_columns = "id, created_at, created_by_id, workspace_id, parameters, estimated_usd, name"
     _copy(f"generation_job ({job_columns})", jobs)
     _copy(f"generation_image ({', '.join(COLUMNS)})", [image.row for image in images])
     _copy("gallery_imagetag (image_id, tag_id, created_at)", tagged)

@@ -31,6 +31,7 @@ from django.urls import reverse
 
 from avatarapp.workspaces.models import Membership
 from bench import gallery_data
+from bench.costsbench import CsvResult, cost_pages, measure_csv
 from bench.gallery_data import Archive, Planned
 from bench.pages import PageResult, logged_in, measure
 from bench.phases import cpu_delta
@@ -47,7 +48,10 @@ HTMX = {"HX-Request": "true"}
 MORE_LINK = re.compile(r'id="gallery-more" hx-get="([^"]+)"')
 CARD_LINK = re.compile(r'class="gallery-thumb" href="([^"]+)"')
 CARD_ID = re.compile(r'name="image" value="([0-9a-f-]{36})"')
-ANALYZED = ("generation_image", "generation_job", "gallery_imagetag", "gallery_favourite")
+ANALYZED = (
+    "generation_image", "generation_job", "gallery_imagetag", "gallery_favourite",
+    "generation_ledgerentry",
+)  # fmt: skip
 
 
 @dataclass
@@ -71,6 +75,7 @@ class GalleryResult:
     seconds: float = 0.0  # the whole gallery phase, building included
     cpu: dict[str, float] = field(default_factory=dict)  # bench.phases.cpu_delta of the phase
     zip: ZipResult | None = None
+    csv: CsvResult | None = None  # the Costs page's CSV of the whole year
 
 
 def measure_gallery(
@@ -90,7 +95,8 @@ def measure_gallery(
     workspace_id = archive.workspace.pk
     membership = Membership.objects.get(workspace_id=workspace_id, user=owner)
     client = logged_in(owner, workspace_id)
-    figures = _figures(choices)
+    year = _year(archive)
+    figures = [*_figures(choices), *_cost_figures(archive, year)]
     _measure_all(client, figures, small_size, requests=5, budget=budget)
     started = time.perf_counter()
     shown = {id(image) for image in small}
@@ -103,14 +109,29 @@ def measure_gallery(
     del archive, small, choices
     gc.collect()
     _measure_all(client, figures, total, requests=requests, budget=budget)
+    csv = measure_csv(client, total, *year)
     for figure in figures:
         if figure.query is not None:
             chosen = GalleryFilter.from_query(QueryDict(figure.query), membership)
             figure.matching = chosen.images(membership).count()
     result = GalleryResult(workspace_id, total, small_size, (planned, copied, analyzed), figures)
+    result.csv = csv
     result.cpu = cpu_delta(before, cpu_snapshot([postgres]))
     result.seconds = time.time() - began
     return result
+
+
+def _year(archive: Archive) -> tuple[date, date]:
+    """The first and last day with images: the whole archive."""
+    made = [image.get("created_at").date() for image in (archive.images[0], archive.images[-1])]
+    return made[0], made[1]
+
+
+def _cost_figures(archive: Archive, year: tuple[date, date]) -> list[Figure]:
+    """The Costs page's breakdowns of the month in the middle of the year (a full month's
+    images, as the gallery's date-range figure), and by day over the whole year."""
+    month = archive.images[len(archive.images) // 2].get("created_at").date().replace(day=1)
+    return [Figure(name, PAGE_TARGET_MS, page) for name, page in cost_pages(month, *year)]
 
 
 def _analyze() -> None:

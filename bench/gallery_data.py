@@ -84,7 +84,7 @@ COLUMNS = (
     "prompt", "status", "error_message", "error_kind", "attempts", "provider_request_id",
     "polling_url", "poll_count", "estimated_usd", "actual_usd", "price_rule", "latency_ms",
     "original", "thumbnail", "sha256", "width", "height", "format", "created_at", "started_at",
-    "provider_call_at", "finished_at", "deadline_at", "updated_at",
+    "provider_call_at", "finished_at", "deadline_at", "updated_at", "cost_basis", "origin",
 )  # fmt: skip
 POSITION = {column: place for place, column in enumerate(COLUMNS)}
 
@@ -220,6 +220,7 @@ def _row(
         "format": "jpeg" if done else "", "created_at": made, "started_at": made,
         "provider_call_at": made, "finished_at": finished, "updated_at": finished,
         "deadline_at": made + timedelta(minutes=30),
+        "cost_basis": "price_table" if done else "", "origin": "generated",
     }  # fmt: skip
     return [values[column] for column in COLUMNS]
 
@@ -239,10 +240,11 @@ def small_set(
 
 
 def load(archive: Archive, images: Sequence[Planned]) -> None:
-    """Write `images` (and the batches they belong to, their tags and favourites) with COPY."""
+    """Write `images` (and the batches they belong to, their tags, favourites and ledger lines)
+    with COPY."""
     wanted = {image.get("job_id") for image in images} - archive.jobs_written
     jobs = [
-        (job_id, at, archive.people[by].pk, archive.workspace.pk, "{}", Decimal(0))
+        (job_id, at, archive.people[by].pk, archive.workspace.pk, "{}", Decimal(0), "")
         for job_id, at, by in archive.jobs
         if job_id in wanted
     ]
@@ -257,11 +259,36 @@ def load(archive: Archive, images: Sequence[Planned]) -> None:
         for image in images
         for person in image.liked_by
     ]
-    job_columns = "id, created_at, created_by_id, workspace_id, parameters, estimated_usd"
+    job_columns = "id, created_at, created_by_id, workspace_id, parameters, estimated_usd, name"
     _copy(f"generation_job ({job_columns})", jobs)
     _copy(f"generation_image ({', '.join(COLUMNS)})", [image.row for image in images])
     _copy("gallery_imagetag (image_id, tag_id, created_at)", tagged)
     _copy("gallery_favourite (user_id, image_id, created_at)", liked)
+    _copy(f"generation_ledgerentry ({', '.join(LEDGER_COLUMNS)})", _ledger(archive, images))
+
+
+# The lines generation.ledger writes for each image: its reservation; on settling, the charge
+# and the reservation's release; on failing or cancelling, the release. One needing checking
+# keeps its reservation. The Costs page reads these (bench.gallery's costs figures).
+LEDGER_COLUMNS = (
+    "workspace_id", "month", "job_id", "image_id", "kind", "amount_usd", "price_rule",
+    "price_as_of", "detail", "created_at",
+)  # fmt: skip
+
+
+def _ledger(archive: Archive, images: Sequence[Planned]) -> Iterable[tuple[Any, ...]]:
+    for image in images:
+        made, finished = image.get("created_at"), image.get("finished_at")
+        estimate, actual = image.get("estimated_usd"), image.get("actual_usd")
+        month = made.date().replace(day=1)
+        head = (archive.workspace.pk, month, image.get("job_id"), image.get("id"))
+        rule = ("bench", month, "")
+        yield (*head, "reservation", estimate, *rule, made)
+        if actual is not None:
+            yield (*head, "settlement", actual, *rule, finished)
+            yield (*head, "release", estimate, *rule, finished)
+        elif image.get("status") in ("failed", "cancelled"):
+            yield (*head, "release", estimate, *rule, finished)
 
 
 def _copy(target: str, rows: Iterable[tuple[Any, ...]]) -> None:

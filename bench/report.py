@@ -13,6 +13,7 @@ from bench.phases import SINGLE_GAP_SECONDS, PhaseResult
 from bench.stats import p50_p95
 
 if TYPE_CHECKING:
+    from bench.costsbench import CsvResult
     from bench.gallery import GalleryResult
     from bench.zipbench import ZipResult
 
@@ -237,9 +238,21 @@ def _gallery(result: GalleryResult) -> list[str]:
         f" VACUUM ANALYZE {analyzed:.0f} s); the gallery phase took {result.seconds:.0f} s;"
         f" other load on the machine meanwhile {other:.2f} cores"
     )
+    if result.csv is not None:
+        lines += _csv(result.csv)
     if result.zip is not None:
         lines += _zip(result.zip)
     return lines
+
+
+def _csv(c: CsvResult) -> list[str]:
+    complete = c.rows == c.images
+    return [
+        f"  Costs CSV of the whole year, in-process: header and first rows after"
+        f" {c.first_rows_ms:.0f} ms   target < 1000: {_verdict(c.first_rows_ms < 1000)}",
+        f"    all of it in {c.total_seconds:.1f} s, {c.megabytes:.1f} MB, {c.rows:,} rows: "
+        + ("one per image" if complete else f"EXPECTED {c.images:,}"),
+    ]
 
 
 def _zip(z: ZipResult) -> list[str]:

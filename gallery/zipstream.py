@@ -29,6 +29,7 @@ from django.http import StreamingHttpResponse
 from django.utils import timezone
 from django.utils.http import content_disposition_header
 
+from avatarapp.spreadsheet import safe_cell
 from catalog import model_name
 from gallery import credentials
 from gallery.download_names import download_name
@@ -39,8 +40,6 @@ MANIFEST_COLUMNS = [
     "file", "persona", "style", "model", "prompt", "size", "seed", "cost", "created", "note",
 ]  # fmt: skip
 MISSING_NOTE = "missing from storage; see MISSING.txt"
-# Spreadsheets run a cell that starts with one of these as a formula (CSV injection).
-FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 
 
 def zip_response(images: Iterable[Image], filename: str) -> StreamingHttpResponse:
@@ -159,15 +158,11 @@ def _row(image: Image, file: str, note: str) -> list[str]:
     ]
 
 
-def _cell(value: str) -> str:
-    return "'" + value if value.startswith(FORMULA_STARTS) else value
-
-
 def _manifest(rows: list[list[str]]) -> bytes:
     text = io.StringIO()
     writer = csv.writer(text)
     writer.writerow(MANIFEST_COLUMNS)
-    writer.writerows([_cell(value) for value in row] for row in rows)
+    writer.writerows([safe_cell(value) for value in row] for row in rows)
     # With a byte-order mark, Excel reads the file as UTF-8 (accents in names stay intact).
     return text.getvalue().encode("utf-8-sig")
 

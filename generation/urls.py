@@ -1,6 +1,6 @@
 from django.urls import path
 
-from generation.views import budget, campaigns, generate, jobs
+from generation.views import budget, campaigns, cost_report, generate, jobs
 
 app_name = "generation"
 
@@ -21,4 +21,5 @@ urlpatterns = [
     path("campaigns/", campaigns.campaign_list, name="campaigns"),
     path("campaigns/<uuid:campaign_id>/", campaigns.campaign_edit, name="campaign_edit"),
     path("campaigns/<uuid:campaign_id>/delete/", campaigns.campaign_delete, name="campaign_delete"),
+    path("costs/csv/", cost_report.costs_csv, name="costs_csv"),
 ]

@@ -1,4 +1,5 @@
-"""The Costs page: this month's spend against the budget; owners and admins set the cap."""
+"""The Costs page: where the money went (generation.views.cost_report) and the budget, whose
+cap owners and admins set."""
 
 from __future__ import annotations
 
@@ -8,7 +9,6 @@ from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
-from django.db.models import Count, QuerySet, Sum
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_http_methods
@@ -16,8 +16,9 @@ from django.views.decorators.http import require_http_methods
 from avatarapp.http import WorkspaceRequest
 from avatarapp.workspaces.access import role_required_message
 from avatarapp.workspaces.roles import Role, at_least
-from generation import campaigns, ledger
-from generation.models import Budget, LedgerEntry
+from generation import ledger
+from generation.models import Budget
+from generation.views import cost_report
 
 
 class BudgetForm(forms.Form):
@@ -53,16 +54,7 @@ def costs(request: WorkspaceRequest) -> HttpResponse:
             )
             messages.success(request, "Budget saved.")
             return redirect("generation:costs")
-    month = ledger.month_of()
-    settlements = LedgerEntry.objects.filter(
-        workspace=workspace, month=month, kind=LedgerEntry.Kind.SETTLEMENT
-    )
-    settlements, campaign_filter = _by_campaign(request, settlements)
-    by_model = (
-        settlements.values("image__model_id")
-        .annotate(total=Sum("amount_usd"), images=Count("id"))
-        .order_by("-total")
-    )
+    report, status = cost_report.report(request)
     return render(
         request,
         "generation/costs.html",
@@ -71,29 +63,7 @@ def costs(request: WorkspaceRequest) -> HttpResponse:
             "budget": ledger.budget_status(workspace),
             "form": form,
             "can_manage": can_manage,
-            "by_model": by_model,
-            "month": month,
-            **campaign_filter,
+            **report,
         },
+        status=status,
     )
-
-
-# --- The campaign filter (issue 19, item 1): `?campaign=<id>` narrows this page's totals to one
-# campaign's batches. Kept apart from the page so a rewrite of it can fold it in whole.
-
-
-def _by_campaign(
-    request: WorkspaceRequest, entries: QuerySet[LedgerEntry]
-) -> tuple[QuerySet[LedgerEntry], dict[str, object]]:
-    """`entries` of the chosen campaign only (all of them without a filter, or with a campaign
-    that is not this workspace's: then with a sentence saying it was left out), and what the
-    page's campaign choice shows."""
-    workspace_id = request.workspace.pk
-    campaign, problem = campaigns.filter_choice(workspace_id, request.GET.get("campaign", ""))
-    if campaign is not None:
-        entries = entries.filter(image__job__campaign=campaign)
-    return entries, {
-        "campaign": campaign,
-        "campaign_problem": problem,
-        "campaigns": campaigns.of_workspace(workspace_id),
-    }

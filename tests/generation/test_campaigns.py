@@ -21,6 +21,7 @@ from personas.models import Persona
 from tests.conftest import World
 from tests.gallery.factories import make_image, make_job
 from tests.generation.conftest import generate_form, make_persona
+from tests.generation.cost_rows import csv_rows
 from tests.keys.factories import outsider_membership, store_key
 from tests.markup import attribute, find, find_all, text
 
@@ -340,11 +341,30 @@ def test_costs_narrow_to_a_campaign(
     _spent(editor, "0.50")
     client = in_team("viewer")
     costs = reverse("generation:costs")
-    assert spent_row(client.get(costs).content.decode()) == "GPT Image 2 2 $0.75"
+    assert spent_row(client.get(costs).content.decode()) == "GPT Image 2 2 $0.75 $0"
     assert (
         spent_row(client.get(f"{costs}?campaign={spring.pk}").content.decode())
-        == "GPT Image 2 1 $0.25"
+        == "GPT Image 2 1 $0.25 $0"
     )
-    foreign = client.get(f"{costs}?campaign={theirs.pk}").content.decode()
-    assert escape(campaigns.LEFT_OUT) in foreign
-    assert spent_row(foreign) == "GPT Image 2 2 $0.75"
+
+
+def test_the_costs_csv_of_a_campaign_has_its_images_only(
+    in_team: Callable[[str], Client], editor: Membership, spring: Campaign
+) -> None:
+    _spent(editor, "0.25", spring)
+    _spent(editor, "0.50")
+    rows = csv_rows(in_team("viewer"), campaign=str(spring.pk))
+    assert [(row["campaign"], row["persona"]) for row in rows] == [("Spring Launch", "P 0.25")]
+
+
+@pytest.mark.parametrize("name", ["generation:costs", "generation:costs_csv"])
+def test_costs_refuse_another_workspaces_campaign(
+    in_team: Callable[[str], Client], editor: Membership, theirs: Campaign, name: str
+) -> None:
+    """Whole-workspace figures under another campaign's id would mislead: refused, said why."""
+    _spent(editor, "0.50")
+    response = in_team("viewer").get(f"{reverse(name)}?campaign={theirs.pk}")
+    page = response.content.decode()
+    assert response.status_code == 400
+    assert escape(campaigns.NOT_HERE) in page
+    assert "$0.50" not in page

@@ -1,0 +1,304 @@
+"""Where a workspace's money went: the Costs page's totals, breakdowns, estimate accuracy and
+overshoot, for one month or a range of days.
+
+The sums are the ledger's own (generation.ledger): spent is the settlement lines, reserved the
+reservation lines less the releases, so the page cannot disagree with the budget counters. Each
+line is read with its image, which says who, what and when: an image belongs to the day it was
+made, the day its reservation, and so its settlement, is booked to (ledger.reserve), so a
+month's totals equal that month's BudgetPeriod. Every figure is one grouped query (the index
+image_costs finds the period's images), summed in the database: the page costs the same few
+queries at 100 images or 100,000. Images deleted from the gallery still count: their money was
+spent.
+"""
+
+from __future__ import annotations
+
+import calendar
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import UTC, date, datetime, time, timedelta
+from decimal import Decimal
+from typing import Any
+
+from django.db.models import Count, F, Q, QuerySet, Sum
+from django.db.models.functions import TruncDate
+
+from avatarapp.keys.models import ProviderKey
+from avatarapp.workspaces.models import Workspace
+from catalog import model_name
+from generation import ledger
+from generation.models import Campaign, Image, LedgerEntry
+from generation.providers.registry import REGISTRY, display_name
+
+MAX_MONTHS = 24
+ZERO = Decimal(0)
+# The ledger's precision (generation.models.money). SQLite sums decimals as floats, so its sums
+# are brought back to it; PostgreSQL's are exact already.
+LEDGER_PLACES = Decimal("1e-8")
+KIND = LedgerEntry.Kind
+NO_KEY = "No key (built-in renderer or a removed key)"
+TEAMMATES_KEY = "A teammate's personal key"
+
+
+class CostsRequestError(ValueError):
+    """A period, breakdown or order the Costs page cannot show; the message says what to pick."""
+
+
+@dataclass(frozen=True)
+class Period:
+    first: date
+    last: date  # inclusive
+
+    @property
+    def month(self) -> date | None:
+        """The month, when the period is exactly one calendar month."""
+        days = calendar.monthrange(self.first.year, self.first.month)[1]
+        whole = self.first.day == 1 and self.last == self.first.replace(day=days)
+        return self.first if whole else None
+
+    @property
+    def start(self) -> datetime:
+        return datetime.combine(self.first, time.min, tzinfo=UTC)
+
+    @property
+    def stop(self) -> datetime:
+        return datetime.combine(self.last + timedelta(days=1), time.min, tzinfo=UTC)
+
+    @property
+    def days(self) -> int:
+        return (self.last - self.first).days + 1
+
+
+def month_period(month: date) -> Period:
+    first = month.replace(day=1)
+    return Period(first, first.replace(day=calendar.monthrange(first.year, first.month)[1]))
+
+
+def range_period(first: date, last: date) -> Period:
+    if last < first:
+        raise CostsRequestError(
+            "The end date is before the start date. Pick an end date on or after the start."
+        )
+    months = (last.year - first.year) * 12 + last.month - first.month + 1
+    if months > MAX_MONTHS:
+        raise CostsRequestError(
+            f"A date range can cover at most {MAX_MONTHS} months. Pick a shorter range."
+        )
+    return Period(first, last)
+
+
+def images_in(
+    workspace: Workspace, period: Period, campaign: Campaign | None = None
+) -> QuerySet[Image]:
+    """The images made in the period (in one campaign's batches, given one)."""
+    images = Image.objects.filter(
+        workspace=workspace, created_at__gte=period.start, created_at__lt=period.stop
+    )
+    return images if campaign is None else images.filter(job__campaign=campaign)
+
+
+def lines_in(
+    workspace: Workspace, period: Period, campaign: Campaign | None = None
+) -> QuerySet[LedgerEntry]:
+    """The ledger lines of the images made in the period (in one campaign's batches, given one)."""
+    lines = LedgerEntry.objects.filter(
+        workspace=workspace,
+        image__workspace=workspace,
+        image__created_at__gte=period.start,
+        image__created_at__lt=period.stop,
+    )
+    return lines if campaign is None else lines.filter(image__job__campaign=campaign)
+
+
+# --- Totals ------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Totals:
+    images: int
+    spent: Decimal
+    reserved: Decimal
+    cap: Decimal | None  # the monthly budget; a range shows it per month
+
+    @property
+    def left(self) -> Decimal | None:
+        return None if self.cap is None else self.cap - self.spent - self.reserved
+
+
+def _kind(kind: str) -> Sum:
+    return Sum("amount_usd", filter=Q(kind=kind), default=ZERO)
+
+
+def _exact(amount: Decimal) -> Decimal:
+    return Decimal(amount).quantize(LEDGER_PLACES)
+
+
+def _sums() -> dict[str, Any]:
+    return {
+        "images": Count("image", distinct=True),
+        "spent": _kind(KIND.SETTLEMENT),
+        "reserved": _kind(KIND.RESERVATION) - _kind(KIND.RELEASE),
+    }
+
+
+def totals(workspace: Workspace, period: Period, campaign: Campaign | None = None) -> Totals:
+    sums = lines_in(workspace, period, campaign).aggregate(**_sums())
+    return Totals(
+        images=sums["images"],
+        spent=_exact(sums["spent"]),
+        reserved=_exact(sums["reserved"]),
+        cap=ledger.monthly_cap(workspace),
+    )
+
+
+# --- Breakdowns --------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Row:
+    key: Any  # what the images were grouped by (a model id, a day...): sorts "by name" for days
+    label: str
+    images: int
+    spent: Decimal
+    reserved: Decimal
+
+
+Labeller = Callable[[list[Any], int], Callable[[Any], str]]
+
+
+def _same(_keys: list[Any], _viewer: int) -> Callable[[Any], str]:
+    return lambda value: str(value)
+
+
+def _models(_keys: list[Any], _viewer: int) -> Callable[[Any], str]:
+    return model_name
+
+
+def _providers(_keys: list[Any], _viewer: int) -> Callable[[Any], str]:
+    return display_name
+
+
+def _people(_keys: list[Any], _viewer: int) -> Callable[[Any], str]:
+    return lambda email: email or "A removed member"
+
+
+def _campaigns(_keys: list[Any], _viewer: int) -> Callable[[Any], str]:
+    return lambda name: name or "No campaign"
+
+
+def key_label(key: ProviderKey | None, viewer_id: int) -> str:
+    """A key as the keys page shows it ("OpenAI team, sk-…AbCd"). Another member's personal key
+    is theirs alone (avatarapp.keys.access): it is named, never shown."""
+    if key is None:
+        return NO_KEY
+    if key.owner_id is not None and key.owner_id != viewer_id:
+        return TEAMMATES_KEY
+    provider = REGISTRY.get(key.provider)
+    mask = provider.mask(key.last4) if provider else f"…{key.last4}"
+    return f"{key.label}, {mask}"
+
+
+def _keys(keys: list[Any], viewer: int) -> Callable[[Any], str]:
+    found = {key.pk: key for key in ProviderKey.objects.filter(pk__in=[k for k in keys if k])}
+    return lambda pk: key_label(found.get(pk), viewer)
+
+
+# Each breakdown: its name on the page, what the images are grouped by, how a group is named.
+BREAKDOWNS: dict[str, tuple[str, Any, Labeller]] = {
+    "model": ("Model", F("image__model_id"), _models),
+    "provider": ("Provider", F("image__provider"), _providers),
+    "key": ("Key", F("image__provider_key"), _keys),
+    "person": ("Person", F("job__created_by__email"), _people),
+    "persona": ("Persona", F("image__persona_name"), _same),
+    "campaign": ("Campaign", F("job__campaign__name"), _campaigns),
+    "day": ("Day", TruncDate("image__created_at", tzinfo=UTC), _same),
+}
+SORTS = ("name", "images", "spent", "reserved")
+
+
+def check_choice(by: str, sort: str) -> None:
+    if by not in BREAKDOWNS:
+        names = ", ".join(title.lower() for title, _, _ in BREAKDOWNS.values())
+        raise CostsRequestError(f"Costs can be broken down by {names}. Pick one of those.")
+    if sort.removeprefix("-") not in SORTS:
+        raise CostsRequestError(
+            "The table can be sorted by name, images, spent or reserved. Pick one of those."
+        )
+
+
+def breakdown(
+    workspace: Workspace,
+    period: Period,
+    campaign: Campaign | None = None,
+    *,
+    by: str,
+    sort: str,
+    viewer_id: int,
+) -> list[Row]:
+    """One row per group, `sort` a column of SORTS, "-" first for largest first."""
+    check_choice(by, sort)
+    _, group, labeller = BREAKDOWNS[by]
+    lines = lines_in(workspace, period, campaign)
+    grouped = list(lines.values(group=group).annotate(**_sums()).order_by())
+    name = labeller([row["group"] for row in grouped], viewer_id)
+    rows = [
+        Row(
+            key=row["group"],
+            label=name(row["group"]),
+            images=row["images"],
+            spent=_exact(row["spent"]),
+            reserved=_exact(row["reserved"]),
+        )
+        for row in grouped
+    ]
+    column = sort.removeprefix("-")
+    # The groups are few (at most 731 days): ordered here, by what the page shows.
+    if column == "name":
+        order: Callable[[Row], Any] = (
+            (lambda row: row.key) if by == "day" else (lambda row: row.label.casefold())
+        )
+    else:
+        order = lambda row: (getattr(row, column), row.label.casefold())  # noqa: E731
+    return sorted(rows, key=order, reverse=sort.startswith("-"))
+
+
+# --- How good the estimates were ---------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Accuracy:
+    """One model's settled images: what we estimated, what they cost, and the ones that cost
+    more than their reservation (overshoot: the estimate rule missed them)."""
+
+    model_id: str
+    label: str
+    images: int
+    estimate: Decimal
+    actual: Decimal
+    over_images: int
+    overshoot: Decimal
+
+    @property
+    def ratio(self) -> Decimal | None:
+        """Actual as a share of the estimate: 0.62 means the images cost 62% of it."""
+        return None if not self.estimate else self.actual / self.estimate
+
+
+def accuracy(
+    workspace: Workspace, period: Period, campaign: Campaign | None = None
+) -> list[Accuracy]:
+    over = Q(actual_usd__gt=F("estimated_usd"))
+    grouped = (
+        images_in(workspace, period, campaign)
+        .filter(actual_usd__isnull=False)
+        .values("model_id")
+        .annotate(
+            images=Count("id"),
+            estimate=Sum("estimated_usd"),
+            actual=Sum("actual_usd"),
+            over_images=Count("id", filter=over),
+            overshoot=Sum(F("actual_usd") - F("estimated_usd"), filter=over, default=ZERO),
+        )
+        .order_by("model_id")
+    )
+    return [Accuracy(label=model_name(row["model_id"]), **row) for row in grouped]

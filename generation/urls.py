@@ -1,6 +1,6 @@
 from django.urls import path
 
-from generation.views import budget, generate, jobs
+from generation.views import budget, generate, jobs, reconciliation
 
 app_name = "generation"
 
@@ -18,4 +18,9 @@ urlpatterns = [
         name="image_file",
     ),
     path("costs/", budget.costs, name="costs"),
+    path("costs/checking/", reconciliation.checking, name="checking"),
+    path(
+        "costs/checking/<uuid:image_id>/resolve/", reconciliation.resolve, name="checking_resolve"
+    ),
+    path("costs/checking/<uuid:image_id>/ask/", reconciliation.ask, name="checking_ask"),
 ]

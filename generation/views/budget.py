@@ -18,6 +18,7 @@ from avatarapp.workspaces.access import role_required_message
 from avatarapp.workspaces.roles import Role, at_least
 from generation import ledger
 from generation.models import Budget, LedgerEntry
+from generation.reconciliation import count_needing_check
 
 
 class BudgetForm(forms.Form):
@@ -72,5 +73,7 @@ def costs(request: WorkspaceRequest) -> HttpResponse:
             "can_manage": can_manage,
             "by_model": by_model,
             "month": month,
+            # Admins resolve them (generation.views.reconciliation); they hold budget meanwhile.
+            "needs_checking": count_needing_check(workspace.pk) if can_manage else 0,
         },
     )

@@ -55,6 +55,7 @@ MEMBER_PAGES: list[Page] = [
     ("gallery:job_compare", "job"),
     ("gallery:job_compare_row", "job", "first_row"),
     ("generation:costs",),
+    ("generation:checking",),
     ("keys:list",),
     ("keys:workspace", "team"),
     ("keys:detail", "key"),

@@ -174,10 +174,13 @@ def estimate(
     prompt: str | None = None,
     reference_sizes: Sequence[tuple[int, int]] | None = None,
     workspace_price: Decimal | None = None,
+    margin: Decimal = Decimal(1),
 ) -> CostEstimate:
     """The most `n_images` images can cost (what a budget must reserve).
 
     `reference_sizes` (width, height of each reference), when given, replaces `reference_count`.
+    `margin` (>= 1) multiplies each image's estimate: the studio passes the worst actual /
+    estimate ratio it has seen billed for the model (generation.estimate_margins).
     Raises CatalogError subclasses for unknown models, too many references or bad arguments.
     """
     rule = _check_params(model_id, params)
@@ -187,12 +190,16 @@ def estimate(
     if references < 0:
         raise CatalogError("The reference count cannot be negative.")
     check_references(model_id, references)
+    if not isinstance(margin, Decimal) or margin < 1:
+        raise CatalogError("An estimate margin must be a Decimal of 1 or more.")
     if workspace_price is not None and not isinstance(rule, WorkspacePriceRule):
         each, detail = _entered(workspace_price)
     else:
         each, detail = _estimate_one(
             rule, params, references, prompt, reference_sizes, workspace_price
         )
+    if margin != 1:
+        each, detail = each * margin, f"{detail} x {margin} (this model has billed above it)"
     amount = _tidy(each * n_images, ROUND_CEILING)
     return CostEstimate(amount, rule.name, rule.as_of, rule.source, f"{n_images} x ({detail})")
 

@@ -38,6 +38,7 @@ from catalog import (
 )
 from generation import ledger, queue
 from generation.catalog_watch import check_offered
+from generation.estimate_margins import margin_for
 from generation.key_selection import KeyUnavailableError, key_for_batch
 from generation.models import PORTRAIT_FIELDS, Image, Job, Origin
 from generation.offer import generatable_models
@@ -165,7 +166,13 @@ def _plan_model(membership: Membership, parent: Image, model_id: str, prompt: st
         raise SubmitError(str(error), field="model_ids") from None
     # One input image: the portrait being edited.
     cost = estimate(
-        model_id, params, 1, 1, prompt=prompt, workspace_price=batch_key.workspace_price
+        model_id,
+        params,
+        1,
+        1,
+        prompt=prompt,
+        workspace_price=batch_key.workspace_price,
+        margin=margin_for(model_id),
     )
     return _Planned(model, cost, edit_fields(model, params), batch_key.key_id, batch_key.shown)
 

@@ -10,7 +10,10 @@ conditional UPDATE that makes every move (the Image model exposes all of it: `Im
 
 A live status may also "move" to itself: a touch that proves the row is still in that status and
 marks it alive (a claimed call, a poll tick, the sweeper's re-enqueue). The four final statuses
-never change again; retrying makes a new image.
+never change again for the worker; retrying makes a new image. One person's move is the
+exception: an admin resolves a needs_reconciliation image (generation.reconciliation), billed or
+not, and it becomes failed, which it is: no picture was kept (succeeded promises one), it can be
+retried, and its error text and the ledger say what was decided.
 
 The move is a compare-and-set: UPDATE ... WHERE pk = id AND status = the expected status. A task
 delivered twice, a sweeper and a person's click race for the same row, and only one wins; the
@@ -55,6 +58,8 @@ MOVES: dict[str, frozenset[str]] = {
     S.NEEDS_RECONCILIATION: frozenset(),
 }
 FINAL = frozenset(status for status, targets in MOVES.items() if not targets)
+# The moves out of a final status, made only by a person's decision (generation.reconciliation).
+RESOLUTIONS: dict[str, frozenset[str]] = {S.NEEDS_RECONCILIATION: frozenset({S.FAILED})}
 UNFINISHED = frozenset(MOVES) - FINAL
 CANCELLABLE = frozenset(status for status, targets in MOVES.items() if S.CANCELLED in targets)
 # Unfinished but not cancellable: a worker is calling the provider or storing the answer.
@@ -68,7 +73,8 @@ class IllegalMoveError(Exception):
 
 
 def check_move(source: str, target: str) -> None:
-    if target not in MOVES.get(source, frozenset()):
+    allowed = MOVES.get(source, frozenset()) | RESOLUTIONS.get(source, frozenset())
+    if target not in allowed:
         raise IllegalMoveError(f"An image cannot move from {source} to {target}.")
 
 

@@ -20,6 +20,7 @@ from django.utils import timezone
 
 from avatarapp.money import usd
 from avatarapp.workspaces.models import Workspace
+from generation import estimate_margins
 from generation.models import Budget, BudgetPeriod, Image, LedgerEntry
 
 ZERO = Decimal(0)
@@ -146,8 +147,18 @@ def _release_line(image: Image, reservation: LedgerEntry, reason: str) -> Ledger
 # constraint stays the backstop: a line written twice raises and rolls the whole move back.
 
 
-def settle(image: Image, amount: Decimal, *, rule: str, as_of: date, detail: str = "") -> bool:
-    """Charge the actual cost and release the reservation. False if already settled."""
+def settle(
+    image: Image,
+    amount: Decimal,
+    *,
+    rule: str,
+    as_of: date,
+    detail: str = "",
+    teaches_estimates: bool = True,
+) -> bool:
+    """Charge the actual cost and release the reservation. False if already settled. A charge
+    above the reservation raises the model's estimate margin (generation.estimate_margins),
+    unless `teaches_estimates` is False (an amount a person entered)."""
     with transaction.atomic(savepoint=False):
         lines = _lines(image)
         reservation = lines.get(LedgerEntry.Kind.RESERVATION)
@@ -177,6 +188,8 @@ def settle(image: Image, amount: Decimal, *, rule: str, as_of: date, detail: str
             reserved_usd=F("reserved_usd") - (reservation.amount_usd if released_now else ZERO),
             spent_usd=F("spent_usd") + amount,
         )
+        if teaches_estimates:
+            estimate_margins.learn(image.model_id, reservation.amount_usd, amount)
     return True
 
 

@@ -372,3 +372,51 @@ class ProviderModelList(models.Model):
 
     def __str__(self) -> str:
         return f"{self.provider} models of {self.workspace_id}: {len(self.model_ids)}"
+
+
+# --- Issue 19 (reconciliation): a person's decision on an image that needed checking ------------
+class ReconciliationDecision(models.Model):
+    """Who decided what about an image flagged "needs checking", when and why: the audit trail of
+    generation.reconciliation. One per image (the constraint is the backstop against deciding
+    twice); the ledger's settlement or release line carries the money."""
+
+    class Outcome(models.TextChoices):
+        BILLED = "billed", "Billed"
+        NOT_BILLED = "not_billed", "Not billed"
+
+    image = models.OneToOneField(Image, on_delete=models.CASCADE, related_name="decision")
+    workspace = models.ForeignKey(Workspace, on_delete=models.CASCADE, related_name="+")
+    outcome = models.CharField(max_length=12, choices=Outcome.choices)
+    amount_usd = money()  # what was settled; 0 when not billed
+    reserved_usd = money()  # what the image held until then
+    reason = models.CharField(max_length=300)
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    decided_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["-decided_at"]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(amount_usd__gte=0), name="decision_not_negative"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.outcome} {self.amount_usd} for image {self.image_id}"
+
+
+# --- Issue 19 item 7: estimates learn from settlements above their reservation -------------------
+class EstimateMargin(models.Model):
+    """The worst actual / estimate ratio seen for a model (generation.estimate_margins): its next
+    estimates are multiplied by it, so they cover what that model really billed."""
+
+    model_id = models.CharField(max_length=80, unique=True)
+    ratio = models.DecimalField(max_digits=8, decimal_places=4)
+    estimated_usd = money()  # the settlement that set the ratio, to explain it
+    actual_usd = money()
+    updated_at = models.DateTimeField(auto_now=True)
+
+    def __str__(self) -> str:
+        return f"{self.model_id}: x{self.ratio}"

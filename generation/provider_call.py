@@ -33,6 +33,7 @@ from generation.providers.base import (
     PollOutcome,
     ProviderError,
     ReferenceImage,
+    TaskStatus,
 )
 from generation.providers.redaction import redact
 from generation.providers.registry import (
@@ -40,6 +41,7 @@ from generation.providers.registry import (
     AsyncClient,
     Cancellable,
     ProviderEntry,
+    StatusTelling,
     SyncClient,
 )
 from personas.models import ReferenceImage as PersonaReference
@@ -69,6 +71,7 @@ class ProviderCall:
     _submit: Callable[[], PendingTask] | None = None
     _poll: Callable[[PendingTask], PollOutcome] | None = None
     _cancel: Callable[[PendingTask], bool] | None = None
+    _status: Callable[[PendingTask], TaskStatus] | None = None
 
     def generate(self) -> GenerationResult:
         assert self._generate is not None
@@ -84,6 +87,12 @@ class ProviderCall:
         assert self._poll is not None
         with _scrubbed():
             return self._poll(task)
+
+    def status(self, task: PendingTask) -> TaskStatus:
+        """What the provider says became of `task`, without collecting it (provider_check)."""
+        assert self._status is not None
+        with _scrubbed():
+            return self._status(task)
 
     def cancel(self, task: PendingTask) -> bool:
         """Ask the provider to drop `task`: True when it was dropped before it ran (unbilled);
@@ -209,4 +218,5 @@ def prepare_poll(image: Image) -> ProviderCall:
         workspace_price=chosen.workspace_price,
         _poll=cast(AsyncClient, client).poll,
         _cancel=cast(Cancellable, client).cancel if entry.cancels else None,
+        _status=cast(StatusTelling, client).status if entry.tells_status else None,
     )

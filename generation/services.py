@@ -27,6 +27,7 @@ from catalog import (
 from generation import campaigns, ledger, queue
 from generation.batch_wording import batch_name
 from generation.catalog_watch import check_offered
+from generation.estimate_margins import margin_for, margins_for
 from generation.key_selection import KeyUnavailableError, key_for_batch
 from generation.models import PORTRAIT_FIELDS, Image, Job, Origin
 from generation.providers.registry import entry
@@ -178,6 +179,7 @@ def batch_plan(*, membership: Membership, batch: BatchRequest) -> BatchPlan:
     if count > MAX_IMAGES_PER_JOB:
         raise SubmitError(f"That is {count} images; one batch makes at most {MAX_IMAGES_PER_JOB}.")
     today = timezone.now().date()
+    margins = margins_for(batch.model_ids)  # one query for every model of the batch
     plan = BatchPlan(
         name=batch.name.strip()
         or batch_name([p.name for p in personas], [s.name for s in styles], timezone.localdate()),
@@ -216,6 +218,7 @@ def batch_plan(*, membership: Membership, batch: BatchRequest) -> BatchPlan:
                     usable_refs,
                     prompt=prompt,
                     workspace_price=batch_key.workspace_price,
+                    margin=margins[model_id],
                 )
                 fields: dict[str, object] = dict(params.request_fields())
                 if entry(model.provider).draws_look:
@@ -357,6 +360,7 @@ def image_retry(*, membership: Membership, image: Image) -> Image:
         references,
         prompt=image.prompt,
         workspace_price=batch_key.workspace_price,
+        margin=margin_for(image.model_id),
     )
     now = timezone.now()
     with transaction.atomic():

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from generation.views import budget, campaigns, cost_report, generate, jobs
+from generation.views import budget, campaigns, cost_report, generate, jobs, reconciliation
 
 app_name = "generation"
 
@@ -22,4 +22,9 @@ urlpatterns = [
     path("campaigns/<uuid:campaign_id>/", campaigns.campaign_edit, name="campaign_edit"),
     path("campaigns/<uuid:campaign_id>/delete/", campaigns.campaign_delete, name="campaign_delete"),
     path("costs/csv/", cost_report.costs_csv, name="costs_csv"),
+    path("costs/checking/", reconciliation.checking, name="checking"),
+    path(
+        "costs/checking/<uuid:image_id>/resolve/", reconciliation.resolve, name="checking_resolve"
+    ),
+    path("costs/checking/<uuid:image_id>/ask/", reconciliation.ask, name="checking_ask"),
 ]

@@ -56,6 +56,7 @@ MEMBER_PAGES: list[Page] = [
     ("gallery:job_compare_row", "job", "first_row"),
     ("generation:costs",),
     ("generation:campaigns",),
+    ("generation:checking",),
     ("keys:list",),
     ("keys:workspace", "team"),
     ("keys:detail", "key"),

@@ -81,6 +81,16 @@ class PollOutcome:
     progress: float | None = None
 
 
+@dataclass(frozen=True)
+class TaskStatus:
+    """What an asynchronous provider says of a submitted task, without collecting its result:
+    asked by a person checking an image flagged "needs checking" (generation.provider_check)."""
+
+    finished: bool
+    failed: str = ""  # finished without an image: why, as the provider put it
+    credits: Decimal | None = None  # BFL credits the task cost, when the answer names them
+
+
 class KeyStatus(enum.StrEnum):
     VALID = "valid"
     INVALID = "invalid"  # refused: wrong, revoked, or a key for another provider

@@ -33,6 +33,7 @@ from generation.providers.base import (
     PollOutcome,
     ProviderError,
     RetryableError,
+    TaskStatus,
     Usage,
 )
 from generation.providers.clients import deadline_client, thread_http_client
@@ -129,16 +130,7 @@ class BflClient:
         )
 
     def poll(self, task: PendingTask) -> PollOutcome:
-        self._refuse_foreign_polling_url(task.polling_url)
-        try:
-            response = self._http.get(
-                task.polling_url, headers=self._headers(), timeout=POLL_TIMEOUT
-            )
-        except httpx.TransportError as error:
-            raise transport_error(error, provider=NAME, idempotent=True) from None
-        if response.status_code != 200:
-            raise _status_error(response)
-        data = response.json()
+        data = self._get_result(task)
         status = data.get("status")
         if status in PENDING_STATUSES:
             return PollOutcome(result=None, progress=data.get("progress"))
@@ -152,6 +144,36 @@ class BflClient:
                 result=GenerationResult(images=(image,), usage=Usage(credits=credits))
             )
         raise _status_outcome_error(status, data)
+
+    def status(self, task: PendingTask) -> TaskStatus:
+        """The task's state by its get_result, without downloading the image. "Task not found"
+        still raises (RESULT_EXPIRED): BFL has forgotten it, which says nothing of the bill."""
+        data = self._get_result(task)
+        status = data.get("status")
+        if status in PENDING_STATUSES:
+            return TaskStatus(finished=False)
+        if status == "Ready":
+            cost = (data.get("result") or {}).get("cost")
+            credits = task.credits if cost is None else Decimal(str(cost))
+            return TaskStatus(finished=True, credits=credits)
+        error = _status_outcome_error(status, data)
+        if isinstance(error, PermanentError) and error.kind == ErrorKind.RESULT_EXPIRED:
+            raise error
+        return TaskStatus(finished=True, failed=error.user_message)
+
+    def _get_result(self, task: PendingTask) -> dict[str, Any]:
+        """GET the task's polling URL (its get_result), checked to be BFL's before the key goes."""
+        self._refuse_foreign_polling_url(task.polling_url)
+        try:
+            response = self._http.get(
+                task.polling_url, headers=self._headers(), timeout=POLL_TIMEOUT
+            )
+        except httpx.TransportError as error:
+            raise transport_error(error, provider=NAME, idempotent=True) from None
+        if response.status_code != 200:
+            raise _status_error(response)
+        data = response.json()
+        return data if isinstance(data, dict) else {}
 
     def check_key(self) -> KeyCheck:
         """`GET /v1/credits` is free, and tells the balance."""

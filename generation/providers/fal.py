@@ -46,6 +46,7 @@ from generation.providers.base import (
     PollOutcome,
     ProviderError,
     RetryableError,
+    TaskStatus,
     Usage,
 )
 from generation.providers.clients import deadline_client, thread_http_client
@@ -180,6 +181,15 @@ class FalClient:
         return PollOutcome(
             result=GenerationResult(images=(image,), usage=Usage(), request_id=task.task_id)
         )
+
+    def status(self, task: PendingTask) -> TaskStatus:
+        """The request's state by its status URL, without fetching the result. A request fal has
+        forgotten raises (404, RESULT_EXPIRED); fal's answers carry no price."""
+        status = self._status(task)
+        if status.get("status") != "COMPLETED":
+            return TaskStatus(finished=False)
+        failure = status.get("error_type") or status.get("error")
+        return TaskStatus(finished=True, failed=str(failure or ""))
 
     def cancel(self, task: PendingTask) -> bool:
         """Ask fal to drop the request; True when it was dropped before it ran. A queued one is

@@ -41,6 +41,7 @@ from generation.providers.base import (
     KeyCheck,
     PendingTask,
     PollOutcome,
+    TaskStatus,
 )
 
 
@@ -54,6 +55,12 @@ class AsyncClient(Protocol):
     def submit(self, request: ImageRequest) -> PendingTask: ...
 
     def poll(self, task: PendingTask) -> PollOutcome: ...
+
+
+class StatusTelling(Protocol):
+    """An asynchronous client that can say what became of a submitted task (BFL, fal)."""
+
+    def status(self, task: PendingTask) -> TaskStatus: ...
 
 
 class Cancellable(Protocol):
@@ -102,6 +109,9 @@ class ProviderEntry:
     # Its client can ask the provider to drop a submitted task (Cancellable): the Cancel button
     # asks it, and releases the reservation when the task was dropped before it ran.
     cancels: bool = False
+    # Its client can say what became of a submitted task (StatusTelling): an admin checking an
+    # image flagged "needs checking" asks it (generation.provider_check).
+    tells_status: bool = False
     # The model draws from the persona's reference photos (the built-in renderer draws from its
     # look instead, so the photos are not read from storage for it).
     sends_references: bool = True
@@ -182,6 +192,7 @@ ENTRIES: tuple[ProviderEntry, ...] = (
             Region("us", "US", "US only"),
         ),
         reports_credits=True,
+        tells_status=True,
         check_key=bfl.key_check,
         build_client=bfl.client_for,
     ),
@@ -220,6 +231,7 @@ ENTRIES: tuple[ProviderEntry, ...] = (
             header="authorization",
         ),
         cancels=True,
+        tells_status=True,
         check_key=fal.key_check,
         build_client=fal.client_for,
     ),

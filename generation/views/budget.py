@@ -18,6 +18,7 @@ from avatarapp.workspaces.access import role_required_message
 from avatarapp.workspaces.roles import Role, at_least
 from generation import ledger
 from generation.models import Budget
+from generation.reconciliation import count_needing_check
 from generation.views import cost_report
 
 
@@ -64,6 +65,8 @@ def costs(request: WorkspaceRequest) -> HttpResponse:
             "form": form,
             "can_manage": can_manage,
             **report,
+            # Admins resolve them (generation.views.reconciliation); they hold budget meanwhile.
+            "needs_checking": count_needing_check(workspace.pk) if can_manage else 0,
         },
         status=status,
     )

@@ -13,7 +13,7 @@ from django.db.models import Q
 from django.urls import reverse
 from django.utils import timezone
 
-from generation.image_states import FINAL, MOVES, IllegalMoveError
+from generation.image_states import FINAL, MOVES, RESOLUTIONS, IllegalMoveError
 from generation.models import Image
 from tests.conftest import World
 from tests.gallery.factories import make_image, make_job
@@ -23,9 +23,14 @@ pytestmark = pytest.mark.django_db
 
 Status = Image.Status
 STATUSES = list(Status)
-ALLOWED = [(source, target) for source in STATUSES for target in sorted(MOVES[source])]
+# The worker's moves and a person's resolutions (an admin's decision on a flagged image).
+ALLOWED_TARGETS = {s: MOVES[s] | RESOLUTIONS.get(s, frozenset()) for s in STATUSES}
+ALLOWED = [(source, target) for source in STATUSES for target in sorted(ALLOWED_TARGETS[source])]
 DISALLOWED = [
-    (source, target) for source in STATUSES for target in STATUSES if target not in MOVES[source]
+    (source, target)
+    for source in STATUSES
+    for target in STATUSES
+    if target not in ALLOWED_TARGETS[source]
 ]
 LONG_AGO = timedelta(hours=1)
 

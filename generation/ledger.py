@@ -20,6 +20,7 @@ from django.utils import timezone
 
 from avatarapp.money import usd
 from avatarapp.workspaces.models import Workspace
+from generation import alerts
 from generation.models import Budget, BudgetPeriod, Image, LedgerEntry
 
 ZERO = Decimal(0)
@@ -177,6 +178,8 @@ def settle(image: Image, amount: Decimal, *, rule: str, as_of: date, detail: str
             reserved_usd=F("reserved_usd") - (reservation.amount_usd if released_now else ZERO),
             spent_usd=F("spent_usd") + amount,
         )
+        # Still under the period's row lock taken just above: see generation.alerts.
+        alerts.spend_moved(image.workspace_id, reservation.month)
     return True
 
 

@@ -7,6 +7,7 @@ from __future__ import annotations
 import threading
 from datetime import date, timedelta
 from decimal import Decimal
+from typing import Any
 
 import pytest
 from django.core import mail
@@ -67,16 +68,16 @@ def settle(image: Image, amount: str) -> bool:
 
 @pytest.mark.django_db
 def test_passing_80_then_100_percent_emails_owners_and_admins_once_each(
-    world: World, django_capture_on_commit_callbacks: object
+    world: World, django_capture_on_commit_callbacks: Any
 ) -> None:
     images = reserved_images(world.membership("editor"), 4, Decimal("10"))
     spent_before(world, cap="100", spent="70")
 
-    with django_capture_on_commit_callbacks(execute=True):  # type: ignore[operator]
+    with django_capture_on_commit_callbacks(execute=True):
         settle(images[0], "5")  # 75%: nothing yet
     assert mail.outbox == []
 
-    with django_capture_on_commit_callbacks(execute=True):  # type: ignore[operator]
+    with django_capture_on_commit_callbacks(execute=True):
         settle(images[1], "6")  # 81%
         settle(images[2], "1")  # 82%: already told
     assert len(mail.outbox) == 1
@@ -89,7 +90,7 @@ def test_passing_80_then_100_percent_emails_owners_and_admins_once_each(
     assert "At 100% new batches are refused" in email.body
     assert "/costs/" in email.body
 
-    with django_capture_on_commit_callbacks(execute=True):  # type: ignore[operator]
+    with django_capture_on_commit_callbacks(execute=True):
         settle(images[3], "20")  # 102%
     assert len(mail.outbox) == 2
     assert mail.outbox[1].subject.endswith("spending has reached the budget")
@@ -99,11 +100,11 @@ def test_passing_80_then_100_percent_emails_owners_and_admins_once_each(
 
 @pytest.mark.django_db
 def test_one_settlement_past_both_thresholds_sends_one_email_about_the_higher(
-    world: World, django_capture_on_commit_callbacks: object
+    world: World, django_capture_on_commit_callbacks: Any
 ) -> None:
     (image,) = reserved_images(world.membership("editor"), 1, Decimal("60"))
     spent_before(world, cap="100", spent="50")
-    with django_capture_on_commit_callbacks(execute=True):  # type: ignore[operator]
+    with django_capture_on_commit_callbacks(execute=True):
         settle(image, "55")
     assert [m.subject.split(": ")[1] for m in mail.outbox] == [
         f"{date.today():%B} spending has reached the budget"
@@ -124,14 +125,14 @@ def settle_then_fail(image: Image) -> None:
 
 @pytest.mark.django_db
 def test_no_cap_no_email_and_a_rolled_back_settlement_records_nothing(
-    world: World, django_capture_on_commit_callbacks: object
+    world: World, django_capture_on_commit_callbacks: Any
 ) -> None:
     first, second = reserved_images(world.membership("editor"), 2, Decimal("10"))
-    with django_capture_on_commit_callbacks(execute=True):  # type: ignore[operator]
+    with django_capture_on_commit_callbacks(execute=True):
         settle(first, "500")  # no Budget row: unlimited
     assert mail.outbox == []
     Budget.objects.create(workspace=world.team, monthly_cap_usd=Decimal("100"))
-    with django_capture_on_commit_callbacks(execute=True):  # type: ignore[operator]
+    with django_capture_on_commit_callbacks(execute=True):
         settle_then_fail(second)
     assert mail.outbox == []
     assert not SpendAlert.objects.exists()

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from datetime import timedelta
 from decimal import Decimal
+from typing import Any
 
 import pytest
 from django.core import mail
@@ -90,12 +91,12 @@ def test_the_read_after_a_batch_ends_is_not_lost(world: World, provider_urls: Em
 
 
 def test_falling_below_the_threshold_emails_once_per_fall(
-    world: World, provider_urls: Emulator, django_capture_on_commit_callbacks: object
+    world: World, provider_urls: Emulator, django_capture_on_commit_callbacks: Any
 ) -> None:
     plain = bfl_key()
     key = bfl(world, plain, balance=800, low_balance_threshold=Decimal(100))
     provider_urls.set_credits(plain, 40)
-    with django_capture_on_commit_callbacks(execute=True):  # type: ignore[operator]
+    with django_capture_on_commit_callbacks(execute=True):
         services.key_check(key=key, actor=world.admin)
     assert len(mail.outbox) == 1
     email = mail.outbox[0]
@@ -105,7 +106,7 @@ def test_falling_below_the_threshold_emails_once_per_fall(
     assert plain not in email.body
 
     # Still low at the next reads (a check, a beat): no second email.
-    with django_capture_on_commit_callbacks(execute=True):  # type: ignore[operator]
+    with django_capture_on_commit_callbacks(execute=True):
         services.key_check(key=key, actor=world.admin)
         ProviderKey.objects.filter(pk=key.pk).update(
             balance_checked_at=ago(11), last_used_at=timezone.now()
@@ -118,14 +119,14 @@ def test_falling_below_the_threshold_emails_once_per_fall(
     services.key_check(key=key, actor=world.admin)
     assert CreditAlert.objects.get().closed_at is not None
     provider_urls.set_credits(plain, 60)
-    with django_capture_on_commit_callbacks(execute=True):  # type: ignore[operator]
+    with django_capture_on_commit_callbacks(execute=True):
         services.key_check(key=key, actor=world.admin)
     assert len(mail.outbox) == 2
     assert "has 60 credits left" in mail.outbox[1].body
 
 
 def test_a_personal_keys_alert_goes_to_its_owner_alone(
-    world: World, provider_urls: Emulator, django_capture_on_commit_callbacks: object
+    world: World, provider_urls: Emulator, django_capture_on_commit_callbacks: Any
 ) -> None:
     plain = bfl_key()
     provider_urls.set_credits(plain, 3)
@@ -137,6 +138,6 @@ def test_a_personal_keys_alert_goes_to_its_owner_alone(
         label="Bob's BFL",
         low_balance_threshold=Decimal(10),
     )
-    with django_capture_on_commit_callbacks(execute=True):  # type: ignore[operator]
+    with django_capture_on_commit_callbacks(execute=True):
         services.key_check(key=key, actor=world.editor)
     assert [m.to for m in mail.outbox] == [["bob@example.com"]]

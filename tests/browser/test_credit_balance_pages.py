@@ -49,11 +49,11 @@ def test_the_key_page_shows_credits_and_generate_refuses_a_batch_they_cannot_pay
     page.get_by_role("checkbox", name="Professional headshot").check()
     page.get_by_role("checkbox", name="FLUX.2 [pro]", exact=True).check()
     estimate = page.locator("#estimate")
-    expect(estimate).to_contain_text("This batch needs 3.1 credits; the key has 10.")
+    expect(estimate).to_contain_text("This batch needs 3 credits; the key has 10.")
     page.get_by_text("Settings:").click()
     page.get_by_label("Images per combination").select_option("4")
     expect(estimate).to_contain_text(
-        "This batch needs 12.4 credits; the key has 10. Top up the key's credits with "
+        "This batch needs 12 credits; the key has 10. Top up the key's credits with "
         "Black Forest Labs, or make fewer or smaller images."
     )
     expect(estimate.get_by_role("button", name="Generate")).to_be_disabled()

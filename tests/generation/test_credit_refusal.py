@@ -3,6 +3,7 @@ key has, and a batch the key cannot pay for is refused before submit, with nothi
 
 from __future__ import annotations
 
+import html
 from collections.abc import Callable
 from decimal import Decimal
 
@@ -21,10 +22,9 @@ from tests.keys.factories import bfl_key, store_key
 
 pytestmark = pytest.mark.django_db
 
-# Four FLUX.2 [pro] portraits at 1024x1024: 3 credits for the first megapixel, 1.5 per extra
-# (0.048576 MP) = 3.07..., billed in tenths: 3.1 each, 12.4 for the batch.
+# Four FLUX.2 [pro] portraits at 1K: 3 credits for the first (and only) megapixel each.
 FOUR_FLUX = {"models": ["flux-2-pro"], "per_combination": "4"}
-NEEDS = "This batch needs 12.4 credits"
+NEEDS = "This batch needs 12 credits"
 
 
 def with_balance(world: World, balance: str | None) -> None:
@@ -72,17 +72,17 @@ def test_the_estimate_shows_the_credits_and_the_refusal(
     assert f"{NEEDS}; the key has 800." in page.content.decode()
 
     with_balance_now = world.team.provider_keys.get()
-    with_balance_now.balance = Decimal("12.3")
+    with_balance_now.balance = Decimal("11.9")
     with_balance_now.save(update_fields=["balance"])
     page = editor.post(reverse("generation:estimate"), generate_form(persona, **FOUR_FLUX))
-    body = page.content.decode()
-    assert f"{NEEDS}; the key has 12.3. Top up the key's credits" in body
+    body = html.unescape(page.content.decode())
+    assert f"{NEEDS}; the key has 11.9. Top up the key's credits" in body
     assert 'id="generate-button" class="wide" disabled' in body
 
     # Posted anyway: refused with the same sentence, nothing written.
     page = editor.post(reverse("generation:generate"), generate_form(persona, **FOUR_FLUX))
     assert page.status_code == 200
-    assert f"{NEEDS}; the key has 12.3." in page.content.decode()
+    assert f"{NEEDS}; the key has 11.9." in page.content.decode()
     assert not Job.objects.exists()
 
 
@@ -95,4 +95,4 @@ def test_a_key_whose_balance_was_never_read_is_not_judged(
     )
     body = page.content.decode()
     assert "credits" not in body.split('id="estimate"')[1].split("</section>")[0]
-    assert "4 portraits, at most $0.13" in body
+    assert "4 portraits, at most $0.12" in body

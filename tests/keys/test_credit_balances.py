@@ -23,10 +23,8 @@ from tests.keys.factories import bfl_key, openai_key, store_key
 pytestmark = pytest.mark.django_db
 
 
-def bfl(world: World, plain: str, **fields: object) -> ProviderKey:
-    return store_key(
-        world.membership("admin"), plain, provider=Provider.BFL, label="Studio BFL", **fields
-    )
+def bfl(world: World, plain: str, label: str = "Studio BFL", **fields: object) -> ProviderKey:
+    return store_key(world.membership("admin"), plain, provider=Provider.BFL, label=label, **fields)
 
 
 def reads(emulator: Emulator, plain: str) -> int:

@@ -229,7 +229,10 @@ def _threshold_form(key: ProviderKey, data: Any = None) -> ThresholdForm | None:
     known = REGISTRY.get(key.provider)
     if known is None or not known.reports_credits:
         return None
-    return ThresholdForm(data, initial={"low_balance_threshold": key.low_balance_threshold})
+    threshold = key.low_balance_threshold
+    # "50", not the column's "50.0000".
+    shown = None if threshold is None else f"{threshold.normalize():f}"
+    return ThresholdForm(data, initial={"low_balance_threshold": shown})
 
 
 @require_POST

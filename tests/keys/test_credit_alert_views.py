@@ -54,6 +54,7 @@ def test_an_admin_sets_and_removes_the_threshold(
     assert threshold_of(key) == Decimal(500)
     assert "an email goes out when the credits fall below 500." in response.content.decode()
     assert "Email below 500" in response.content.decode()
+    assert 'name="low_balance_threshold" value="500"' in response.content.decode()
     assert KeyEvent.objects.filter(key=key, action="threshold").get().detail == (
         "Low-credit alert none -> 500."
     )

@@ -16,6 +16,7 @@ turn into a mail storm.
 from __future__ import annotations
 
 import logging
+import uuid
 from datetime import date
 from decimal import Decimal
 
@@ -48,7 +49,7 @@ def _won(alert: models.Model) -> bool:
     return True
 
 
-def spend_moved(workspace_id: object, month: date) -> None:
+def spend_moved(workspace_id: uuid.UUID, month: date) -> None:
     """After a settlement: record (and, on commit, email) each spend threshold the month has
     newly passed. One query when nothing is due; call inside the settling transaction."""
     alerted = SpendAlert.objects.filter(workspace_id=workspace_id, month=month).values("month")
@@ -100,7 +101,7 @@ def balance_read(key: ProviderKey) -> None:
         transaction.on_commit(lambda: _send_credit_email(key, balance, threshold))
 
 
-def admin_emails(workspace_id: object) -> list[str]:
+def admin_emails(workspace_id: uuid.UUID) -> list[str]:
     """Who hears of alerts: the workspace's owners and admins."""
     emails = Membership.objects.filter(
         workspace_id=workspace_id, role__in=[Role.OWNER, Role.ADMIN]
@@ -109,11 +110,11 @@ def admin_emails(workspace_id: object) -> list[str]:
 
 
 def _link(name: str, *args: object) -> str:
-    return settings.SITE_URL.rstrip("/") + reverse(name, args=args)
+    return str(settings.SITE_URL).rstrip("/") + reverse(name, args=args)
 
 
 def _send_spend_email(
-    workspace_id: object, month: date, percent: int, spent: Decimal, cap: Decimal
+    workspace_id: uuid.UUID, month: date, percent: int, spent: Decimal, cap: Decimal
 ) -> None:
     workspace = Workspace.objects.get(pk=workspace_id)
     what = "has reached" if percent >= 100 else f"has passed {percent}% of"

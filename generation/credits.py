@@ -44,7 +44,8 @@ class CreditNeed:
 
     @property
     def refusal(self) -> str:
-        name = entry(self.provider).key.name if entry(self.provider).key else self.provider
+        shape = entry(self.provider).key
+        name = shape.name if shape else self.provider
         return (
             f"{self.sentence}. Top up the key's credits with {name}, or make fewer or "
             "smaller images."

@@ -23,7 +23,7 @@ from tests.keys.factories import bfl_key, openai_key, store_key
 pytestmark = pytest.mark.django_db
 
 
-def bfl(world: World, plain: str, label: str = "Studio BFL", **fields: object) -> ProviderKey:
+def bfl(world: World, plain: str, label: str = "Studio BFL", **fields: Any) -> ProviderKey:
     return store_key(world.membership("admin"), plain, provider=Provider.BFL, label=label, **fields)
 
 

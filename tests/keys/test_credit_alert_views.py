@@ -121,3 +121,14 @@ def test_a_key_without_credits_has_no_form(world: World, client_as: Any) -> None
         not in admin.get(reverse("keys:detail", args=[openai.pk])).content.decode()
     )
     assert admin.post(url(openai), {"low_balance_threshold": "5"}).status_code == 404
+
+
+def test_a_personal_key_is_its_owners_alone(world: World, client_as: Any) -> None:
+    bobs = store_key(
+        world.membership("editor"), bfl_key(), provider=Provider.BFL, personal=True, label="Bob"
+    )
+    assert client_as("owner").post(url(bobs), {"low_balance_threshold": "5"}).status_code == 404
+    assert client_as("anonymous").post(url(bobs), {"low_balance_threshold": "5"}).status_code == 302
+    assert threshold_of(bobs) is None
+    assert client_as("editor").post(url(bobs), {"low_balance_threshold": "5"}).status_code == 302
+    assert threshold_of(bobs) == Decimal(5)

@@ -476,6 +476,7 @@ CELERY_TASK_ROUTES = {
     "generation.poll_image": {"queue": "providers"},
     "generation.sweep": {"queue": "maintenance"},
     "generation.remove_image_files": {"queue": "maintenance"},
+    "generation.refresh_credit_balances": {"queue": "maintenance"},
     "personas.sweep_pending_uploads": {"queue": "maintenance"},
 }
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
@@ -487,6 +488,9 @@ CELERY_BEAT_SCHEDULE = {
     # Each workspace's provider model lists (generation.catalog_watch): hourly runs, each reading
     # only the lists not tried in the last day.
     "read-model-lists": {"task": "generation.read_model_lists", "schedule": 3600.0},
+    # BFL credit balances of keys in use (generation.provider_keys.balances): each run reads
+    # only keys used since their last read and not read for 10 minutes.
+    "refresh-credit-balances": {"task": "generation.refresh_credit_balances", "schedule": 60.0},
 }
 
 # Every record goes through the root handler, whose filter redacts provider keys (Authorization,

@@ -11,6 +11,7 @@ Public API (plain Python, no Django):
              reference_sizes=None, workspace_price=None) -> CostEstimate
     actual_cost(model_id, usage, params, *, n_images=1, workspace_price=None) -> Cost
     credits_usd(credits) -> Decimal                                 # BFL credits in dollars
+    usd_credits(amount) -> Decimal                                  # and dollars in credits
     model_name(model_id) -> str                                     # what people read
 
 Typical use before a job: check_available -> resolve_params -> estimate (reserve the budget);
@@ -46,7 +47,7 @@ from .models import (
 )
 from .names import model_name
 from .params import check_references, resolve_params
-from .pricing import actual_cost, credits_usd, estimate, prompt_token_bound
+from .pricing import actual_cost, credits_usd, estimate, prompt_token_bound, usd_credits
 from .usage import Usage
 
 __all__ = [
@@ -85,4 +86,5 @@ __all__ = [
     "prompt_token_bound",
     "resolve_params",
     "status",
+    "usd_credits",
 ]

@@ -60,6 +60,11 @@ def credits_usd(credits: Decimal) -> Decimal:
     return credits * CREDIT_USD
 
 
+def usd_credits(amount: Decimal) -> Decimal:
+    """How many BFL credits `amount` dollars is: the inverse of credits_usd."""
+    return amount / CREDIT_USD
+
+
 def _tidy(amount: Decimal, rounding: str) -> Decimal:
     """Quantize to 1e-8 USD, then drop trailing zeros without exponent notation ("0.21072", "0")."""
     amount = amount.quantize(QUANTUM, rounding=rounding).normalize()

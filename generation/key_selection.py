@@ -44,6 +44,8 @@ class BatchKey:
     key_id: uuid.UUID | None
     shown: str  # "sk-…AbCd (Marketing) (+1 more)"; "no key needed"
     workspace_price: Decimal | None = None
+    # Its credits as last read, for a provider that reports them (BFL); None: not known.
+    balance: Decimal | None = None
 
 
 def key_endpoint(key: ProviderKey) -> Endpoint:
@@ -104,7 +106,8 @@ def key_for_batch(membership: Membership, provider: str) -> BatchKey:
     first = keys[0]
     more = f" (+{len(keys) - 1} more)" if len(keys) > 1 else ""
     shown = f"{entry(provider).mask(first.last4)} ({first.label}){more}"
-    return BatchKey(first.pk, shown, entered_price(first))
+    balance = first.balance if entry(provider).reports_credits else None
+    return BatchKey(first.pk, shown, entered_price(first), balance)
 
 
 def choose_key(image: Image, provider: str) -> ChosenKey:

@@ -20,7 +20,7 @@ from django.utils import timezone
 
 from avatarapp.money import usd
 from avatarapp.workspaces.models import Workspace
-from generation import estimate_margins
+from generation import alerts, estimate_margins
 from generation.models import Budget, BudgetPeriod, Image, LedgerEntry
 
 ZERO = Decimal(0)
@@ -190,6 +190,8 @@ def settle(
         )
         if teaches_estimates:
             estimate_margins.learn(image.model_id, reservation.amount_usd, amount)
+        # Still under the period's row lock taken just above: see generation.alerts.
+        alerts.spend_moved(image.workspace_id, reservation.month)
     return True
 
 

@@ -420,3 +420,51 @@ class EstimateMargin(models.Model):
 
     def __str__(self) -> str:
         return f"{self.model_id}: x{self.ratio}"
+
+
+# --- Issue 19 (alerts): each alert email, recorded before it is sent ---------------------------
+class SpendAlert(models.Model):
+    """A month's spend passed `percent` of the workspace's cap, and its admins were told. The
+    unique constraint is what keeps 200 images settling at once to one email: only the
+    settlement whose insert wins sends it (generation.alerts)."""
+
+    workspace = models.ForeignKey(Workspace, on_delete=models.CASCADE, related_name="+")
+    month = models.DateField()  # the first day of the month
+    percent = models.PositiveSmallIntegerField()  # 80 or 100
+    spent_usd = money()  # what had been spent when it passed
+    cap_usd = models.DecimalField(max_digits=12, decimal_places=2)
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["workspace", "month", "percent"], name="one_spend_alert_per_threshold"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.month:%Y-%m}: {self.percent}% of {self.cap_usd} spent"
+
+
+class CreditAlert(models.Model):
+    """A key's credit balance fell below the threshold its admin set, and the admins were told.
+    One open alert per key (a partial unique constraint): the balance going back above the
+    threshold (a top-up) closes it, so the next fall is a new crossing and a new email."""
+
+    key = models.ForeignKey("keys.ProviderKey", on_delete=models.CASCADE, related_name="+")
+    balance = models.DecimalField(max_digits=16, decimal_places=4)  # what was read
+    threshold = models.DecimalField(max_digits=16, decimal_places=4)
+    created_at = models.DateTimeField(default=timezone.now)
+    closed_at = models.DateTimeField(null=True, blank=True)  # back above the threshold
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["key"],
+                condition=models.Q(closed_at__isnull=True),
+                name="one_open_credit_alert_per_key",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.key_id}: {self.balance} credits, below {self.threshold}"

@@ -27,6 +27,7 @@ from catalog import (
 from generation import campaigns, ledger, queue
 from generation.batch_wording import batch_name
 from generation.catalog_watch import check_offered
+from generation.credits import CreditNeed, credit_needs
 from generation.estimate_margins import margin_for, margins_for
 from generation.key_selection import KeyUnavailableError, key_for_batch
 from generation.models import PORTRAIT_FIELDS, Image, Job, Origin
@@ -119,6 +120,8 @@ class BatchPlan:
     key_ids: dict[str, uuid.UUID | None] = field(default_factory=dict)
     name: str = ""
     campaign: campaigns.CampaignChoice | None = None
+    # Per provider whose key reports credits (BFL): what the batch needs against the balance.
+    credits: list[CreditNeed] = field(default_factory=list)
 
     @property
     def total(self) -> Decimal:
@@ -185,6 +188,7 @@ def batch_plan(*, membership: Membership, batch: BatchRequest) -> BatchPlan:
         or batch_name([p.name for p in personas], [s.name for s in styles], timezone.localdate()),
         campaign=campaign,
     )
+    balances: dict[str, Decimal | None] = {}
     for model_id in dict.fromkeys(batch.model_ids):
         try:
             warning = check_available(model_id, today)
@@ -201,6 +205,7 @@ def batch_plan(*, membership: Membership, batch: BatchRequest) -> BatchPlan:
         except KeyUnavailableError as error:
             raise SubmitError(str(error), field="model_ids") from None
         plan.key_ids[provider], plan.keys[provider] = batch_key.key_id, batch_key.shown
+        balances[provider] = batch_key.balance
         for persona in personas:
             references = len(persona.references.all())
             if references and model.capabilities.max_references:
@@ -238,7 +243,17 @@ def batch_plan(*, membership: Membership, batch: BatchRequest) -> BatchPlan:
                             _chosen_seed(batch, model, copy),
                         )
                     )
+    _check_credits(plan, balances)
     return plan
+
+
+def _check_credits(plan: BatchPlan, balances: dict[str, Decimal | None]) -> None:
+    """Refuse, before anything is reserved, a batch its key's credits cannot pay for."""
+    estimates = ((str(get_model(i.model_id).provider), i.estimate) for i in plan.images)
+    plan.credits = credit_needs(estimates, balances)
+    for need in plan.credits:
+        if not need.enough:
+            raise SubmitError(need.refusal)
 
 
 def _check_comparison(batch: BatchRequest) -> None:

@@ -23,6 +23,7 @@ from generation import (
     removal,
     sweeper,
 )
+from generation.provider_keys import balances
 
 log = logging.getLogger(__name__)
 
@@ -46,6 +47,12 @@ def sweep() -> None:
 def read_model_lists() -> None:
     """Issue 15: each workspace's provider model lists, at most once a day (beat, hourly)."""
     catalog_watch.read_due_lists()
+
+
+@shared_task(name="generation.refresh_credit_balances")
+def refresh_credit_balances() -> None:
+    """Issue 19: BFL credit balances of keys in use, at most every 10 minutes each (beat)."""
+    balances.refresh_due()
 
 
 # Storage down for longer than these retries (about 20 minutes with the capped backoff) is left to

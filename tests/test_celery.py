@@ -36,6 +36,7 @@ def test_configuration_follows_the_house_rules() -> None:
         "generation.sweep": "maintenance",
         "generation.remove_image_files": "maintenance",
         "personas.sweep_pending_uploads": "maintenance",
+        "generation.refresh_credit_balances": "maintenance",
     }
     timeout = conf.broker_transport_options["visibility_timeout"]
     assert timeout >= 2 * max(conf.task_time_limit, settings.GENERATION_MAX_RETRY_BACKOFF)

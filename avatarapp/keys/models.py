@@ -58,6 +58,13 @@ class ProviderKey(models.Model):
     checked_at = models.DateTimeField(null=True, blank=True)
     check_message = models.CharField(max_length=300, blank=True)
     balance = models.DecimalField(max_digits=16, decimal_places=4, null=True, blank=True)
+    # When `balance` was read from the provider (a key check, or the refresh while jobs run:
+    # generation.provider_keys.balances); None: never read.
+    balance_checked_at = models.DateTimeField(null=True, blank=True)
+    # Issue 19: email the workspace's admins when the balance falls below this; None: no alert.
+    low_balance_threshold = models.DecimalField(
+        max_digits=16, decimal_places=4, null=True, blank=True
+    )
     last_used_at = models.DateTimeField(null=True, blank=True)
     revoked_at = models.DateTimeField(null=True, blank=True)
     revoked_by = models.ForeignKey(
@@ -95,6 +102,10 @@ class ProviderKey(models.Model):
                 condition=Q(price_per_image_usd__isnull=True) | Q(price_per_image_usd__gte=0),
                 name="keys_price_not_negative",
             ),
+            models.CheckConstraint(
+                condition=Q(low_balance_threshold__isnull=True) | Q(low_balance_threshold__gte=0),
+                name="keys_low_balance_threshold_not_negative",
+            ),
         ]
 
     def __str__(self) -> str:
@@ -123,6 +134,7 @@ class KeyEvent(models.Model):
         USED = "used", "Used by a job"
         RENAMED = "renamed", "Renamed"
         PRICED = "priced", "Price changed"
+        THRESHOLD = "threshold", "Low-credit alert changed"
         REVOKED = "revoked", "Revoked"
         DELETED = "deleted", "Deleted"
 

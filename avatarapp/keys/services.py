@@ -1,5 +1,5 @@
-"""Renaming, pricing, revoking and deleting keys, each with its audit event. Adding and checking a
-key ask its provider, so they live with the provider registry
+"""Renaming, pricing, setting the low-credit alert, revoking and deleting keys, each with its
+audit event. Adding and checking a key ask its provider, so they live with the provider registry
 (generation.provider_keys.services)."""
 
 from __future__ import annotations
@@ -40,6 +40,20 @@ def key_price_set(*, key: ProviderKey, price: Decimal | None, actor: Any) -> Non
         before = "none" if old is None else f"${old}"
         after = "none" if price is None else f"${price}"
         record(key, KeyEvent.Action.PRICED, actor, f"Price per image {before} -> {after}.")
+
+
+def key_threshold_set(*, key: ProviderKey, threshold: Decimal | None, actor: Any) -> bool:
+    """Below how many credits the key's low-balance alert fires (None: never). False: unchanged."""
+    old = key.low_balance_threshold
+    if threshold == old:
+        return False
+    with transaction.atomic():
+        key.low_balance_threshold = threshold
+        key.save(update_fields=["low_balance_threshold"])
+        before = "none" if old is None else f"{old.normalize():f}"
+        after = "none" if threshold is None else f"{threshold.normalize():f}"
+        record(key, KeyEvent.Action.THRESHOLD, actor, f"Low-credit alert {before} -> {after}.")
+    return True
 
 
 def key_revoke(*, key: ProviderKey, actor: Any) -> None:

@@ -249,3 +249,29 @@ class RenameForm(forms.Form):
 
 class PriceForm(forms.Form):
     price_per_image = price_field()
+
+
+MAX_THRESHOLD = Decimal("10000000")  # credits; far above any real account
+
+
+class ThresholdForm(forms.Form):
+    """Issue 19: below how many credits the owners and admins are emailed (BFL keys)."""
+
+    low_balance_threshold = forms.DecimalField(
+        label="Email me below this many credits",
+        required=False,
+        min_value=Decimal(0),
+        max_value=MAX_THRESHOLD,
+        max_digits=12,
+        decimal_places=1,
+        help_text="The workspace's owners and admins get one email when the key's credits fall "
+        "below this number, and another after the next top-up and fall. Empty: no email.",
+        error_messages={
+            "invalid": "Enter a number of credits, e.g. 500.",
+            "min_value": "The number of credits cannot be negative.",
+            "max_value": f"Enter at most {MAX_THRESHOLD:,} credits.",
+            "max_decimal_places": "Use at most one decimal place, e.g. 99.5.",
+            "max_digits": "Enter at most one decimal place, e.g. 99.5.",
+        },
+        widget=forms.TextInput(attrs={"inputmode": "decimal", "autocomplete": "off"}),
+    )

@@ -13,6 +13,7 @@ urlpatterns = [
     path("<uuid:key_id>/check/", views.check, name="check"),
     path("<uuid:key_id>/rename/", views.rename, name="rename"),
     path("<uuid:key_id>/price/", views.price, name="price"),
+    path("<uuid:key_id>/low-credit-alert/", views.threshold, name="threshold"),
     path("<uuid:key_id>/revoke/", views.revoke, name="revoke"),
     path("<uuid:key_id>/delete/", views.delete, name="delete"),
 ]

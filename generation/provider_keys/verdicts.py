@@ -10,6 +10,7 @@ from django.utils import timezone
 
 from avatarapp.keys.events import record
 from avatarapp.keys.models import KeyEvent, ProviderKey, Status
+from generation import alerts
 from generation.providers.base import KeyStatus
 from generation.providers.redaction import redact
 
@@ -45,11 +46,13 @@ def apply_check(
         key.status = CHECK_STATUS[status]
         fields.append("status")
     if balance is not None:
-        key.balance = balance
-        fields.append("balance")
+        key.balance, key.balance_checked_at = balance, key.checked_at
+        fields += ["balance", "balance_checked_at"]
     key.save(update_fields=fields)
     prefix = f"{detail_prefix}: " if detail_prefix else ""
     record(key, KeyEvent.Action.CHECKED, actor, f"{prefix}{OUTCOME_TEXT[status]}. {message}")
+    if balance is not None:
+        alerts.balance_read(key)
 
 
 def note_refusal(key: ProviderKey, status: KeyStatus, message: str) -> None:

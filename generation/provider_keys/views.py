@@ -31,10 +31,12 @@ from avatarapp.money import usd
 from avatarapp.workspaces.access import get_membership, role_required_message
 from avatarapp.workspaces.models import Membership
 from avatarapp.workspaces.roles import Role, at_least
+from generation import alerts
 from generation.catalog_watch import unpriced_models
+from generation.credits import credits_words
 from generation.ledger import key_spend_this_month
 from generation.provider_keys import services
-from generation.provider_keys.forms import AddKeyForm, PriceForm, RenameForm
+from generation.provider_keys.forms import AddKeyForm, PriceForm, RenameForm, ThresholdForm
 from generation.providers.registry import REGISTRY
 
 TRAIL_LENGTH = 100
@@ -127,6 +129,7 @@ def _detail(
         "kv": view,
         "rename_form": RenameForm(initial={"label": key.label}) if view.can_manage else None,
         "price_form": _price_form(key) if view.can_manage else None,
+        "threshold_form": _threshold_form(key) if view.can_manage else None,
         "events": key.events.select_related("actor")[:TRAIL_LENGTH] if view.can_manage else [],
     }
     context.update(extra)
@@ -219,6 +222,45 @@ def price(request: WorkspaceRequest, key_id: uuid.UUID) -> HttpResponse:
     else:
         messages.success(request, f"Price saved: {usd(entered)} per image from now on.")
     return redirect("keys:detail", key_id=key.pk)
+
+
+def _threshold_form(key: ProviderKey, data: Any = None) -> ThresholdForm | None:
+    """For keys whose provider reports a credit balance (BFL) only."""
+    known = REGISTRY.get(key.provider)
+    if known is None or not known.reports_credits:
+        return None
+    threshold = key.low_balance_threshold
+    # "50", not the column's "50.0000".
+    shown = None if threshold is None else f"{threshold.normalize():f}"
+    return ThresholdForm(data, initial={"low_balance_threshold": shown})
+
+
+@require_POST
+@login_required
+def threshold(request: WorkspaceRequest, key_id: uuid.UUID) -> HttpResponse:
+    membership, key = access.get_key_for_manager(request, key_id)
+    form = _threshold_form(key, request.POST)
+    if form is None:
+        raise Http404("This provider reports no credit balance.")
+    if not form.is_valid():
+        view = access.key_view(membership, key)
+        context = _detail(membership, key, view, threshold_form=form)
+        return render(request, "keys/detail.html", context, status=400)
+    chosen = form.cleaned_data["low_balance_threshold"]
+    if stored_keys.key_threshold_set(key=key, threshold=chosen, actor=request.user):
+        alerts.balance_read(key)  # already below it: the email goes now
+    messages.success(request, _threshold_saved(key))
+    return redirect("keys:detail", key_id=key.pk)
+
+
+def _threshold_saved(key: ProviderKey) -> str:
+    threshold, balance = key.low_balance_threshold, key.balance
+    if threshold is None:
+        return "Low-credit alert turned off."
+    said = f"Saved: an email goes out when the credits fall below {credits_words(threshold)}."
+    if balance is not None and balance < threshold:
+        return f"{said} The key has {credits_words(balance)} now, so it went out already."
+    return said
 
 
 def _go(request: WorkspaceRequest, target: str) -> HttpResponse:

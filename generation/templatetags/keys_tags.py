@@ -4,12 +4,14 @@ names and mask), and times as people say them."""
 from __future__ import annotations
 
 from datetime import datetime
+from decimal import Decimal
 
 from django import template
 from django.utils import timezone
 from django.utils.timesince import timesince
 
 from avatarapp.keys.models import ProviderKey
+from generation.credits import credits_words
 from generation.providers.registry import entry
 
 register = template.Library()
@@ -35,6 +37,12 @@ def key_mask(key: ProviderKey) -> str:
 def key_provider(key: ProviderKey) -> str:
     """ "Black Forest Labs (EU)": the key's provider, with its region unless the default one."""
     return entry(key.provider).key_title(key.region)
+
+
+@register.filter
+def credits(amount: Decimal) -> str:
+    """ "1,000", "857.5": a credit balance as people write it."""
+    return credits_words(amount)
 
 
 @register.filter

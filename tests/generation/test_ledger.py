@@ -1,5 +1,6 @@
 """The ledger's settle and release: one line of each kind per image, counters equal to the lines,
-a second call changes nothing, and a settlement costs three statements inside the final move."""
+a second call changes nothing, and a settlement costs four statements inside the final move
+(the last for the spend alerts)."""
 
 from __future__ import annotations
 
@@ -68,8 +69,9 @@ def test_settling_without_a_reservation_is_a_bug_and_changes_nothing(image: Imag
     assert not LedgerEntry.objects.filter(image=image).exists()
 
 
-def test_a_settlement_inside_the_final_move_is_three_statements(image: Image) -> None:
+def test_a_settlement_inside_the_final_move_is_four_statements(image: Image) -> None:
     with transaction.atomic(), CaptureQueriesContext(connection) as queries:
         ledger.settle(image, Decimal("0.02"), rule="r", as_of=AS_OF)
     statements = [q["sql"].split()[0] for q in queries.captured_queries]
-    assert statements == ["SELECT", "INSERT", "UPDATE"]
+    # The last reads the month's spend, cap and alerts sent (generation.alerts): nothing to send.
+    assert statements == ["SELECT", "INSERT", "UPDATE", "SELECT"]

@@ -27,6 +27,7 @@ from avatarapp.keys.models import ProviderKey
 from avatarapp.workspaces.models import Workspace
 from catalog import model_name
 from generation import ledger
+from generation.estimate_margins import margins_for
 from generation.models import Campaign, Image, LedgerEntry
 from generation.providers.registry import REGISTRY, display_name
 
@@ -277,6 +278,7 @@ class Accuracy:
     actual: Decimal
     over_images: int
     overshoot: Decimal
+    margin: Decimal  # what its next estimates are multiplied by (generation.estimate_margins)
 
     @property
     def ratio(self) -> Decimal | None:
@@ -301,4 +303,9 @@ def accuracy(
         )
         .order_by("model_id")
     )
-    return [Accuracy(label=model_name(row["model_id"]), **row) for row in grouped]
+    rows = list(grouped)
+    margins = margins_for(row["model_id"] for row in rows)
+    return [
+        Accuracy(label=model_name(row["model_id"]), margin=margins[row["model_id"]], **row)
+        for row in rows
+    ]

@@ -20,7 +20,7 @@ from django.views.decorators.http import require_GET, require_POST
 
 from avatarapp.http import WorkspaceRequest
 from avatarapp.workspaces.models import Membership
-from avatarapp.workspaces.roles import Role
+from avatarapp.workspaces.roles import Role, at_least
 from catalog import model_name
 from gallery import credentials, lightbox
 from gallery.deletion import Locked, image_delete
@@ -87,6 +87,9 @@ def page(
         "can_add_text": can_edit and done,
         "can_edit_portrait": can_edit and done,
         "can_set_focal": can_edit and done,
+        # Owners and admins decide whether a flagged image was billed (generation.reconciliation).
+        "can_resolve": image.status == Image.Status.NEEDS_RECONCILIATION
+        and at_least(membership.role, Role.ADMIN),
         **review_context(image),
     }
     if can_edit and done:

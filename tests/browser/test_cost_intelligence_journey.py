@@ -9,6 +9,7 @@ from __future__ import annotations
 import csv
 import io
 import re
+import uuid
 from decimal import Decimal
 
 import pytest
@@ -26,7 +27,7 @@ from tests.generation.flagged import flagged_images
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 
-def ledger_totals(workspace_id: object) -> tuple[Decimal, Decimal]:
+def ledger_totals(workspace_id: uuid.UUID) -> tuple[Decimal, Decimal]:
     """The workspace's spent and reserved, from the ledger's own lines."""
     lines = LedgerEntry.objects.filter(workspace_id=workspace_id)
 

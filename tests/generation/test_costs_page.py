@@ -183,10 +183,13 @@ def test_estimates_against_actual_and_overshoot_by_model(month: dict[str, Any], 
     flux = rows["flux-pro-1.1"]
     assert (flux.images, flux.estimate, flux.actual) == (3, Decimal("0.18"), Decimal("0.18"))
     assert (flux.over_images, flux.overshoot) == (1, Decimal("0.015"))
+    assert flux.margin == Decimal("1.25")  # 0.075 billed on 0.06 reserved: next estimates x1.25
     assert rows["gpt-image-1"].over_images == 0
+    assert rows["gpt-image-1"].margin == 1
     assert rows["gpt-image-1"].ratio == Decimal("0.3975") / Decimal("0.5")
     html = in_team("editor").get(reverse("generation:costs"), OCTOBER).content.decode()
     assert "1 image, $0.015 over" in html
+    assert "raised to 125% of the list price" in html
     assert "80%" in html
 
 

@@ -164,3 +164,12 @@ def test_the_provider_cannot_be_asked_about_an_openai_image(
     ask = reverse("generation:checking_ask", args=[flagged[0].pk])
     response = admin.post(ask, follow=True)
     assert "This provider cannot be asked about this image." in response.content.decode()
+
+
+@pytest.mark.parametrize(("role", "linked"), [("owner", True), ("admin", True), ("editor", False)])
+def test_a_flagged_images_page_leads_admins_to_the_decision(
+    in_team: Callable[[str], Client], flagged: list[Image], role: str, linked: bool
+) -> None:
+    image = flagged[0]
+    page = in_team(role).get(reverse("gallery:image", args=[image.pk])).content.decode()
+    assert (f'{PAGE}#image-{image.pk}"' in page) is linked

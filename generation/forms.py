@@ -189,15 +189,18 @@ class BatchForm(forms.Form):
             + [(s.key, s.name) for s in BUILTIN_STYLES],
         )
         self._choices("models", model_choices())
+        self.campaign_objects = list(campaigns.of_workspace(workspace_id))
         self._choices(
             "campaign",
             [("", "No campaign")]
             + [
                 (str(c.pk), f"{c.name} · {c.client_name}" if c.client_name else c.name)
-                for c in campaigns.of_workspace(workspace_id)
+                for c in self.campaign_objects
             ],
         )
         self.models_field.usable_providers = usable_providers(membership)
+        if not self.has_campaigns:
+            self.fields["new_campaign"].label = "New campaign"  # there is no list to pick from
 
     @property
     def models_field(self) -> ModelsField:
@@ -220,6 +223,21 @@ class BatchForm(forms.Form):
             value = str(self[name].value())
             values.append(value if field.valid_value(value) else str(field.initial))
         return Settings(*values)
+
+    CAMPAIGN_FIELDS = ("campaign", "new_campaign", "new_campaign_client")
+
+    @property
+    def has_campaigns(self) -> bool:
+        """The workspace has campaigns to pick from (the list holds more than "No campaign")."""
+        return bool(self.campaign_objects)
+
+    @property
+    def shows_campaign(self) -> bool:
+        """The campaign choice is unfolded: there are campaigns to pick, or one is chosen, typed
+        or refused. Folded, a workspace that never uses campaigns keeps one Tab stop for it."""
+        chosen = any(self[name].value() for name in self.CAMPAIGN_FIELDS)
+        refused = self.is_bound and any(name in self.errors for name in self.CAMPAIGN_FIELDS)
+        return self.has_campaigns or chosen or refused
 
     @property
     def shows_seed(self) -> bool:

@@ -112,7 +112,10 @@ def test_the_first_screen_has_the_seeded_portraits_gallery_and_costs(app: Runnin
             assert image.content[8:12] == b"WEBP"
         assert len(_thumbnails(browser.get("/gallery/").text)) == 4
         assert "4 of 4 ready" in browser.get("/jobs/").text
-        assert "<td>Built-in renderer</td><td>4</td><td>free</td>" in browser.get("/costs/").text
+        assert (
+            "<td>Built-in renderer</td><td>4</td><td>$0</td><td>$0</td>"
+            in browser.get("/costs/").text
+        )
 
 
 def test_seeding_again_adds_nothing(app: RunningApp) -> None:

@@ -13,7 +13,7 @@ PAGES = [
     ("personas:list", "No personas yet"),
     ("generation:generate", "Create a persona first"),
     ("gallery:gallery", "Generate your first portraits"),
-    ("generation:costs", "No spending yet"),
+    ("generation:costs", "it appears here once you generate"),
     ("keys:list", "built-in renderer works with no key"),
 ]
 

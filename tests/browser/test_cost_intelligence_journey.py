@@ -48,8 +48,12 @@ def generate_in_new_campaign(page: Page, base: str, campaign: str, models: list[
     page.get_by_role("checkbox", name="Corporate", exact=True).check()
     for model in models:
         page.get_by_role("checkbox", name=model, exact=True).check()
-    page.get_by_label("Or a new campaign").fill(campaign)
-    page.get_by_label("Or a new campaign").press("Tab")  # a change event: the estimate again
+    choice = page.locator("details.campaign-choice")
+    if not choice.evaluate("details => details.open"):  # folded while there are no campaigns
+        choice.locator("summary").click()
+    name = page.get_by_label(re.compile("^(Or a new|New) campaign"))
+    name.fill(campaign)
+    name.press("Tab")  # a change event: the estimate again
     expect(page.locator("#estimate")).to_contain_text(f"in the new campaign “{campaign}”")
     page.get_by_role("button", name="Generate", exact=True).click()
     expect(page.locator(".page-head")).to_contain_text(f"Campaign {campaign}")

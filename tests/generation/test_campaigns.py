@@ -368,3 +368,28 @@ def test_costs_refuse_another_workspaces_campaign(
     assert response.status_code == 400
     assert escape(campaigns.NOT_HERE) in page
     assert "$0.50" not in page
+
+
+def is_open(page: str) -> bool:
+    (choice,) = [
+        details
+        for details in find_all(page, "details")
+        if "campaign-choice" in attribute(details, "class").split()
+    ]
+    return "open" in dict(choice.attributes)
+
+
+def test_generate_folds_the_campaign_choice_until_the_workspace_has_campaigns(
+    in_team: Callable[[str], Client], editor: Membership
+) -> None:
+    """One Tab stop for a workspace that never uses campaigns; unfolded once it has one."""
+    make_persona(editor)
+    client = in_team("editor")
+    page = client.get(reverse("generation:generate")).content.decode()
+    assert not is_open(page)
+    assert "Or a new campaign" not in page
+    assert 'name="campaign"' not in page  # no list holding only "No campaign"
+    Campaign.objects.create(workspace_id=editor.workspace_id, name="Spring")
+    page = client.get(reverse("generation:generate")).content.decode()
+    assert is_open(page)
+    assert "Or a new campaign" in page

@@ -343,6 +343,8 @@ class LedgerEntry(models.Model):
                 condition=models.Q(amount_usd__gte=0), name="ledger_not_negative"
             ),
         ]
+        # The Costs page reads a period's lines by month (generation.costs.lines_in).
+        indexes = [models.Index(fields=["workspace", "month"], name="ledger_costs")]
 
     def __str__(self) -> str:
         return f"{self.kind} {self.amount_usd} for image {self.image_id}"

@@ -39,9 +39,8 @@ class BudgetForm(forms.Form):
 def costs(request: WorkspaceRequest) -> HttpResponse:
     workspace = request.workspace
     can_manage = at_least(request.membership.role, Role.ADMIN)
-    form = BudgetForm(
-        request.POST or None, initial={"monthly_cap_usd": ledger.monthly_cap(workspace)}
-    )
+    budget = ledger.budget_status(workspace)
+    form = BudgetForm(request.POST or None, initial={"monthly_cap_usd": budget.cap})
     if request.method == "POST":
         if not can_manage:
             raise PermissionDenied(role_required_message(Role.ADMIN))
@@ -55,13 +54,13 @@ def costs(request: WorkspaceRequest) -> HttpResponse:
             )
             messages.success(request, "Budget saved.")
             return redirect("generation:costs")
-    report, status = cost_report.report(request)
+    report, status = cost_report.report(request, cap=budget.cap)
     return render(
         request,
         "generation/costs.html",
         {
             "workspace": workspace,
-            "budget": ledger.budget_status(workspace),
+            "budget": budget,
             "form": form,
             "can_manage": can_manage,
             **report,

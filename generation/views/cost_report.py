@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import uuid
 from datetime import date
+from decimal import Decimal
 from typing import Any
 
 from django import forms
@@ -104,8 +105,9 @@ def _headers(query: QueryDict, by: str, sort: str) -> list[dict[str, str]]:
     return headers
 
 
-def report(request: WorkspaceRequest) -> tuple[dict[str, Any], int]:
-    """The page's report context and status: 400 with the form's message for a bad choice."""
+def report(request: WorkspaceRequest, *, cap: Decimal | None) -> tuple[dict[str, Any], int]:
+    """The page's report context and status: 400 with the form's message for a bad choice.
+    `cap`: the workspace's monthly budget, as the page has already read it."""
     # Every field may be left out: this month, every campaign, by model.
     form = ReportForm(request.GET, workspace_id=request.workspace.pk)
     campaign_choices = campaigns.of_workspace(request.workspace.pk)
@@ -124,7 +126,7 @@ def report(request: WorkspaceRequest) -> tuple[dict[str, Any], int]:
         "period": period,
         "campaign": campaign,
         "campaigns": campaign_choices,
-        "totals": costs.totals(workspace, period, campaign),
+        "totals": costs.Totals.of(rows, cap),
         "by": by,
         "by_title": title,
         "breakdowns": [

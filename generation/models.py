@@ -252,8 +252,9 @@ class Image(models.Model):
                 fields=["updated_at"], name="image_files_to_remove", condition=FILES_TO_REMOVE
             ),
             # The Costs page's period, deleted images included (their money was spent): every
-            # breakdown and the CSV read one workspace's images made between two times.
-            models.Index(fields=["workspace", "created_at"], name="image_costs"),
+            # breakdown and the CSV read one workspace's images made between two times (the
+            # CSV in this order, a chunk at a time: generation.cost_export).
+            models.Index(fields=["workspace", "created_at", "id"], name="image_costs"),
             # A workspace style's example on the Generate page: its newest shown portraits.
             models.Index(
                 fields=["workspace", "style_key", "-created_at"],

@@ -17,7 +17,7 @@ from django.urls import reverse
 
 from avatarapp.money import usd
 from avatarapp.workspaces.models import Workspace
-from generation import costs
+from generation import cost_export, costs
 from generation.models import BudgetPeriod, Campaign, CostBasis, Image, LedgerEntry
 from tests.conftest import World
 from tests.generation.cost_rows import MADE, S, batch, csv_rows, key, release, settle
@@ -278,3 +278,20 @@ def test_query_count_does_not_grow_with_the_images(
         for image in batch(world.team, people[number % 2], items, campaign=spring, made=made):
             settle(image, "0.2", CostBasis.PROVIDER_USAGE)
     assert queries() == before
+
+
+def test_the_csv_reads_in_chunks_without_losing_or_repeating_an_image(
+    month: dict[str, Any], in_team, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Chunks of 2 then 3 images, across batches whose images share one created_at: every
+    image of the period once, oldest first, as when it is read at once."""
+    client = in_team("editor")
+    whole = csv_rows(client, **OCTOBER)
+    monkeypatch.setattr(cost_export, "FIRST_CHUNK", 2)
+    monkeypatch.setattr(cost_export, "CHUNK", 3)
+    chunked = csv_rows(client, **OCTOBER)
+    assert len(whole) == 10
+    assert chunked == whole
+    assert [row["time"] for row in chunked] == sorted(row["time"] for row in chunked)
+    made = Image.objects.filter(workspace=month["team"], created_at__month=10)
+    assert made.values("created_at").distinct().count() < len(chunked)  # ties to break

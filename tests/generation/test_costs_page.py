@@ -295,3 +295,32 @@ def test_the_csv_reads_in_chunks_without_losing_or_repeating_an_image(
     assert [row["time"] for row in chunked] == sorted(row["time"] for row in chunked)
     made = Image.objects.filter(workspace=month["team"], created_at__month=10)
     assert made.values("created_at").distinct().count() < len(chunked)  # ties to break
+
+
+def test_an_image_priced_then_lost_while_storing_shows_nothing_charged(
+    world: World, in_team
+) -> None:
+    """The pipeline writes the provider's price when the answer comes (storing), before the
+    settlement; an image that then fails is released, uncharged. The CSV says what the ledger
+    charged, so its sum stays the ledger's."""
+    openai = key(world.team, "openai", "AbCd")
+    kept, lost = batch(
+        world.team,
+        world.editor,
+        [
+            ("gpt-image-1", "openai", openai, "Mia Chen", "0.25"),
+            ("gpt-image-1", "openai", openai, "Ravi Shah", "0.25"),
+        ],
+    )
+    settle(kept, "0.19", CostBasis.PROVIDER_USAGE)
+    priced = {"actual_usd": Decimal("0.19"), "cost_basis": CostBasis.PROVIDER_USAGE}
+    Image.objects.filter(pk=lost.pk).update(status=S.STORING, **priced)
+    release(lost, S.FAILED, "failed: storage")
+    rows = {row["persona"]: row for row in csv_rows(in_team("editor"), **OCTOBER)}
+    assert (rows["Mia Chen"]["actual (USD)"], rows["Mia Chen"]["cost basis"]) == (
+        "0.19",
+        "provider-reported",
+    )
+    assert (rows["Ravi Shah"]["actual (USD)"], rows["Ravi Shah"]["cost basis"]) == ("", "")
+    spent, _ = ledger_sums(world.team)
+    assert sum(Decimal(row["actual (USD)"] or 0) for row in rows.values()) == spent

@@ -18,7 +18,7 @@ from django.urls import reverse
 from avatarapp.money import price, usd
 from avatarapp.workspaces.models import Membership
 from generation import ledger
-from generation.models import Image, Job, LedgerEntry
+from generation.models import Image, Job
 from tests.conftest import World
 from tests.gallery.factories import make_image, make_job
 from tests.generation.conftest import make_persona
@@ -158,15 +158,9 @@ def test_the_costs_page_names_models_and_writes_money_plainly(
     editor: Membership = world.membership("editor")
     job = make_job(editor)
     image = make_image(job, make_persona(editor, name="Leo"), estimated_usd=Decimal("0.0055"))
-    LedgerEntry.objects.create(
-        workspace_id=job.workspace_id,
-        month=ledger.month_of(),
-        job=job,
-        image=image,
-        kind=LedgerEntry.Kind.SETTLEMENT,
-        amount_usd=Decimal("0.005500"),
-        price_rule="openai-gpt-image-2",
-        price_as_of=image.created_at.date(),
+    ledger.reserve([image])
+    ledger.settle(
+        image, Decimal("0.005500"), rule="openai-gpt-image-2", as_of=image.created_at.date()
     )
     html = editor_client.get(reverse("generation:costs")).content.decode()
     assert "<td>GPT Image 2</td><td>1</td><td>$0.0055</td>" in html

@@ -49,7 +49,9 @@ def fail(
     reason: str = "",
 ) -> bool:
     """End the image as failed and give its reservation back (the ledger line says `reason`):
-    nothing was billed. `where` narrows the move, as Image.objects.move does."""
+    nothing was billed. `where` narrows the move, as Image.objects.move does. A price the image
+    was given when the provider answered (it fails while storing) goes too: every page that
+    shows or sums what an image cost reads actual_usd, and this one cost nothing."""
     with transaction.atomic():
         if Image.objects.move(
             image.pk,
@@ -58,6 +60,8 @@ def fail(
             where=where,
             error_message=message,
             error_kind=kind,
+            actual_usd=None,
+            cost_basis="",
         ):
             ledger.release(image, reason or f"failed: {kind}")
             return True

@@ -11,6 +11,7 @@ from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_http_methods
 
+from avatarapp import ratelimit
 from avatarapp.http import WorkspaceRequest
 from avatarapp.workspaces.models import Membership
 from avatarapp.workspaces.roles import Role
@@ -78,6 +79,13 @@ def edit_image(request: WorkspaceRequest, image_id: uuid.UUID) -> HttpResponse:
         return _page(request, membership, image, EditBrief(), [])
     brief = _read(request)
     chosen = request.POST.getlist("model_ids")
+    # An edit is a paid batch like one from Generate, so it counts against the same limit.
+    verdict = ratelimit.hit("generate", user_id=request.user.pk, workspace_id=image.workspace_id)
+    if not verdict.allowed:
+        problems = {"": ratelimit.refusal("generating", verdict)}
+        return ratelimit.limited(
+            _page(request, membership, image, brief, chosen, problems), verdict
+        )
     try:
         job = edit_submit(membership=membership, parent=image, brief=brief, model_ids=chosen)
     except SubmitError as error:

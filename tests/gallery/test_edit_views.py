@@ -14,6 +14,7 @@ from generation.models import Image, Job, Origin
 from tests.gallery.factories import make_image, make_job
 from tests.gallery.lightbox_support import action_url, finished_image, image_url
 from tests.generation.conftest import make_persona, store_every_key
+from tests.ratelimits import Limits
 
 pytestmark = pytest.mark.django_db
 
@@ -123,3 +124,22 @@ def test_a_viewer_or_another_workspace_cannot_edit(
     assert not Image.objects.filter(parent=portrait).exists()
     if role == "viewer":
         assert ">Edit</a>" not in client.get(image_url(portrait)).content.decode()
+
+
+def test_an_edit_counts_against_the_generate_limit(
+    team_client: TeamClient, portrait: Image, limits: Limits
+) -> None:
+    """An edit starts a paid batch, so Generate's limit covers it: past it, 429 with the
+    sentence, the form kept, and no job, image or ledger line made."""
+    limits("generate", user="1/minute", workspace="10/minute")
+    client = team_client("editor")
+    assert client.post(action_url("image_edit", portrait), COFFEE).status_code == 302
+    jobs = Job.objects.count()
+    refused = client.post(action_url("image_edit", portrait), COFFEE)
+    assert refused.status_code == 429
+    assert refused["Retry-After"] == "40"  # the fake clock is 20 s into its minute
+    page = refused.content.decode()
+    sentence = "You are generating faster than this workspace allows. Try again in 40 seconds."
+    assert sentence in page
+    assert "in a coffee shop, same face" in page  # what was typed is kept
+    assert Job.objects.count() == jobs

@@ -21,6 +21,8 @@ register = template.Library()
 
 
 def _amount(value: object) -> Decimal | None:
+    if isinstance(value, Decimal):
+        return value  # most amounts are already (a page's table of them need not reparse each)
     if value is None or value == "":
         return None
     try:

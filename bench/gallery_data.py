@@ -74,6 +74,7 @@ STYLES = Weighted(list(zip(BUILTIN_BY_KEY, [30, 20, 15, 8, 6, 4, 4, 4, 3, 3, 2, 
 STATUSES = Weighted(
     [("succeeded", 930), ("failed", 40), ("cancelled", 20), ("needs_reconciliation", 10)]
 )
+HOLDING = ("needs_reconciliation",)  # the statuses whose reservation is still held
 CAMPAIGNS = ["Spring campaign", "Website refresh", "Q3 sales deck", "Onboarding emails",
              "Careers page", "Trade fair", "App store", "Newsletter"]  # fmt: skip
 PICKS = Weighted([("approved", 60), ("shortlist", 30), ("needs retouch", 15), ("client pick", 10)])
@@ -82,7 +83,8 @@ COLUMNS = (
     "id", "job_id", "workspace_id", "persona_id", "persona_name", "style_key", "style_name",
     "model_id", "provider", "aspect_ratio", "resolution", "quality", "request_fields", "seed",
     "prompt", "status", "error_message", "error_kind", "attempts", "provider_request_id",
-    "polling_url", "poll_count", "estimated_usd", "actual_usd", "price_rule", "latency_ms",
+    "polling_url", "poll_count", "estimated_usd", "actual_usd", "held_usd", "charged_usd",
+    "price_rule", "latency_ms",
     "original", "thumbnail", "sha256", "width", "height", "format", "created_at", "started_at",
     "provider_call_at", "finished_at", "deadline_at", "updated_at", "cost_basis", "origin",
 )  # fmt: skip
@@ -213,6 +215,9 @@ def _row(
         "error_kind": "" if done else "refused", "attempts": 1, "provider_request_id": "",
         "polling_url": "", "poll_count": 0, "estimated_usd": PRICES[provider],
         "actual_usd": PRICES[provider] if done else None, "price_rule": "bench",
+        # The ledger's lines mirrored on the image, as _ledger writes them.
+        "held_usd": PRICES[provider] if status in HOLDING else Decimal(0),
+        "charged_usd": PRICES[provider] if done else None,
         "latency_ms": int((finished - made).total_seconds() * 1000) if done else None,
         "original": f"{folder}/original.jpg" if done else "",
         "thumbnail": f"{folder}/thumbnail.webp" if done else "", "sha256": "",
@@ -269,7 +274,7 @@ def load(archive: Archive, images: Sequence[Planned]) -> None:
 
 # The lines generation.ledger writes for each image: its reservation; on settling, the charge
 # and the reservation's release; on failing or cancelling, the release. One needing checking
-# keeps its reservation. The Costs page reads these (bench.gallery's costs figures).
+# (HOLDING) keeps its reservation. The Costs page reads these (bench.gallery's costs figures).
 LEDGER_COLUMNS = (
     "workspace_id", "month", "job_id", "image_id", "kind", "amount_usd", "price_rule",
     "price_as_of", "detail", "created_at",

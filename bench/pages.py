@@ -82,6 +82,8 @@ def _images(jobs: list[Job], personas: list[Any], prompt: str, start: int, count
                 attempts=1,
                 estimated_usd=Decimal("0.011"),
                 actual_usd=Decimal("0.0105"),
+                held_usd=Decimal(0),  # settled (the ledger's lines mirrored, generation.ledger)
+                charged_usd=Decimal("0.0105"),
                 price_rule="bench",
                 price_as_of=now.date(),
                 latency_ms=2000,

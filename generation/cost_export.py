@@ -4,8 +4,10 @@ The rows are read in chunks (keyset pages, see _in_order), each written through 
 a small buffer that the response's generator empties: the first bytes leave before the second
 chunk is read, and memory holds one chunk whatever the period's size. Amounts are plain
 decimals ("0.04") so a spreadsheet sums them; "actual" is what the ledger charged (its
-settlement line), the same figure the page sums (generation.costs), so the file's totals equal
-the page's and the ledger's to the cent.
+settlement line, mirrored as Image.charged_usd), the same figure the page sums
+(generation.costs), so the file's totals equal the page's and the ledger's to the cent. Not
+Image.actual_usd: that is the provider's price from the moment the answer came, also kept by an
+image that then could not be stored and failed, its reservation released, uncharged.
 """
 
 from __future__ import annotations
@@ -15,7 +17,7 @@ import io
 from collections.abc import Iterator
 from decimal import Decimal
 
-from django.db.models import OuterRef, Q, QuerySet, Subquery
+from django.db.models import Q, QuerySet
 from django.http import StreamingHttpResponse
 from django.utils.http import content_disposition_header
 
@@ -23,7 +25,7 @@ from avatarapp.spreadsheet import safe_cell
 from avatarapp.workspaces.models import Workspace
 from catalog import model_name
 from generation.costs import Period, images_in, key_label
-from generation.models import Campaign, Image, LedgerEntry
+from generation.models import Campaign, Image
 from generation.providers.registry import display_name
 
 COLUMNS = [
@@ -60,14 +62,6 @@ def _stream(images: QuerySet[Image], viewer_id: int) -> Iterator[bytes]:
     yield _take(buffer).encode()
 
 
-# What the ledger charged for the image (one index lookup per row: one_ledger_line_per_kind).
-# Not Image.actual_usd: that is the provider's price from the moment the answer came, also kept
-# by an image that then could not be stored and failed, its reservation released, uncharged.
-_settlement = LedgerEntry.objects.filter(
-    image=OuterRef("pk"), kind=LedgerEntry.Kind.SETTLEMENT
-).values("amount_usd")[:1]
-
-
 def _in_order(images: QuerySet[Image]) -> Iterator[Image]:
     """The images oldest first, CHUNK at a time, each chunk starting after the last one read
     (keyset pages along the index image_costs: workspace, created_at, id). Not a server-side
@@ -75,7 +69,7 @@ def _in_order(images: QuerySet[Image]) -> Iterator[Image]:
     before the first row (a second at 100,000 images), and inside one the download would hold
     a transaction open for as long as it takes."""
     rows = images.select_related("job__campaign", "job__created_by", "provider_key")
-    rows = rows.annotate(charged=Subquery(_settlement)).order_by("created_at", "id")
+    rows = rows.order_by("created_at", "id")
     page = list(rows[:FIRST_CHUNK])  # small, so that the first rows leave at once
     while page:
         yield from page
@@ -98,7 +92,7 @@ def _amount(value: Decimal | None) -> str:
 def _row(image: Image, viewer_id: int) -> list[str]:
     job = image.job
     person = job.created_by
-    charged: Decimal | None = image.charged  # type: ignore[attr-defined]  # see _in_order
+    charged = image.charged_usd
     return [
         image.created_at.isoformat(timespec="seconds"),
         str(job.pk),

@@ -5,7 +5,8 @@ BudgetPeriod row: `reserved = reserved + X WHERE reserved + spent + X <= cap`. P
 the WHERE clause after taking the row lock, so 200 concurrent submissions against a cap that fits
 50 accept exactly 50 (tests/faults/test_budget_race.py). Settling and releasing write one ledger
 line each (unique per image and kind) and move the period's counters in the same transaction, so
-the counters always equal the ledger's sums.
+the counters always equal the ledger's sums. The image's held_usd and charged_usd mirror its
+lines the same way, so the Costs page sums images without joining their lines (generation.costs).
 """
 
 from __future__ import annotations
@@ -111,6 +112,9 @@ def reserve(images: list[Image]) -> None:
         )
         for image in images
     )
+    Image.objects.filter(pk__in=[image.pk for image in images]).update(held_usd=F("estimated_usd"))
+    for image in images:
+        image.held_usd = image.estimated_usd
 
 
 def _lines(image: Image) -> dict[str, LedgerEntry]:
@@ -182,6 +186,8 @@ def settle(
         if released_now:
             new.append(_release_line(image, reservation, "reservation released on settlement"))
         LedgerEntry.objects.bulk_create(new)
+        Image.objects.filter(pk=image.pk).update(charged_usd=amount, held_usd=ZERO)
+        image.charged_usd, image.held_usd = amount, ZERO
         BudgetPeriod.objects.filter(
             workspace_id=image.workspace_id, month=reservation.month
         ).update(
@@ -203,6 +209,8 @@ def release(image: Image, reason: str) -> bool:
         if reservation is None or LedgerEntry.Kind.RELEASE in lines:
             return False
         _release_line(image, reservation, reason).save()
+        Image.objects.filter(pk=image.pk).update(held_usd=ZERO)
+        image.held_usd = ZERO
         BudgetPeriod.objects.filter(
             workspace_id=image.workspace_id, month=reservation.month
         ).update(reserved_usd=F("reserved_usd") - reservation.amount_usd)

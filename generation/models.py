@@ -200,6 +200,13 @@ class Image(models.Model):
     actual_usd = money(null=True, blank=True)
     price_rule = models.CharField(max_length=200, blank=True)
     price_as_of = models.DateField(null=True, blank=True)
+    # The image's ledger lines, mirrored by generation.ledger in the transaction that writes
+    # them, so the Costs page sums one row per image instead of joining the lines:
+    # held_usd: the reservation while it is held, 0 once released, None if never reserved;
+    # charged_usd: the settlement, None until settled. actual_usd is what the provider's answer
+    # priced, written before the image is stored, so it can differ (a failed store charges 0).
+    held_usd = money(null=True, blank=True)
+    charged_usd = money(null=True, blank=True)
     # Where actual_usd came from (catalog.Cost.basis); empty until the image is priced.
     cost_basis = models.CharField(max_length=20, choices=CostBasis.choices, blank=True)
     latency_ms = models.PositiveIntegerField(null=True, blank=True)
@@ -344,8 +351,6 @@ class LedgerEntry(models.Model):
                 condition=models.Q(amount_usd__gte=0), name="ledger_not_negative"
             ),
         ]
-        # The Costs page reads a period's lines by month (generation.costs.lines_in).
-        indexes = [models.Index(fields=["workspace", "month"], name="ledger_costs")]
 
     def __str__(self) -> str:
         return f"{self.kind} {self.amount_usd} for image {self.image_id}"

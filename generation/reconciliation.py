@@ -23,7 +23,7 @@ from decimal import Decimal
 from typing import Any
 
 from django.db import transaction
-from django.db.models import F, OuterRef, QuerySet, Subquery
+from django.db.models import F, QuerySet
 from django.utils import timezone
 
 from avatarapp.money import usd
@@ -51,19 +51,16 @@ class Decision:
     reason: str
 
 
-def with_holding(images: QuerySet[Image]) -> QuerySet[Image]:
-    """`images` with what each holds in the budget (`held_usd`, its reservation line), its key
-    and its job (the creator's keys, to ask the provider), as the queue shows them."""
-    reservation = LedgerEntry.objects.filter(
-        image=OuterRef("pk"), kind=LedgerEntry.Kind.RESERVATION
-    ).values("amount_usd")[:1]
-    return images.select_related("provider_key", "job").annotate(held_usd=Subquery(reservation))
+def for_the_queue(images: QuerySet[Image]) -> QuerySet[Image]:
+    """`images` with their key and job (the creator's keys, to ask the provider), as the queue
+    shows them; what each holds in the budget is its own held_usd (the ledger's mirror)."""
+    return images.select_related("provider_key", "job")
 
 
 def needs_checking(workspace_id: uuid.UUID) -> QuerySet[Image]:
     """The workspace's flagged images, oldest first (deleted ones too: they still hold money)."""
     flagged = Image.objects.filter(workspace_id=workspace_id, status=Status.NEEDS_RECONCILIATION)
-    return with_holding(flagged).order_by("finished_at", "created_at", "id")
+    return for_the_queue(flagged).order_by("finished_at", "created_at", "id")
 
 
 def count_needing_check(workspace_id: uuid.UUID) -> int:

@@ -75,7 +75,7 @@ def _plain(amount: Decimal | None) -> str:
 def _form(
     image: Image, data: QueryDict | None = None, amount: Decimal | None = None
 ) -> ResolveForm:
-    held = image.held_usd  # type: ignore[attr-defined]  # reconciliation.with_holding's
+    held = image.held_usd
     initial = {"amount_usd": _plain(amount if amount is not None else held)}
     if amount is not None:
         initial["outcome"] = Outcome.BILLED
@@ -117,7 +117,7 @@ def checking(request: WorkspaceRequest) -> HttpResponse:
 def _flagged(request: WorkspaceRequest, image_id: uuid.UUID) -> tuple[Membership, Image]:
     """The image (any status: the service says why one not flagged cannot be resolved) of a
     workspace the person is an owner or admin of; 404 for another workspace's, 403 below admin."""
-    images = reconciliation.with_holding(Image.objects.all())
+    images = reconciliation.for_the_queue(Image.objects.all())
     return get_owned(request, images, pk=image_id, minimum=Role.ADMIN)
 
 

@@ -128,7 +128,7 @@ def test_every_breakdown_adds_up_to_the_ledger(month: dict[str, Any], in_team, b
     assert 'role="img"' in html.content.decode()
     assert '<caption id="breakdown-caption">' in html.content.decode()
     period = costs.month_period(MADE.date())
-    rows = costs.breakdown(month["team"], period, by=by, sort="-spent", viewer_id=0)
+    rows = costs.report(month["team"], period, by=by, sort="-spent", viewer_id=0).rows
     assert sum(row.spent for row in rows) == spent
     assert sum(row.reserved for row in rows) == reserved
     assert sum(row.images for row in rows) == 10
@@ -163,7 +163,7 @@ def test_sorting_by_each_column(month: dict[str, Any], in_team) -> None:
     team = month["team"]
 
     def labels(sort: str) -> list[str]:
-        rows = costs.breakdown(team, period, by="persona", sort=sort, viewer_id=0)
+        rows = costs.report(team, period, by="persona", sort=sort, viewer_id=0).rows
         return [row.label for row in rows]
 
     assert labels("name")[0] == "-Mia"
@@ -177,9 +177,9 @@ def test_sorting_by_each_column(month: dict[str, Any], in_team) -> None:
 
 
 def test_estimates_against_actual_and_overshoot_by_model(month: dict[str, Any], in_team) -> None:
-    rows = {
-        row.model_id: row for row in costs.accuracy(month["team"], costs.month_period(MADE.date()))
-    }
+    period = costs.month_period(MADE.date())
+    figures = costs.report(month["team"], period, by="persona", sort="name", viewer_id=0)
+    rows = {row.model_id: row for row in figures.accuracy}
     flux = rows["flux-pro-1.1"]
     assert (flux.images, flux.estimate, flux.actual) == (3, Decimal("0.18"), Decimal("0.18"))
     assert (flux.over_images, flux.overshoot) == (1, Decimal("0.015"))
@@ -324,3 +324,22 @@ def test_an_image_priced_then_lost_while_storing_shows_nothing_charged(
     assert (rows["Ravi Shah"]["actual (USD)"], rows["Ravi Shah"]["cost basis"]) == ("", "")
     spent, _ = ledger_sums(world.team)
     assert sum(Decimal(row["actual (USD)"] or 0) for row in rows.values()) == spent
+
+
+def test_the_migration_mirrors_the_lines_written_before_it(month: dict[str, Any]) -> None:
+    """Migration 0017 fills held_usd and charged_usd from the lines alone: what it writes for
+    every way an image's money can end is what the ledger keeps from then on."""
+    from importlib import import_module
+
+    from django.apps import apps
+
+    migration = import_module("generation.migrations.0017_image_ledger_mirror")
+    kept = dict(Image.objects.values_list("pk", "held_usd"))
+    charged = dict(Image.objects.values_list("pk", "charged_usd"))
+    assert set(kept.values()) == {Decimal(0), Decimal("0.06")}  # released, still held
+    assert None in charged.values()  # not settled
+    assert Decimal("0.055") in charged.values()
+    Image.objects.update(held_usd=None, charged_usd=None)
+    migration.copy_lines_to_images(apps, connection.schema_editor())
+    assert dict(Image.objects.values_list("pk", "held_usd")) == kept
+    assert dict(Image.objects.values_list("pk", "charged_usd")) == charged

@@ -151,7 +151,7 @@ def test_the_queue_lists_the_workspace_flagged_images_with_what_they_hold(
 ) -> None:
     listed = list(reconciliation.needs_checking(world.team.pk))
     assert {image.pk for image in listed} == {image.pk for image in flagged}
-    held = [image.held_usd for image in listed]  # type: ignore[attr-defined]
+    held = [image.held_usd for image in listed]
     assert held == [image.estimated_usd for image in listed]
     assert reconciliation.count_needing_check(world.team.pk) == 2
     for theirs in world.outsider.memberships.all():

@@ -48,9 +48,10 @@ def test_an_openai_image_takes_a_dozen_statements_or_so(world: World, providers:
     assert second.status == Image.Status.SUCCEEDED
     # claim, read the row (and whether the persona has references), the key with the creator's
     # access to it, record the call, storing, then one transaction: succeeded, the ledger lines
-    # read and written, the month's counters and whether they passed an alert threshold
-    # (generation.alerts.spend_moved: one read when nothing is due).
-    assert len(queries.captured_queries) <= 12
+    # read and written and mirrored on the image (for the Costs page), the month's counters and
+    # whether they passed an alert threshold (generation.alerts.spend_moved: one read when
+    # nothing is due).
+    assert len(queries.captured_queries) <= 13
 
 
 def test_a_personas_references_go_with_the_call(world: World, providers: Emulator) -> None:
@@ -64,7 +65,7 @@ def test_a_personas_references_go_with_the_call(world: World, providers: Emulato
     assert sent.operation == "images.edit"
     assert sent.form is not None
     assert len(sent.form["image"]) == 2
-    assert len(queries.captured_queries) <= 13  # the references' own statement on top
+    assert len(queries.captured_queries) <= 14  # the references' own statement on top
 
 
 def test_a_poll_reads_no_references(world: World, providers: Emulator) -> None:

@@ -232,32 +232,26 @@ class Accuracy:
 @dataclass(frozen=True)
 class Report:
     rows: list[Row]  # the breakdown, sorted
-    accuracy: list[Accuracy]  # by model, A to Z by id
+    accuracy: list[Accuracy] | None  # by model, A to Z by id; with the model breakdown only
 
 
 _OVER = Q(actual_usd__gt=F("estimated_usd"))
 _PRICED = Q(actual_usd__isnull=False)
-# Per (group, model): the ledger's figures from the lines mirrored on each image (Image.held_usd,
-# Image.charged_usd), and the estimate against what the provider's answer priced.
-_SUMS = {
+# Per group: the ledger's figures, from the lines mirrored on each image (Image.held_usd and
+# charged_usd).
+_ROW_SUMS = {
     "images": Count("held_usd"),  # the images the ledger reserved for: every one it knows
     "spent": Sum("charged_usd", default=ZERO),
     "reserved": Sum("held_usd", default=ZERO),
+}
+# Per model: the estimate against what the provider's answer priced.
+_ACCURACY_SUMS = {
     "priced": Count("actual_usd"),
     "estimate": Sum("estimated_usd", filter=_PRICED, default=ZERO),
     "actual": Sum("actual_usd", default=ZERO),
     "over_images": Count("id", filter=_OVER),
     "overshoot": Sum(F("actual_usd") - F("estimated_usd"), filter=_OVER, default=ZERO),
 }
-
-
-def _add(into: dict[Any, list[Any]], key: Any, *values: Any) -> None:
-    totals = into.get(key)
-    if totals is None:
-        into[key] = list(values)
-    else:
-        for place, value in enumerate(values):
-            totals[place] += value
 
 
 def report(
@@ -270,30 +264,34 @@ def report(
     viewer_id: int,
 ) -> Report:
     """The breakdown by `by`, one row per group sorted by `sort` (a column of SORTS, "-" first
-    for largest first), and the estimates' accuracy by model: one query over the period's
-    images, grouped by both, folded here (the groups times the models are at most a few
-    thousand rows). One scan costs about what two would (make bench: the scan is most of it)."""
+    for largest first): one grouped query over the period's images. The breakdown by model
+    also says how good each model's estimates were, from the same rows. That table is by model
+    whatever the breakdown, so it is shown with the model breakdown alone: with any other, it
+    would be a second pass over the period's images (make bench, by persona at 100,000 images:
+    a scan is most of the page's time)."""
     check_choice(by, sort)
     _, group, labeller = BREAKDOWNS[by]
+    sums = {**_ROW_SUMS, **_ACCURACY_SUMS} if by == "model" else _ROW_SUMS
     grouped = (
         images_in(workspace, period, campaign)
-        .values(group=group, model=F("model_id"))
-        .annotate(**_SUMS)
-        .values_list("group", "model", *_SUMS)
+        .values(group=group)
+        .annotate(**sums)
+        .values_list("group", *sums)
         .order_by()
     )
-    groups: dict[Any, list[Any]] = {}
-    models: dict[str, list[Any]] = {}
-    for key, model, images, spent, reserved, priced, *estimates in grouped:
+    groups: dict[Any, tuple[Any, ...]] = {}
+    models: dict[str, tuple[Any, ...]] = {}
+    for key, images, spent, reserved, *estimates in grouped:
         if images:
-            _add(groups, key, images, spent, reserved)
-        if priced:
-            _add(models, model, priced, *estimates)
-    return Report(_rows(groups, by, sort, labeller(list(groups), viewer_id)), _accuracy(models))
+            groups[key] = (images, spent, reserved)
+        if estimates and estimates[0]:  # the model's priced images
+            models[key] = tuple(estimates)
+    rows = _rows(groups, by, sort, labeller(list(groups), viewer_id))
+    return Report(rows, _accuracy(models) if by == "model" else None)
 
 
 def _rows(
-    groups: dict[Any, list[Any]], by: str, sort: str, name: Callable[[Any], str]
+    groups: dict[Any, tuple[Any, ...]], by: str, sort: str, name: Callable[[Any], str]
 ) -> list[Row]:
     rows = [
         Row(key, name(key), images, _exact(spent), _exact(reserved))
@@ -310,7 +308,7 @@ def _rows(
     return sorted(rows, key=order, reverse=sort.startswith("-"))
 
 
-def _accuracy(models: dict[str, list[Any]]) -> list[Accuracy]:
+def _accuracy(models: dict[str, tuple[Any, ...]]) -> list[Accuracy]:
     margins = margins_for(models)
     return [
         Accuracy(

@@ -153,6 +153,10 @@ def test_breakdowns_name_groups_in_plain_words(month: dict[str, Any], in_team) -
     assert "Pp99" not in keys
     assert "Pp99" in in_team("owner").get(reverse("generation:costs"), {**OCTOBER, "by": "key"})\
         .content.decode()  # fmt: skip
+    # Names are the people's own words: escaped in the table's cells as anywhere.
+    personas = page("persona")
+    assert "<td>=HYPERLINK(&quot;http://x&quot;)</td>" in personas
+    assert "<td>A teammate&#x27;s personal key</td>" in keys
     days = page("day")
     assert "Wed 14 Oct 2026" in days
     assert "Sat 17 Oct 2026" in days
@@ -178,7 +182,8 @@ def test_sorting_by_each_column(month: dict[str, Any], in_team) -> None:
 
 def test_estimates_against_actual_and_overshoot_by_model(month: dict[str, Any], in_team) -> None:
     period = costs.month_period(MADE.date())
-    figures = costs.report(month["team"], period, by="persona", sort="name", viewer_id=0)
+    figures = costs.report(month["team"], period, by="model", sort="name", viewer_id=0)
+    assert figures.accuracy is not None
     rows = {row.model_id: row for row in figures.accuracy}
     flux = rows["flux-pro-1.1"]
     assert (flux.images, flux.estimate, flux.actual) == (3, Decimal("0.18"), Decimal("0.18"))
@@ -191,6 +196,12 @@ def test_estimates_against_actual_and_overshoot_by_model(month: dict[str, Any], 
     assert "1 image, $0.015 over" in html
     assert "raised to 125% of the list price" in html
     assert "80%" in html
+    # A model's estimates are a table by model: other breakdowns point to it, and skip its pass.
+    assert costs.report(month["team"], period, by="persona", sort="name", viewer_id=0).accuracy \
+        is None  # fmt: skip
+    by_day = in_team("editor").get(reverse("generation:costs"), {**OCTOBER, "by": "day"})
+    assert "Estimates and what images cost" not in by_day.content.decode()
+    assert 'is shown <a href="?month=2026-10&amp;by=model">by model</a>' in by_day.content.decode()
 
 
 def test_csv_escapes_formulas_and_masks_keys(month: dict[str, Any], in_team) -> None:

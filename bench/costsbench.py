@@ -23,6 +23,11 @@ from bench.stats import ms
 from generation.costs import BREAKDOWNS
 
 FIRST_ROWS_TARGET_MS = 1000
+# A year's range by day reads every one of the bench's 100,000 images: PostgreSQL scans them at
+# about 1 µs a row here, so it cannot come near a month's 50 ms (issue 19's target, for each
+# breakdown of a month). Ours, so that a slower range shows: a quarter of a second.
+YEAR_TARGET_MS = 250
+YEAR_FIGURE = "costs by day, the whole year"
 
 
 @dataclass
@@ -45,7 +50,7 @@ def cost_pages(month: date, first: date, last: date) -> list[tuple[str, PageResu
         for slug in BREAKDOWNS
     ]
     whole = urlencode({"start": first.isoformat(), "end": last.isoformat(), "by": "day"})
-    return [*pages, ("costs by day, the whole year", PageResult("", f"{costs}?{whole}"))]
+    return [*pages, (YEAR_FIGURE, PageResult("", f"{costs}?{whole}"))]
 
 
 def measure_csv(client: Client, images: int, first: date, last: date) -> CsvResult:

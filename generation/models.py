@@ -268,6 +268,14 @@ class Image(models.Model):
                 name="image_style_examples",
                 condition=models.Q(deleted_at__isnull=True, status="succeeded"),
             ),
+            # A workspace's images that need checking, in the queue's order: the queue, and
+            # the count the Costs page and the image pages show, without visiting every
+            # workspace's flagged images (generation.reconciliation).
+            models.Index(
+                fields=["workspace", "finished_at", "created_at", "id"],
+                name="image_needs_checking",
+                condition=models.Q(status="needs_reconciliation"),
+            ),
         ]
 
     def __str__(self) -> str:

@@ -16,7 +16,6 @@ from django import forms
 from django.contrib.auth.decorators import login_required
 from django.http import HttpResponseBase, QueryDict
 from django.shortcuts import render
-from django.utils.dateformat import format as format_date
 from django.utils.safestring import SafeString, mark_safe
 from django.views.decorators.http import require_GET
 
@@ -117,7 +116,7 @@ def _table_body(rows: list[costs.Row], by: str) -> SafeString:
     return mark_safe(  # noqa: S308  # every cell escaped just below
         "".join(
             "<tr><td>{}</td><td>{}</td><td>{}</td><td>{}</td></tr>".format(
-                escape(format_date(row.key, "D j M Y") if by == "day" else row.label),
+                escape(f"{row.key:%a} {row.key.day} {row.key:%b %Y}" if by == "day" else row.label),
                 row.images,
                 escape(usd(row.spent)),
                 escape(usd(row.reserved)),

@@ -156,10 +156,13 @@ def test_breakdowns_name_groups_in_plain_words(month: dict[str, Any], in_team) -
     # Names are the people's own words: escaped in the table's cells as anywhere.
     personas = page("persona")
     assert "<td>=HYPERLINK(&quot;http://x&quot;)</td>" in personas
+    assert "<title>=HYPERLINK(&quot;http://x&quot;): $0.05</title>" in personas  # its bar
     assert "<td>A teammate&#x27;s personal key</td>" in keys
     days = page("day")
     assert "Wed 14 Oct 2026" in days
     assert "Sat 17 Oct 2026" in days
+    assert days.count('class="cost-chart-bar"') == 2  # a bar a day with images
+    assert "<title>17 Oct 2026: $0.265</title>" in days
 
 
 def test_sorting_by_each_column(month: dict[str, Any], in_team) -> None:

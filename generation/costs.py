@@ -98,7 +98,16 @@ def images_in(
     return images if campaign is None else images.filter(job__campaign=campaign)
 
 
-# --- Totals ------------------------------------------------------------------------------------
+# --- Rows and totals -------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Row:
+    key: Any  # what the images were grouped by (a model id, a day...): sorts "by name" for days
+    label: str
+    images: int
+    spent: Decimal
+    reserved: Decimal
 
 
 @dataclass(frozen=True)
@@ -129,15 +138,6 @@ def _exact(amount: Decimal) -> Decimal:
 
 
 # --- Breakdowns --------------------------------------------------------------------------------
-
-
-@dataclass(frozen=True)
-class Row:
-    key: Any  # what the images were grouped by (a model id, a day...): sorts "by name" for days
-    label: str
-    images: int
-    spent: Decimal
-    reserved: Decimal
 
 
 Labeller = Callable[[list[Any], int], Callable[[Any], str]]

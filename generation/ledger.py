@@ -20,6 +20,7 @@ from django.db.models import DecimalField, F, OuterRef, Subquery, Sum
 from django.utils import timezone
 
 from avatarapp.money import usd
+from avatarapp.prepared_queries import PreparedQuery
 from avatarapp.workspaces.models import Workspace
 from generation import alerts, estimate_margins
 from generation.models import Budget, BudgetPeriod, Image, LedgerEntry
@@ -117,9 +118,16 @@ def reserve(images: list[Image]) -> None:
         image.held_usd = image.estimated_usd
 
 
+# Compiled once (avatarapp.prepared_queries): every settlement and release reads them.
+_IMAGE_LINES = PreparedQuery(
+    lambda image_id: LedgerEntry.objects.filter(image_id=image_id),
+    image_id=LedgerEntry._meta.get_field("image"),
+)
+
+
 def _lines(image: Image) -> dict[str, LedgerEntry]:
     """The image's ledger lines by kind (at most one of each: a unique constraint)."""
-    return {line.kind: line for line in LedgerEntry.objects.filter(image=image)}
+    return {line.kind: line for line in _IMAGE_LINES.all(image_id=image.pk)}
 
 
 def _line(image: Image, reservation: LedgerEntry, **fields: object) -> LedgerEntry:

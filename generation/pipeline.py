@@ -24,6 +24,7 @@ from django.db.models import F, Q
 from django.utils import timezone
 
 from avatarapp.imagesafety import UnsafeImageError
+from avatarapp.prepared_queries import PreparedQuery
 from catalog import actual_cost, resolve_params
 from generation import failed_attempts, ledger, queue
 from generation.catalog_watch import LISTED_MODEL_IDS, fail_if_not_offered
@@ -35,6 +36,15 @@ from generation.storage import store_generated
 
 log = logging.getLogger(__name__)
 Status = Image.Status
+
+# The row as a provider call reads it, with its provider's latest model list: every attempt
+# starts with this read, so it is compiled once (avatarapp.prepared_queries).
+IMAGE_FOR_CALL = PreparedQuery(
+    lambda image_id: (
+        images_for_call().annotate(listed_model_ids=LISTED_MODEL_IDS).filter(pk=image_id)
+    ),
+    image_id=Image._meta.pk,
+)
 
 POLL_FIRST_SECONDS = 0.5  # providers' polling advice: start 0.5 s, double, cap 10 s
 ACTIVE_TASKS_PER_KEY = 24  # BFL's limit per key (6 for kontext-max; its 429 covers that)
@@ -64,7 +74,9 @@ def run_image(image_id: uuid.UUID | str) -> None:
     """Ensure the image gets made: claim it, call the provider, then store or start polling."""
     if not claim(image_id):
         return  # someone else has it, or it is already finished
-    image = images_for_call().annotate(listed_model_ids=LISTED_MODEL_IDS).get(pk=image_id)
+    image = IMAGE_FOR_CALL.first(image_id=image_id)
+    if image is None:
+        raise Image.DoesNotExist(f"image {image_id} is gone")
     try:
         if fail_if_not_offered(image):  # the provider's own model list dropped it
             return

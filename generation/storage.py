@@ -23,6 +23,7 @@ from storages.backends.s3 import S3Storage
 from storages.utils import clean_name
 
 from avatarapp.imagesafety import SafeImage
+from avatarapp.s3_put import Endpoint, S3Putter
 from generation import image_processes
 from generation.crashpoints import crash_point  # test-only hook, inert unless configured
 from provenance.reading import Summary
@@ -142,9 +143,11 @@ def _closing(chunks: Iterator[bytes], close: Callable[[], None]) -> Generator[by
 # (~11 MB and ~0.3 s of CPU each: 100 threads held ~1.1 GB). A botocore client is thread-safe, so
 # every thread shares one, and a PUT to the same key replaces the object: the same "a re-run
 # rewrites the same two objects" without the existence checks. Other backends keep the path above.
+# The PUT itself skips boto3 when the configuration is the plain one avatarapp.s3_put covers.
 
 _s3_lock = threading.Lock()
 _s3_clients: dict[tuple[object, ...], Any] = {}  # one client per S3 configuration
+_s3_putters: dict[Endpoint, S3Putter] = {}
 S3_POOL_CONNECTIONS = 128  # >= the worker's concurrency, so no thread waits for a connection
 
 
@@ -186,6 +189,31 @@ def _s3_target(name: str) -> tuple[Any, str, str] | None:
     return _shared_s3_client(storage), storage.bucket_name, key
 
 
+def _direct_putter(storage: S3Storage) -> S3Putter | None:
+    """The one avatarapp.s3_put client for `storage`, when its configuration is the plain one it
+    covers (an endpoint URL and static keys, path-style, default TLS checks, no token); None
+    sends the PUT through boto3."""
+    plain = (
+        storage.endpoint_url
+        and storage.access_key
+        and storage.secret_key
+        and not storage.security_token
+        and not storage.session_profile
+        and storage.addressing_style == "path"
+        and storage.verify is None
+        and storage.use_ssl
+    )
+    if not plain:
+        return None
+    endpoint = Endpoint(
+        storage.endpoint_url, storage.region_name, storage.access_key, storage.secret_key
+    )
+    with _s3_lock:
+        if endpoint not in _s3_putters:
+            _s3_putters[endpoint] = S3Putter(endpoint)
+        return _s3_putters[endpoint]
+
+
 def _s3_put(name: str, data: bytes) -> bool:
     """Write `data` under `name` with one PUT when the default storage is S3; False otherwise."""
     target = _s3_target(name)
@@ -197,5 +225,9 @@ def _s3_put(name: str, data: bytes) -> bool:
     params.setdefault("ContentType", mimetypes.guess_type(name)[0] or storage.default_content_type)
     if storage.default_acl and "ACL" not in params:
         params["ACL"] = storage.default_acl
-    client.put_object(Bucket=bucket, Key=key, Body=data, **params)
+    putter = _direct_putter(storage)
+    if putter is not None and params.keys() == {"ContentType"}:
+        putter.put(bucket, key, data, params["ContentType"])
+    else:
+        client.put_object(Bucket=bucket, Key=key, Body=data, **params)
     return True

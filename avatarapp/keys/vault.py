@@ -27,6 +27,7 @@ from avatarapp.keys import crypto
 from avatarapp.keys.events import record
 from avatarapp.keys.models import KeyEvent, ProviderKey, Status
 from avatarapp.keys.secret import Secret
+from avatarapp.prepared_queries import PreparedQuery
 from avatarapp.workspaces.models import Membership
 from avatarapp.workspaces.roles import Role, at_least
 
@@ -121,6 +122,22 @@ def secret_for_job(
     return key, open_key(key, purpose=Purpose.JOB, actor=membership.user, detail=detail)
 
 
+def _member_key(key_id: uuid.UUID, workspace_id: uuid.UUID, user_id: int) -> QuerySet[ProviderKey]:
+    may_run_jobs = Membership.objects.filter(
+        workspace_id=workspace_id, user_id=user_id, role__in=JOB_ROLES
+    )
+    return _member_keys(workspace_id, user_id).filter(Exists(may_run_jobs), pk=key_id)[:1]
+
+
+# Compiled once (avatarapp.prepared_queries): the worker runs it for every image.
+_MEMBER_KEY = PreparedQuery(
+    _member_key,
+    key_id=ProviderKey._meta.pk,
+    workspace_id=ProviderKey._meta.get_field("workspace"),
+    user_id=Membership._meta.get_field("user"),
+)
+
+
 def secret_for_member(
     key_id: uuid.UUID | str, *, workspace_id: uuid.UUID, user_id: int, detail: str = ""
 ) -> tuple[ProviderKey, Secret] | None:
@@ -128,10 +145,7 @@ def secret_for_member(
     the key, read only if that user is still a member who may run jobs with it. None when not;
     then `secret_for_job` with their membership says why, in words a person can act on. The
     worker opens a key for every image, and this is its usual case (make bench)."""
-    may_run_jobs = Membership.objects.filter(
-        workspace_id=workspace_id, user_id=user_id, role__in=JOB_ROLES
-    )
-    found = _member_keys(workspace_id, user_id).filter(Exists(may_run_jobs), pk=key_id).first()
+    found = _MEMBER_KEY.first(key_id=key_id, workspace_id=workspace_id, user_id=user_id)
     if found is None:
         return None
     # Read only if the use is recorded (at most once per USE_RECORD_INTERVAL).

@@ -24,11 +24,14 @@ status. A move the table does not allow is a programming error and raises, befor
 
 from __future__ import annotations
 
+import threading
 import uuid
-from typing import Any, TypeVar
+from typing import Any, TypeVar, cast
 
 from django.db import models
 from django.utils import timezone
+
+from avatarapp.prepared_queries import PreparedUpdate, has_marker
 
 
 class ImageStatus(models.TextChoices):
@@ -100,10 +103,24 @@ class ImageQuerySet(models.QuerySet[_Image]):
         now = timezone.now()
         if target in FINAL:
             changes.setdefault("finished_at", now)
+        if self.query.where:  # a filtered queryset's own conditions are not part of a shape
+            return bool(
+                self._update(image_id, source, where, status=target, updated_at=now, **changes)
+            )
+        move = _Move(self.model, source, target, where, changes)
+        if not move.preparable:
+            return bool(
+                self._update(image_id, source, where, status=target, updated_at=now, **changes)
+            )
+        return bool(move.statement().run(image_id=image_id, updated_at=now, **move.values))
+
+    def _update(
+        self, image_id: uuid.UUID | str, source: str, where: models.Q | None, **changes: Any
+    ) -> int:
         rows = self.filter(pk=image_id, status=source)
         if where is not None:
             rows = rows.filter(where)
-        return bool(rows.update(status=target, updated_at=now, **changes))
+        return rows.update(**changes)
 
     def final(self) -> ImageQuerySet[_Image]:
         return self.filter(status__in=FINAL)
@@ -116,3 +133,98 @@ class ImageQuerySet(models.QuerySet[_Image]):
 
     def being_made(self) -> ImageQuerySet[_Image]:
         return self.filter(status__in=BEING_MADE)
+
+
+# --- Every move is one prepared UPDATE (avatarapp.prepared_queries) ----------------------------
+# The worker moves each image four times, and Django compiled each UPDATE in ~0.6 ms of CPU, three
+# times what sending it takes (make bench). What a move sets and checks is fixed at each call
+# site: its statuses, the columns it sets, its extra conditions, and where those hold None or an
+# F() expression. That shape is compiled once; the values are its parameters.
+
+
+class _Move:
+    def __init__(
+        self,
+        model: type[models.Model],
+        source: str,
+        target: str,
+        where: models.Q | None,
+        changes: dict[str, Any],
+    ) -> None:
+        self.model, self.source, self.target = model, source, target
+        self.where, self.changes = where, changes
+        self.values: dict[str, Any] = {}
+        self.fields: dict[str, models.Field[Any, Any]] = {}
+        self.preparable = True  # False: a value that is neither a parameter nor fixed
+        set_shape = tuple(self._part(f"set_{name}", name, v) for name, v in changes.items())
+        where_shape = self._q_shape(where, [0]) if where is not None else None
+        self.key = (model, source, target, set_shape, where_shape)
+
+    def _part(self, param: str, lookup: str, value: Any) -> tuple[str, str]:
+        """What `value` adds to the shape; a plain value becomes parameter `param`."""
+        name, _, operator = lookup.partition("__")
+        field = cast("models.Field[Any, Any]", self.model._meta.get_field(name))
+        if value is None or isinstance(value, bool) or hasattr(value, "resolve_expression"):
+            return lookup, repr(value)  # fixed: part of the shape
+        if operator not in COMPARISONS or not has_marker(field) or isinstance(value, list | tuple):
+            self.preparable = False  # e.g. status__in=[...]: the ORM builds that one each time
+            return lookup, ""
+        self.values[param] = value
+        self.fields[param] = field
+        return lookup, "?"
+
+    def _q_shape(self, q: models.Q, leaf: list[int]) -> tuple[Any, ...]:
+        parts: list[Any] = []
+        for child in q.children:
+            if isinstance(child, models.Q):
+                parts.append(self._q_shape(child, leaf))
+                continue
+            lookup, value = cast("tuple[str, Any]", child)
+            parts.append(self._part(f"where_{leaf[0]}", lookup, value))
+            leaf[0] += 1
+        return (q.connector, q.negated, tuple(parts))
+
+    def _with_markers(self, q: models.Q, markers: dict[str, Any], leaf: list[int]) -> models.Q:
+        """`q` with each of its parameters replaced by its marker, leaves counted as _q_shape
+        counts them."""
+        children: list[Any] = []
+        for child in q.children:
+            if isinstance(child, models.Q):
+                children.append(self._with_markers(child, markers, leaf))
+                continue
+            lookup, value = cast("tuple[str, Any]", child)
+            children.append((lookup, markers.get(f"where_{leaf[0]}", value)))
+            leaf[0] += 1
+        return models.Q(*children, _connector=q.connector, _negated=q.negated)
+
+    def statement(self) -> PreparedUpdate[Any]:
+        statement = _statements.get(self.key)
+        if statement is None:
+            with _statements_lock:
+                statement = _statements.setdefault(self.key, self._prepare())
+        return statement
+
+    def _prepare(self) -> PreparedUpdate[Any]:
+        meta = self.model._meta
+
+        def build(**markers: Any) -> tuple[models.QuerySet[Any], dict[str, Any]]:
+            rows = self.model._default_manager.filter(pk=markers["image_id"], status=self.source)
+            if self.where is not None:
+                rows = rows.filter(self._with_markers(self.where, markers, [0]))
+            changes = {
+                name: markers.get(f"set_{name}", value) for name, value in self.changes.items()
+            }
+            return rows, {"status": self.target, "updated_at": markers["updated_at"], **changes}
+
+        return PreparedUpdate(
+            build,
+            image_id=meta.pk,
+            updated_at=cast("models.Field[Any, Any]", meta.get_field("updated_at")),
+            **self.fields,
+        )
+
+
+# Lookups whose value is one plain value of the field (a parameter).
+COMPARISONS = frozenset({"", "exact", "lt", "lte", "gt", "gte"})
+_statements: dict[tuple[Any, ...], PreparedUpdate[Any]] = {}
+_statements_lock = threading.Lock()

@@ -8,10 +8,10 @@ from typing import Any
 
 import pytest
 from django.db import connection
-from django.db.models import Exists, OuterRef, QuerySet
+from django.db.models import Exists, F, OuterRef, Q, QuerySet
 from django.test.utils import CaptureQueriesContext
 
-from avatarapp.prepared_queries import PreparedQuery
+from avatarapp.prepared_queries import PreparedQuery, PreparedUpdate
 from avatarapp.workspaces.models import Membership, Workspace
 from avatarapp.workspaces.roles import Role
 from tests.conftest import World
@@ -80,7 +80,7 @@ def test_it_compiles_once_and_swaps_every_use_of_a_value(world: World) -> None:
         membership = query.first(workspace_id=world.team.pk, user_id=user.pk)
         assert membership is not None
         assert membership.user_id == user.pk
-    assert len(calls) == 1  # built with its markers, once
+    assert len(calls) == 2  # built on first use with two sets of markers, never again
 
 
 def test_wrong_values_and_unused_parameters_are_refused(world: World) -> None:
@@ -93,3 +93,42 @@ def test_wrong_values_and_unused_parameters_are_refused(world: World) -> None:
     )
     with pytest.raises(ValueError, match="does not use its parameter 'user_id'"):
         unused.all(workspace_id=world.team.pk, user_id=world.owner.pk)
+
+
+def promote(**values: Any) -> tuple[QuerySet[Membership], dict[str, Any]]:
+    """Set a member's role where their role is still `was`; `workspace_id` is compared and set."""
+    rows = Membership.objects.filter(
+        Q(role=values["was"]) | Q(role=values["was"], pk=None), user_id=values["user_id"]
+    ).filter(workspace_id=values["workspace_id"])
+    return rows, {"role": values["role"], "workspace_id": values["workspace_id"]}
+
+
+def test_a_prepared_update_sets_what_the_queryset_update_sets(world: World) -> None:
+    fields = Membership._meta
+    update = PreparedUpdate(
+        promote,
+        user_id=fields.get_field("user"),
+        workspace_id=fields.get_field("workspace"),
+        was=fields.get_field("role"),
+        role=fields.get_field("role"),
+    )
+    common = {"user_id": world.viewer.pk, "workspace_id": world.team.pk}
+    with CaptureQueriesContext(connection) as queries:
+        assert update.run(**common, was=Role.EDITOR, role=Role.ADMIN) == 0  # not an editor
+        assert update.run(**common, was=Role.VIEWER, role=Role.EDITOR) == 1
+    assert len(queries.captured_queries) == 2
+    assert world.membership("viewer").role == Role.EDITOR
+    assert world.membership("editor").role == Role.EDITOR  # another member: untouched
+
+
+def test_a_prepared_update_keeps_its_expressions(world: World) -> None:
+    fields = Membership._meta
+    renamed = PreparedUpdate(
+        lambda workspace_id: (
+            Workspace.objects.filter(pk=workspace_id),
+            {"name": F("name")},  # the shape's own expression, no parameter
+        ),
+        workspace_id=fields.get_field("workspace"),
+    )
+    assert renamed.run(workspace_id=world.team.pk) == 1
+    assert Workspace.objects.get(pk=world.team.pk).name == "Acme marketing"

@@ -78,6 +78,9 @@ def sweep() -> dict[str, int]:
     dead = now - _dead_after()
     crashed = Image.objects.filter(status=Status.RUNNING, updated_at__lte=dead)
     for image in crashed:
+        # Only the attempt read here, still without a call: between this read and the move another
+        # sweep may have re-queued the row and a worker claimed it again (attempts moved on).
+        same_attempt = NOT_CALLED & Q(attempts=image.attempts)
         if image.provider_call_at is None and image.attempts >= MAX_ATTEMPTS:
             # An image that kills its worker every time (acks_late brings the message back after
             # each kill): the claims counted on the row end it like any attempt that keeps failing.
@@ -87,11 +90,11 @@ def sweep() -> dict[str, int]:
                 Status.RUNNING,
                 f"{why} Gave up after {image.attempts} attempt(s).",
                 "retries_exhausted",
-                where=NOT_CALLED,
+                where=same_attempt,
             ):
                 counts["expired"] += 1
         elif image.provider_call_at is None:
-            if Image.objects.move(image.pk, Status.RUNNING, Status.QUEUED, where=NOT_CALLED):
+            if Image.objects.move(image.pk, Status.RUNNING, Status.QUEUED, where=same_attempt):
                 queue.enqueue_image(image.pk)
                 counts["requeued"] += 1
         elif reconcile(image, Status.RUNNING, "The worker stopped while the provider was working."):

@@ -61,13 +61,24 @@ def _marker(field: models.Field[Any, Any], connection: Any = None) -> Any:
     raise TypeError(f"no marker for a {type(field).__name__}; add one here")
 
 
+# The fields _marker has a value for.
+MARKED_FIELDS = (
+    models.UUIDField,
+    models.IntegerField,
+    models.AutoField,
+    models.DateTimeField,
+    models.DateField,
+    models.DecimalField,
+    models.JSONField,
+    models.CharField,
+    models.TextField,
+    models.FileField,
+)
+
+
 def has_marker(field: models.Field[Any, Any]) -> bool:
     """Whether values of `field` can be parameters (the others are part of a query's shape)."""
-    try:
-        _marker(getattr(field, "target_field", field))
-    except TypeError:
-        return False
-    return True
+    return isinstance(getattr(field, "target_field", field), MARKED_FIELDS)
 
 
 def _adapted(field: models.Field[Any, Any], value: Any, connection: Any) -> Any:

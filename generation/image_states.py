@@ -103,12 +103,9 @@ class ImageQuerySet(models.QuerySet[_Image]):
         now = timezone.now()
         if target in FINAL:
             changes.setdefault("finished_at", now)
-        if self.query.where:  # a filtered queryset's own conditions are not part of a shape
-            return bool(
-                self._update(image_id, source, where, status=target, updated_at=now, **changes)
-            )
         move = _Move(self.model, source, target, where, changes)
-        if not move.preparable:
+        # A filtered queryset's own conditions are not part of a move's shape.
+        if self.query.where or not move.preparable:
             return bool(
                 self._update(image_id, source, where, status=target, updated_at=now, **changes)
             )

@@ -11,7 +11,7 @@ from django.db import connection
 from django.db.models import Exists, F, OuterRef, Q, QuerySet
 from django.test.utils import CaptureQueriesContext
 
-from avatarapp.prepared_queries import PreparedQuery, PreparedUpdate
+from avatarapp.prepared_queries import PreparedQuery, PreparedUpdate, _marker, has_marker
 from avatarapp.workspaces.models import Membership, Workspace
 from avatarapp.workspaces.roles import Role
 from tests.conftest import World
@@ -132,3 +132,22 @@ def test_a_prepared_update_keeps_its_expressions(world: World) -> None:
     )
     assert renamed.run(workspace_id=world.team.pk) == 1
     assert Workspace.objects.get(pk=world.team.pk).name == "Acme marketing"
+
+
+def test_a_field_takes_a_parameter_exactly_when_it_has_a_marker() -> None:
+    from django.contrib.auth import get_user_model
+
+    from generation.models import Image, LedgerEntry
+
+    models = (Image, LedgerEntry, get_user_model())
+    fields = [field for model in models for field in model._meta.concrete_fields]
+    marked = 0
+    for field in fields:
+        target = getattr(field, "target_field", field)
+        if has_marker(field):
+            marked += 1
+            assert _marker(target, connection) is not None, field.name
+        else:
+            with pytest.raises(TypeError):
+                _marker(target, connection)
+    assert 0 < marked < len(fields)  # the user's BooleanFields are part of a shape

@@ -197,6 +197,8 @@ def test_settlements_and_releases_racing_new_submissions_keep_every_cent(
     assert status.reserved == sum(reservations, Decimal(0))
     assert status.reserved + status.spent <= cap + overrun_total
     check_budget_counters([world.team.pk])
-    # Once the dust settles, one more is accepted exactly when the room left fits it.
-    fits = status.reserved + status.spent + estimate <= cap
+    # Once the dust settles, one more is accepted exactly when the room left fits it, priced as
+    # it is priced now: with the margin the overruns taught, not the first estimate.
+    now_estimate = services.batch_plan(membership=editor, batch=batch).total
+    fits = status.reserved + status.spent + now_estimate <= cap
     assert submission(editor.pk, batch)() == ("accepted" if fits else "over budget")
